@@ -1,0 +1,276 @@
+package nctarget
+
+import (
+	"strconv"
+	"strings"
+)
+
+// Node is a node of the rule's syntax tree. Every node knows the span of
+// source it came from, so later stages (simplify, compile, eval) can point
+// back at what the user wrote.
+type Node interface {
+	Pos() Pos // first character of the node
+	End() Pos // first character after the node
+	node()
+}
+
+// Expr is a boolean expression: a recipient expression (audiences,
+// redeliveries) or a demographic filter (attribute atoms), combined with
+// Operator and Not.
+type Expr interface {
+	Node
+	// String prints the expression in canonical rule syntax.
+	String() string
+	expr()
+}
+
+// Span is the source range of a node, embedded in every node type.
+type Span struct {
+	Start Pos // first character
+	Stop  Pos // first character after
+}
+
+// Pos returns the first character of the span.
+func (s Span) Pos() Pos { return s.Start }
+
+// End returns the first character after the span.
+func (s Span) End() Pos { return s.Stop }
+
+func (Span) node() {}
+
+// Rule is a whole targeting rule: who (Recipient), which of them (Filter),
+// and how many (Limit). Any part may be absent.
+type Rule struct {
+	Span
+	Recipient Expr      // audience(…) and not redelivery(…); nil targets every friend
+	Filter    Expr      // the where clause; nil for no demographic filter
+	Limit     *Limit    // the limit clause; or nil
+	Comments  []Comment // every # comment, in source order, for fmt
+}
+
+// Limit is the limit clause: "limit 100 upToRemainingQuota".
+type Limit struct {
+	Span
+	Max                   int64 // limit.max; 0 when the clause gives no number
+	UpToRemainingQuota    bool  // the bare word upToRemainingQuota was given
+	ForbidPartialDelivery bool  // the bare word forbidPartialDelivery was given
+}
+
+// Comment is a "# …" comment; Text includes the '#'.
+type Comment struct {
+	Span
+	Text string
+}
+
+// Op is the operator of an Operator node.
+type Op int
+
+// The n-ary operators.
+const (
+	OpAnd Op = iota + 1 // every operand holds
+	OpOr                // at least one operand holds
+)
+
+// String returns the operator's keyword, which is also its JSON key.
+func (op Op) String() string {
+	if op == OpOr {
+		return "or"
+	}
+	return "and"
+}
+
+// Operator is an n-ary "and" or "or": a and b and c is one Operator with
+// three Args, as in the API's operator object.
+type Operator struct {
+	Span
+	Op   Op     // OpAnd or OpOr
+	Args []Expr // at least one operand
+}
+
+// Not is "not X": recipients outside X, or, in a filter, friends X does not
+// match (including those whose attribute is unknown).
+type Not struct {
+	Span
+	X Expr
+}
+
+// Audience is "audience(5614991017776)" or "audience(vip)".
+type Audience struct {
+	Span
+	ID   int64  // audienceGroupId; 0 until a Name is resolved through a Catalog
+	Name string // the catalog name as written; "" when the id was written
+}
+
+// Redelivery is redelivery("5b59509c-…"): the friends who received an
+// earlier narrowcast.
+type Redelivery struct {
+	Span
+	RequestID string // the X-Line-Request-Id of that narrowcast
+}
+
+// Attr is a demographic attribute.
+type Attr int
+
+// The demographic attributes the API knows, in the canonical order used
+// when sorting atoms.
+const (
+	AttrGender Attr = iota + 1
+	AttrAge
+	AttrAppType
+	AttrArea
+	AttrSubscriptionPeriod
+)
+
+// String returns the attribute's canonical name, which is also its JSON type.
+func (a Attr) String() string {
+	switch a {
+	case AttrGender:
+		return "gender"
+	case AttrAge:
+		return "age"
+	case AttrAppType:
+		return "appType"
+	case AttrArea:
+		return "area"
+	case AttrSubscriptionPeriod:
+		return "subscriptionPeriod"
+	}
+	return "Attr(" + strconv.Itoa(int(a)) + ")"
+}
+
+// IsRange reports whether the attribute takes a range (age,
+// subscriptionPeriod) rather than a set of values.
+func (a Attr) IsRange() bool { return a == AttrAge || a == AttrSubscriptionPeriod }
+
+// Set is a set atom: "gender in (male, female)", "area in (tokyo, jp_27)".
+type Set struct {
+	Span
+	Attr   Attr    // AttrGender, AttrAppType or AttrArea
+	Values []Value // at least one
+}
+
+// Value is one member of a Set.
+type Value struct {
+	Span
+	Code string // the API's value: "female", "jp_13"
+	Text string // as written, for fmt: "Tokyo"
+}
+
+// Range is a range atom over whole numbers, half-open: age[20,25) means
+// 20 <= age < 25. A zero bound is absent (no valid bound is zero).
+type Range struct {
+	Span
+	Attr Attr // AttrAge or AttrSubscriptionPeriod
+	Gte  int  // lower bound, inclusive; 0 when open
+	Lt   int  // upper bound, exclusive; 0 when open
+}
+
+func (*Operator) expr()   {}
+func (*Not) expr()        {}
+func (*Audience) expr()   {}
+func (*Redelivery) expr() {}
+func (*Set) expr()        {}
+func (*Range) expr()      {}
+
+// String prints the rule in canonical syntax, one clause per line.
+func (r *Rule) String() string {
+	var parts []string
+	if r.Recipient != nil {
+		parts = append(parts, r.Recipient.String())
+	}
+	if r.Filter != nil {
+		parts = append(parts, "where "+r.Filter.String())
+	}
+	if r.Limit != nil {
+		parts = append(parts, r.Limit.String())
+	}
+	return strings.Join(parts, "\n")
+}
+
+// String prints the limit clause.
+func (l *Limit) String() string {
+	s := "limit"
+	if l.Max != 0 {
+		s += " " + strconv.FormatInt(l.Max, 10)
+	}
+	if l.UpToRemainingQuota {
+		s += " upToRemainingQuota"
+	}
+	if l.ForbidPartialDelivery {
+		s += " forbidPartialDelivery"
+	}
+	return s
+}
+
+// String prints the operands joined by the operator, parenthesizing an
+// operand that binds more loosely.
+func (o *Operator) String() string {
+	parts := make([]string, len(o.Args))
+	for i, a := range o.Args {
+		parts[i] = a.String()
+		if inner, ok := a.(*Operator); ok && inner.Op == OpOr && o.Op == OpAnd {
+			parts[i] = "(" + parts[i] + ")"
+		}
+	}
+	return strings.Join(parts, " "+o.Op.String()+" ")
+}
+
+// String prints "not X", parenthesizing an operator operand.
+func (n *Not) String() string {
+	if _, ok := n.X.(*Operator); ok {
+		return "not (" + n.X.String() + ")"
+	}
+	return "not " + n.X.String()
+}
+
+// String prints audience(name) when the audience was named, else its id.
+func (a *Audience) String() string {
+	if a.Name != "" {
+		return "audience(" + quoteName(a.Name) + ")"
+	}
+	return "audience(" + strconv.FormatInt(a.ID, 10) + ")"
+}
+
+// String prints redelivery("…").
+func (r *Redelivery) String() string {
+	return "redelivery(" + strconv.Quote(r.RequestID) + ")"
+}
+
+// String prints "attr in (v, …)" with each value as written, lower-cased
+// when it is a name.
+func (s *Set) String() string {
+	vals := make([]string, len(s.Values))
+	for i, v := range s.Values {
+		vals[i] = v.String()
+	}
+	return s.Attr.String() + " in (" + strings.Join(vals, ", ") + ")"
+}
+
+// String prints the value as written, in canonical (lower) case.
+func (v Value) String() string {
+	if v.Text == "" {
+		return v.Code
+	}
+	return strings.ToLower(v.Text)
+}
+
+// String prints "attr[gte,lt)" with open bounds left empty.
+func (r *Range) String() string {
+	return r.Attr.String() + "[" + bound(r.Gte) + "," + bound(r.Lt) + ")"
+}
+
+func bound(n int) string {
+	if n == 0 {
+		return ""
+	}
+	return strconv.Itoa(n)
+}
+
+// quoteName returns name bare when it lexes as one identifier, else quoted.
+func quoteName(name string) string {
+	toks, err := lex("", []byte(name))
+	if err == nil && len(toks) == 2 && toks[0].Type == tokenIdent {
+		return name
+	}
+	return strconv.Quote(name)
+}

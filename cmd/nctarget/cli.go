@@ -1,0 +1,157 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+
+	"github.com/nctarget/nctarget"
+	"github.com/spf13/cobra"
+)
+
+// Exit statuses, as SPEC section 4 fixes them.
+const (
+	exitOK      = 0
+	exitInvalid = 1 // the rule or the data is invalid
+	exitUsage   = 2 // the command line is wrong
+)
+
+// usageError marks an error in how nctarget was invoked (exit status 2).
+type usageError struct{ err error }
+
+func (e usageError) Error() string { return e.err.Error() }
+
+// errReported means the command has already printed its diagnostics and
+// only the exit status remains to be set (exit status 1).
+var errReported = errors.New("invalid input (diagnostics printed)")
+
+// run executes the command line args and returns the exit status. It is
+// main without the process, so tests can run the CLI in-process.
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
+	defer func() {
+		if p := recover(); p != nil {
+			fmt.Fprintf(stderr, "nctarget: internal error: %v\n%s\nplease report this with the input that caused it\n", p, debug.Stack())
+			code = exitInvalid
+		}
+	}()
+	root := newRootCmd()
+	root.SetArgs(args)
+	root.SetIn(stdin)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return usageError{fmt.Errorf("%w\nRun '%s --help' for usage.", err, c.CommandPath())}
+	})
+	err := root.Execute()
+	var ue usageError
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.Is(err, errReported):
+		return exitInvalid
+	case errors.As(err, &ue) || isCobraUsage(err):
+		fmt.Fprintln(stderr, "nctarget:", err)
+		return exitUsage
+	}
+	fmt.Fprintln(stderr, "nctarget:", err)
+	return exitInvalid
+}
+
+// isCobraUsage reports whether err is one of cobra's own usage errors
+// (unknown command, wrong number of arguments), which it returns untyped.
+func isCobraUsage(err error) bool {
+	msg := err.Error()
+	for _, prefix := range []string{"unknown command", "accepts ", "requires ", "unknown flag", "unknown shorthand"} {
+		if len(msg) >= len(prefix) && msg[:len(prefix)] == prefix {
+			return true
+		}
+	}
+	return false
+}
+
+// maxInputArgs allows the optional FILE argument of the one-rule commands.
+var maxOneFile = cobra.MaximumNArgs(1)
+
+// input is one rule (or data) file read from the command line.
+type input struct {
+	name string // file name, or "<stdin>"
+	src  []byte
+}
+
+// readInput reads the file named by arg, or standard input for "-" or "".
+// A file that cannot be read is a usage error: the command line names it.
+func readInput(cmd *cobra.Command, arg string) (input, error) {
+	if arg == "" || arg == "-" {
+		src, err := io.ReadAll(cmd.InOrStdin())
+		if err != nil {
+			return input{}, fmt.Errorf("reading standard input: %w", err)
+		}
+		return input{name: "<stdin>", src: src}, nil
+	}
+	src, err := os.ReadFile(arg)
+	if err != nil {
+		return input{}, usageError{err}
+	}
+	return input{name: arg, src: src}, nil
+}
+
+// argOrStdin returns args[0], or "-" when there is none.
+func argOrStdin(args []string) string {
+	if len(args) == 0 {
+		return "-"
+	}
+	return args[0]
+}
+
+// report prints the diagnostics of err against the source they refer to
+// and returns errReported, or returns err unchanged when it carries none.
+func report(w io.Writer, err error, src []byte) error {
+	if nctarget.Diagnostics(err) == nil {
+		return err
+	}
+	nctarget.PrintError(w, err, src)
+	return errReported
+}
+
+// printWarnings prints warning diagnostics.
+func printWarnings(w io.Writer, warns []*nctarget.Diagnostic, src []byte) {
+	for _, d := range warns {
+		nctarget.PrintDiagnostic(w, d, src)
+	}
+}
+
+// writeFileAtomic writes data to path through a temporary file in the same
+// directory and a rename, so readers never see a half-written file and a
+// failed write leaves the old file in place.
+func writeFileAtomic(path string, data []byte) error {
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	f, err := os.CreateTemp(dir, "."+base+".tmp*")
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	defer os.Remove(tmp) // a no-op once renamed
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	if info, err := os.Stat(path); err == nil {
+		os.Chmod(tmp, info.Mode().Perm())
+	} else {
+		os.Chmod(tmp, 0o644)
+	}
+	return os.Rename(tmp, path)
+}

@@ -1,0 +1,308 @@
+package nctarget
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"time"
+)
+
+// MaxRecipientObjects is the most audience and redelivery objects one
+// narrowcast may name, counted after simplification.
+const MaxRecipientObjects = 10
+
+// Options configure Compile. The zero value compiles with DefaultLimits, no
+// catalog, simplification on and no messages.
+type Options struct {
+	Catalog    *Catalog          // resolves audience(name); nil when the rule uses ids only
+	Limits     Limits            // parsing limits; zero fields take DefaultLimits
+	NoSimplify bool              // emit the direct translation of the rule as written
+	Messages   []json.RawMessage // 1–5 message objects for a full request body; nil for the body parts only
+	Now        time.Time         // the time catalog expiry is judged against; zero means time.Now()
+}
+
+// Request is a compiled rule: the recipient, filter and limit parts of a
+// narrowcast request body, ready to be written as JSON (JSON) or handed to
+// LINE's SDK (SDK).
+type Request struct {
+	Rule     *Rule             // the rule as compiled: audiences resolved, simplified unless Options.NoSimplify
+	Messages []json.RawMessage // the messages, when Options.Messages was given
+	Warnings []*Diagnostic     // problems that do not stop compilation
+	Rewrites []Rewrite         // what the simplifier changed, in order
+}
+
+// Compile parses and compiles a rule. The error, if any, is an ErrorList
+// holding every problem found.
+func Compile(filename string, src []byte, opts Options) (*Request, error) {
+	rule, err := opts.Limits.Parse(filename, src)
+	if err != nil {
+		return nil, err
+	}
+	return CompileRule(rule, opts)
+}
+
+// CompileRule checks a parsed rule against the rules the API enforces on
+// the whole request (catalog names, the recipient object count, the message
+// count), simplifies it and returns the request. rule is not modified.
+func CompileRule(rule *Rule, opts Options) (*Request, error) {
+	var errs ErrorList
+	req := &Request{Messages: opts.Messages}
+	resolved := resolveAudiences(rule, opts, &errs, &req.Warnings)
+	if opts.Messages != nil {
+		checkMessages(len(opts.Messages), rule.Start, &errs)
+	}
+	if len(errs) > 0 {
+		return nil, errs.Err()
+	}
+	req.Rule = resolved
+	if !opts.NoSimplify {
+		s, err := Simplify(resolved)
+		if err != nil {
+			return nil, err
+		}
+		req.Rule, req.Rewrites = s.Rule, s.Rewrites
+		req.Warnings = append(req.Warnings, s.Warnings...)
+	}
+	checkRecipientCount(req.Rule, &errs)
+	if rule.Recipient == nil && rule.Filter == nil {
+		req.Warnings = append(req.Warnings, &Diagnostic{Pos: rule.Start, End: rule.Start, Severity: SeverityWarning,
+			Msg: "the rule has no recipient expression and no where clause: it targets every friend", Hint: "use a broadcast if that is what you mean"})
+	}
+	return req, errs.Err()
+}
+
+// resolveAudiences returns a copy of rule in which every audience(name)
+// carries its audienceGroupId from the catalog.
+func resolveAudiences(rule *Rule, opts Options, errs *ErrorList, warns *[]*Diagnostic) *Rule {
+	now := opts.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	out := *rule
+	out.Recipient = mapExpr(rule.Recipient, func(e Expr) Expr {
+		a, ok := e.(*Audience)
+		if !ok || a.Name == "" {
+			return e
+		}
+		entry, ok := opts.Catalog.Lookup(a.Name)
+		switch {
+		case opts.Catalog == nil:
+			errs.AddSpan(a.Start, a.Stop, "pass a catalog that maps names to ids (nctarget compile --catalog audiences.json), or write the id",
+				"audience(%s) names an audience, but no catalog was given", quoteName(a.Name))
+		case !ok:
+			hint := "add it to the catalog, or write the id"
+			if s := didYouMean(a.Name, opts.Catalog.Names()); s != "" {
+				hint = "did you mean " + s + "?"
+			}
+			errs.AddSpan(a.Start, a.Stop, hint, "audience %q is not in the catalog", a.Name)
+		case entry.AudienceGroupID <= 0:
+			errs.AddSpan(a.Start, a.Stop, "give the entry its audienceGroupId", "catalog entry %q has no audienceGroupId", a.Name)
+		default:
+			for _, p := range entry.Problems(now) {
+				*warns = append(*warns, &Diagnostic{Pos: a.Start, End: a.Stop, Severity: SeverityWarning, Msg: p,
+					Hint: "LINE rejects sends to audiences that are not READY, expired or IFA"})
+			}
+		}
+		resolved := *a
+		resolved.ID = entry.AudienceGroupID
+		return &resolved
+	})
+	return &out
+}
+
+// mapExpr returns a copy of e with f applied to every atom. Operator and
+// Not nodes are copied; atoms are replaced by what f returns.
+func mapExpr(e Expr, f func(Expr) Expr) Expr {
+	switch n := e.(type) {
+	case nil:
+		return nil
+	case *Operator:
+		c := *n
+		c.Args = make([]Expr, len(n.Args))
+		for i, a := range n.Args {
+			c.Args[i] = mapExpr(a, f)
+		}
+		return &c
+	case *Not:
+		c := *n
+		c.X = mapExpr(n.X, f)
+		return &c
+	}
+	return f(e)
+}
+
+// RecipientObjects returns the audience and redelivery atoms of e, the
+// objects the API counts against MaxRecipientObjects.
+func RecipientObjects(e Expr) []Expr {
+	var objs []Expr
+	mapExpr(e, func(a Expr) Expr {
+		switch a.(type) {
+		case *Audience, *Redelivery:
+			objs = append(objs, a)
+		}
+		return a
+	})
+	return objs
+}
+
+// checkRecipientCount enforces MaxRecipientObjects.
+func checkRecipientCount(rule *Rule, errs *ErrorList) {
+	objs := RecipientObjects(rule.Recipient)
+	if len(objs) <= MaxRecipientObjects {
+		return
+	}
+	extra := objs[MaxRecipientObjects]
+	errs.AddSpan(rule.Recipient.Pos(), rule.Recipient.End(),
+		fmt.Sprintf("combine audiences into one audience group in LINE; the 11th object is at %s", extra.Pos()),
+		"at most %d recipient objects; this rule has %d", MaxRecipientObjects, len(objs))
+}
+
+// checkMessages enforces the API's 1 to 5 messages per request.
+func checkMessages(n int, at Pos, errs *ErrorList) {
+	if n < 1 || n > 5 {
+		errs.Add(at, "a narrowcast sends 1 to 5 message objects", "%d messages given", n)
+	}
+}
+
+// ParseMessages reads the messages of a full request body: a JSON array of
+// message objects, or an object with a "messages" array (a request body
+// written by hand or by another tool). filename is used in positions.
+func ParseMessages(filename string, data []byte) ([]json.RawMessage, error) {
+	var msgs []json.RawMessage
+	trimmed := bytes.TrimSpace(data)
+	if len(trimmed) > 0 && trimmed[0] == '{' {
+		var body struct {
+			Messages []json.RawMessage `json:"messages"`
+		}
+		if err := json.Unmarshal(data, &body); err != nil {
+			return nil, ErrorList{jsonError(filename, data, err, `give a JSON array of message objects: [{"type":"text","text":"Hello"}]`)}
+		}
+		msgs = body.Messages
+	} else if err := json.Unmarshal(data, &msgs); err != nil {
+		return nil, ErrorList{jsonError(filename, data, err, `give a JSON array of message objects: [{"type":"text","text":"Hello"}]`)}
+	}
+	var errs ErrorList
+	checkMessages(len(msgs), offsetPos(filename, data, 0), &errs)
+	for i, m := range msgs {
+		var obj struct {
+			Type string `json:"type"`
+		}
+		if json.Unmarshal(m, &obj) != nil || obj.Type == "" {
+			errs.Add(offsetPos(filename, data, bytes.Index(data, m)), `each message is an object with a "type": {"type":"text","text":"Hello"}`,
+				"message %d is not a message object", i+1)
+		}
+	}
+	return msgs, errs.Err()
+}
+
+// JSON returns the request body parts as JSON: {"recipient":…,
+// "filter":{"demographic":…}, "limit":…}, with "messages" first when the
+// request has messages. Absent parts are omitted. Output is deterministic:
+// the same rule always gives the same bytes, with "type" first in every
+// object. indent selects two-space indentation; otherwise it is compact.
+func (r *Request) JSON(indent bool) []byte {
+	var b bytes.Buffer
+	b.WriteByte('{')
+	sep := ""
+	field := func(name string) {
+		b.WriteString(sep + strconv.Quote(name) + ":")
+		sep = ","
+	}
+	if r.Messages != nil {
+		field("messages")
+		b.WriteByte('[')
+		for i, m := range r.Messages {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			json.Compact(&b, m)
+		}
+		b.WriteByte(']')
+	}
+	if r.Rule.Recipient != nil {
+		field("recipient")
+		writeExpr(&b, r.Rule.Recipient)
+	}
+	if r.Rule.Filter != nil {
+		field("filter")
+		b.WriteString(`{"demographic":`)
+		writeExpr(&b, r.Rule.Filter)
+		b.WriteByte('}')
+	}
+	if r.Rule.Limit != nil {
+		field("limit")
+		writeLimit(&b, r.Rule.Limit)
+	}
+	b.WriteByte('}')
+	if !indent {
+		return b.Bytes()
+	}
+	var out bytes.Buffer
+	json.Indent(&out, b.Bytes(), "", "  ")
+	out.WriteByte('\n')
+	return out.Bytes()
+}
+
+// writeExpr writes the API object for e.
+func writeExpr(b *bytes.Buffer, e Expr) {
+	switch n := e.(type) {
+	case *Operator:
+		b.WriteString(`{"type":"operator","` + n.Op.String() + `":[`)
+		for i, a := range n.Args {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			writeExpr(b, a)
+		}
+		b.WriteString("]}")
+	case *Not:
+		b.WriteString(`{"type":"operator","not":`)
+		writeExpr(b, n.X)
+		b.WriteByte('}')
+	case *Audience:
+		b.WriteString(`{"type":"audience","audienceGroupId":` + strconv.FormatInt(n.ID, 10) + "}")
+	case *Redelivery:
+		b.WriteString(`{"type":"redelivery","requestId":` + strconv.Quote(n.RequestID) + "}")
+	case *Set:
+		b.WriteString(`{"type":"` + n.Attr.String() + `","oneOf":[`)
+		for i, v := range n.Values {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteString(strconv.Quote(v.Code))
+		}
+		b.WriteString("]}")
+	case *Range:
+		b.WriteString(`{"type":"` + n.Attr.String() + `"`)
+		if n.Gte > 0 {
+			b.WriteString(`,"gte":"` + n.Attr.BoundCode(n.Gte) + `"`)
+		}
+		if n.Lt > 0 {
+			b.WriteString(`,"lt":"` + n.Attr.BoundCode(n.Lt) + `"`)
+		}
+		b.WriteByte('}')
+	}
+}
+
+// writeLimit writes the limit object; false booleans are omitted.
+func writeLimit(b *bytes.Buffer, l *Limit) {
+	var parts []string
+	if l.Max > 0 {
+		parts = append(parts, `"max":`+strconv.FormatInt(l.Max, 10))
+	}
+	if l.UpToRemainingQuota {
+		parts = append(parts, `"upToRemainingQuota":true`)
+	}
+	if l.ForbidPartialDelivery {
+		parts = append(parts, `"forbidPartialDelivery":true`)
+	}
+	b.WriteByte('{')
+	for i, p := range parts {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(p)
+	}
+	b.WriteByte('}')
+}

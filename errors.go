@@ -1,0 +1,202 @@
+package nctarget
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"unicode/utf8"
+)
+
+// Pos is a position in a rule's source text. Every AST node and every
+// diagnostic carries one, so a problem found in any pipeline stage can be
+// shown at the exact spot the user wrote it.
+type Pos struct {
+	Filename string // name given to Parse; "<stdin>" for standard input
+	Offset   int    // byte offset, starting at 0
+	Line     int    // line number, starting at 1
+	Column   int    // column number in runes, starting at 1
+}
+
+// IsValid reports whether the position was set (Line >= 1).
+func (p Pos) IsValid() bool { return p.Line > 0 }
+
+// String formats the position as "file:line:col", the form editors and CI
+// log scanners recognise; the file name is omitted when it is empty.
+func (p Pos) String() string {
+	if p.Filename == "" {
+		return fmt.Sprintf("%d:%d", p.Line, p.Column)
+	}
+	return fmt.Sprintf("%s:%d:%d", p.Filename, p.Line, p.Column)
+}
+
+// Severity tells whether a diagnostic stops compilation.
+type Severity int
+
+// The severities of a Diagnostic.
+const (
+	SeverityError   Severity = iota // the rule is rejected
+	SeverityWarning                 // the rule compiles but probably does not do what was meant
+)
+
+func (s Severity) String() string {
+	if s == SeverityWarning {
+		return "warning"
+	}
+	return "error"
+}
+
+// Diagnostic is one problem found in a rule: where it is, what is wrong and
+// what to write instead. Errors returned by this package are an ErrorList of
+// diagnostics; warnings come back beside a successful result.
+type Diagnostic struct {
+	Pos      Pos      // where the problem starts
+	End      Pos      // where it ends (exclusive); may equal Pos for a point
+	Severity Severity // error or warning
+	Msg      string   // what is wrong, lower case, no trailing period
+	Hint     string   // what to do instead; may be empty
+}
+
+// Error formats the diagnostic as "file:line:col: msg".
+func (d *Diagnostic) Error() string {
+	if d.Severity == SeverityWarning {
+		return d.Pos.String() + ": warning: " + d.Msg
+	}
+	return d.Pos.String() + ": " + d.Msg
+}
+
+// ErrorList is a list of diagnostics. It is the error type returned by Parse
+// and Compile, so callers can report every problem in a rule at once rather
+// than one per run. Like go/scanner.ErrorList, it sorts by position.
+type ErrorList []*Diagnostic
+
+// Add appends an error diagnostic at pos.
+func (l *ErrorList) Add(pos Pos, hint, format string, args ...any) {
+	*l = append(*l, &Diagnostic{Pos: pos, End: pos, Msg: fmt.Sprintf(format, args...), Hint: hint})
+}
+
+// AddSpan appends an error diagnostic covering [pos, end).
+func (l *ErrorList) AddSpan(pos, end Pos, hint, format string, args ...any) {
+	*l = append(*l, &Diagnostic{Pos: pos, End: end, Msg: fmt.Sprintf(format, args...), Hint: hint})
+}
+
+// Len, Less and Swap implement sort.Interface, ordering by file and offset.
+func (l ErrorList) Len() int      { return len(l) }
+func (l ErrorList) Swap(i, j int) { l[i], l[j] = l[j], l[i] }
+func (l ErrorList) Less(i, j int) bool {
+	a, b := l[i].Pos, l[j].Pos
+	if a.Filename != b.Filename {
+		return a.Filename < b.Filename
+	}
+	return a.Offset < b.Offset
+}
+
+// Sort orders the list by position, keeping the order of diagnostics at the
+// same position.
+func (l ErrorList) Sort() { sort.Stable(l) }
+
+// Error returns the first diagnostic and how many more there are.
+func (l ErrorList) Error() string {
+	switch len(l) {
+	case 0:
+		return "no errors"
+	case 1:
+		return l[0].Error()
+	}
+	return fmt.Sprintf("%s (and %d more errors)", l[0].Error(), len(l)-1)
+}
+
+// Err returns the list as an error, or nil when it is empty.
+func (l ErrorList) Err() error {
+	if len(l) == 0 {
+		return nil
+	}
+	l.Sort()
+	return l
+}
+
+// Diagnostics returns the diagnostics carried by err: the entries of an
+// ErrorList, a single *Diagnostic, or nil for any other error.
+func Diagnostics(err error) []*Diagnostic {
+	var list ErrorList
+	if errors.As(err, &list) {
+		return list
+	}
+	var d *Diagnostic
+	if errors.As(err, &d) {
+		return []*Diagnostic{d}
+	}
+	return nil
+}
+
+// PrintDiagnostic writes d the way compilers do:
+//
+//	rule.nct:1:12: age bound 33 is not one the API accepts
+//	    audience(1) where age[33,40)
+//	                         ^^
+//	    hint: use 30 or 35
+//
+// src is the source the diagnostic refers to; when nil, only the first line
+// and the hint are printed.
+func PrintDiagnostic(w io.Writer, d *Diagnostic, src []byte) {
+	fmt.Fprintln(w, d.Error())
+	if line, ok := sourceLine(src, d.Pos); ok {
+		fmt.Fprintf(w, "    %s\n    %s\n", expandTabs(line), caret(line, d.Pos, d.End))
+	}
+	if d.Hint != "" {
+		fmt.Fprintf(w, "    hint: %s\n", d.Hint)
+	}
+}
+
+// PrintError writes every diagnostic in err with PrintDiagnostic, or err's
+// text for an error that carries no diagnostics.
+func PrintError(w io.Writer, err error, src []byte) {
+	ds := Diagnostics(err)
+	if ds == nil {
+		fmt.Fprintln(w, err)
+		return
+	}
+	for _, d := range ds {
+		PrintDiagnostic(w, d, src)
+	}
+}
+
+// sourceLine returns the text of the line holding pos, without its newline.
+func sourceLine(src []byte, pos Pos) (string, bool) {
+	if src == nil || !pos.IsValid() || pos.Offset < 0 || pos.Offset > len(src) {
+		return "", false
+	}
+	start := strings.LastIndexByte(string(src[:pos.Offset]), '\n') + 1
+	end := len(src)
+	if i := strings.IndexByte(string(src[pos.Offset:]), '\n'); i >= 0 {
+		end = pos.Offset + i
+	}
+	line := strings.TrimSuffix(string(src[start:end]), "\r")
+	if !utf8.ValidString(line) {
+		line = strings.ToValidUTF8(line, "\uFFFD")
+	}
+	return line, true
+}
+
+// caret returns the marker line under line: spaces up to pos.Column, then a
+// '^' for each rune of the span (at least one), stopping at the line's end.
+func caret(line string, pos, end Pos) string {
+	n := 1
+	if end.Line == pos.Line && end.Column > pos.Column {
+		n = end.Column - pos.Column
+	}
+	col := pos.Column - 1
+	lineRunes := utf8.RuneCountInString(line)
+	if col > lineRunes {
+		col = lineRunes
+	}
+	if col+n > lineRunes && lineRunes > col {
+		n = lineRunes - col
+	}
+	return strings.Repeat(" ", col) + strings.Repeat("^", n)
+}
+
+// expandTabs replaces tabs with single spaces so the caret, which counts
+// runes, lines up under the column it points at.
+func expandTabs(s string) string { return strings.ReplaceAll(s, "\t", " ") }
