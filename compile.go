@@ -66,7 +66,8 @@ func CompileRule(rule *Rule, opts Options) (*Request, error) {
 	}
 	checkRecipientCount(req.Rule, &errs)
 	if rule.Recipient == nil && rule.Filter == nil {
-		req.Warnings = append(req.Warnings, &Diagnostic{Pos: rule.Start, End: rule.Start, Severity: SeverityWarning,
+		top := Pos{Filename: rule.Start.Filename, Line: 1, Column: 1} // the rule as a whole
+		req.Warnings = append(req.Warnings, &Diagnostic{Pos: top, End: top, Severity: SeverityWarning,
 			Msg: "the rule has no recipient expression and no where clause: it targets every friend", Hint: "use a broadcast if that is what you mean"})
 	}
 	return req, errs.Err()

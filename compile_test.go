@@ -1,0 +1,206 @@
+package nctarget
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+// goldenNow is the time catalog expiry is judged against in golden tests,
+// so their output does not depend on when they run.
+var goldenNow = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// checkGolden compares got with the golden file path, or rewrites the file
+// under -update.
+func checkGolden(t *testing.T, path string, got []byte) {
+	t.Helper()
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if diff := cmp.Diff(string(want), string(got)); diff != "" {
+		t.Errorf("%s differs (-want +got):\n%s", path, diff)
+	}
+}
+
+// goldenCases returns the rule files of testdata/compile, by name.
+func goldenCases(t *testing.T) map[string]string {
+	t.Helper()
+	files, err := filepath.Glob("testdata/compile/*.nct")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := make(map[string]string, len(files))
+	for _, f := range files {
+		cases[strings.TrimSuffix(filepath.Base(f), ".nct")] = f
+	}
+	return cases
+}
+
+// compileFile compiles a rule file the way the golden tests do: with the
+// catalog NAME.catalog.json beside it, if any, and expiry judged at
+// goldenNow.
+func compileFile(t *testing.T, path string, opts Options) *Request {
+	t.Helper()
+	src, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	catPath := strings.TrimSuffix(path, ".nct") + ".catalog.json"
+	if data, err := os.ReadFile(catPath); err == nil {
+		if opts.Catalog, err = ParseCatalog(catPath, data); err != nil {
+			t.Fatalf("%s: %v", catPath, err)
+		}
+	}
+	opts.Now = goldenNow
+	req, err := Compile(filepath.Base(path), src, opts)
+	if err != nil {
+		var b strings.Builder
+		PrintError(&b, err, src)
+		t.Fatalf("compile %s:\n%s", path, b.String())
+	}
+	return req
+}
+
+// TestCompileGolden compiles every testdata/compile/NAME.nct with the
+// default options and compares the pretty-printed JSON with NAME.json.
+func TestCompileGolden(t *testing.T) {
+	cases := goldenCases(t)
+	if len(cases) < 40 {
+		t.Fatalf("%d golden cases, want at least 40", len(cases))
+	}
+	for name, path := range cases {
+		t.Run(name, func(t *testing.T) {
+			req := compileFile(t, path, Options{})
+			got := req.JSON(true)
+			checkGolden(t, strings.TrimSuffix(path, ".nct")+".json", got)
+			if again := compileFile(t, path, Options{}).JSON(true); !bytes.Equal(got, again) {
+				t.Errorf("output is not deterministic:\n%s\nthen\n%s", got, again)
+			}
+			var compact bytes.Buffer
+			if err := json.Compact(&compact, got); err != nil {
+				t.Fatalf("invalid JSON: %v\n%s", err, got)
+			}
+			if c := req.JSON(false); !bytes.Equal(c, compact.Bytes()) {
+				t.Errorf("compact output\n%s\nis not the pretty output compacted\n%s", c, compact.Bytes())
+			}
+		})
+	}
+}
+
+// TestGoldenSDKRoundTrip unmarshals every golden JSON into LINE's
+// messaging_api.NarrowcastRequest and marshals it back: the SDK must accept
+// the body and keep its meaning. The only differences tolerated are the
+// defaults the SDK writes (sdkDefaults) and, where the body sets it,
+// limit.forbidPartialDelivery, which SDK v8.14.0 has no field for; that
+// loss is asserted, so a future SDK that keeps it makes this test fail and
+// ErrSDKForbidPartialDelivery can go.
+func TestGoldenSDKRoundTrip(t *testing.T) {
+	files, err := filepath.Glob("testdata/compile/*.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, f := range files {
+		if strings.HasSuffix(f, ".catalog.json") {
+			continue
+		}
+		n++
+		t.Run(strings.TrimSuffix(filepath.Base(f), ".json"), func(t *testing.T) {
+			body, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, got := sdkRoundTrip(t, body)
+			if limit, ok := want["limit"].(map[string]any); ok && limit["forbidPartialDelivery"] == true {
+				if gotLimit, _ := got["limit"].(map[string]any); gotLimit["forbidPartialDelivery"] != nil {
+					t.Errorf("the SDK now keeps forbidPartialDelivery: remove ErrSDKForbidPartialDelivery from sdk.go")
+				}
+				delete(limit, "forbidPartialDelivery")
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("SDK round trip changes the body (-golden +SDK):\n%s", diff)
+			}
+		})
+	}
+	if n < 40 {
+		t.Errorf("%d golden JSON files, want at least 40", n)
+	}
+}
+
+// TestLINEPageExamples compiles the two examples of LINE's "Send messages"
+// page without simplification, with the page's messages, and compares the
+// body with the page's request body (testdata/line/*.json).
+func TestLINEPageExamples(t *testing.T) {
+	for _, tc := range []struct{ rule, page string }{
+		{"examples/line-full.nct", "testdata/line/full.json"},
+		{"examples/line-nested.nct", "testdata/line/nested.json"},
+	} {
+		t.Run(filepath.Base(tc.rule), func(t *testing.T) {
+			page, err := os.ReadFile(tc.page)
+			if err != nil {
+				t.Fatal(err)
+			}
+			msgs, err := ParseMessages(tc.page, page)
+			if err != nil {
+				t.Fatal(err)
+			}
+			req := compileFile(t, tc.rule, Options{NoSimplify: true, Messages: msgs})
+			var want, got any
+			mustDecode(t, page, &want)
+			mustDecode(t, req.JSON(true), &got)
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("%s does not compile to LINE's request body (-page +compiled):\n%s", tc.rule, diff)
+			}
+		})
+	}
+}
+
+// TestCompileWarnings checks the warnings Compile returns beside a result.
+func TestCompileWarnings(t *testing.T) {
+	cat := NewCatalog(
+		CatalogEntry{Name: "old", AudienceGroupID: 11, ExpireTimestamp: goldenNow.Add(-24 * time.Hour).Unix()},
+		CatalogEntry{Name: "building", AudienceGroupID: 12, Status: "IN_PROGRESS"},
+		CatalogEntry{Name: "ads", AudienceGroupID: 13, IsIfaAudience: true},
+	)
+	for _, tc := range []struct {
+		src      string
+		want     string // the first warning's message
+		line, col int
+	}{
+		{"", "the rule has no recipient expression and no where clause: it targets every friend", 1, 1},
+		{"# only a comment\n", "the rule has no recipient expression and no where clause: it targets every friend", 1, 1},
+		{"audience(5) or\n  audience(old)", `audience "old" expired on 2025-12-31`, 2, 3},
+		{"audience(building)", `audience "building" is IN_PROGRESS, not READY`, 1, 1},
+		{"audience(ads)", `audience "ads" is an IFA audience (advertising ids), which cannot be joined with user ids`, 1, 1},
+	} {
+		req, err := Compile("w.nct", []byte(tc.src), Options{Catalog: cat, Now: goldenNow})
+		if err != nil {
+			t.Errorf("%q: %v", tc.src, err)
+			continue
+		}
+		if len(req.Warnings) == 0 {
+			t.Errorf("%q: no warnings, want %q", tc.src, tc.want)
+			continue
+		}
+		w := req.Warnings[0]
+		if w.Msg != tc.want || w.Pos.Line != tc.line || w.Pos.Column != tc.col || w.Severity != SeverityWarning {
+			t.Errorf("%q: warning %s %q (%v), want %d:%d %q", tc.src, w.Pos, w.Msg, w.Severity, tc.line, tc.col, tc.want)
+		}
+	}
+}
