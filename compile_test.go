@@ -179,8 +179,8 @@ func TestCompileWarnings(t *testing.T) {
 		CatalogEntry{Name: "ads", AudienceGroupID: 13, IsIfaAudience: true},
 	)
 	for _, tc := range []struct {
-		src      string
-		want     string // the first warning's message
+		src       string
+		want      string // the first warning's message
 		line, col int
 	}{
 		{"", "the rule has no recipient expression and no where clause: it targets every friend", 1, 1},
