@@ -1,0 +1,444 @@
+package eval
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+
+	"github.com/nctarget/nctarget"
+)
+
+// LoadOptions configure Load. The zero value loads users.csv with no
+// progress reports and no index cache.
+type LoadOptions struct {
+	// Progress, when not nil, is called now and then while users.csv is
+	// read, with the bytes read so far and the file's size.
+	Progress func(done, total int64)
+	// CacheDir, when not empty, is where Load looks for an index written
+	// by WriteIndex, which loads many times faster than users.csv.
+	CacheDir string
+}
+
+// maxErrors is how many malformed lines Load reports before giving up.
+const maxErrors = 20
+
+// numColumns is the number of columns of users.csv.
+const numColumns = 6
+
+// usersHeader is the header of users.csv, SPEC section 5.
+var usersHeader = [numColumns]string{"userId", "gender", "age", "appType", "area", "subscriptionPeriod"}
+
+// Load reads the dataset in dir (SPEC section 5): dir/users.csv (or
+// users.csv.gz) now, and each audiences/<id>.txt and
+// redeliveries/<requestId>.txt (or .txt.gz) when a plan first names it.
+// Nothing is written into dir. Every malformed line is an error naming its
+// file and line; the error is an nctarget.ErrorList.
+func Load(dir string, opts LoadOptions) (*Dataset, error) {
+	path, err := dataFile(filepath.Join(dir, "users.csv"))
+	if err != nil {
+		return nil, err
+	}
+	var d *Dataset
+	if opts.CacheDir != "" {
+		d, _ = readIndex(opts.CacheDir, path)
+	}
+	if d == nil {
+		if d, err = loadUsers(path, opts.Progress); err != nil {
+			return nil, err
+		}
+	}
+	d.dir, d.opts = dir, opts
+	return d, nil
+}
+
+// dataFile returns path, or path.gz when only that exists.
+func dataFile(path string) (string, error) {
+	_, err := os.Stat(path)
+	if err == nil {
+		return path, nil
+	}
+	if _, gzErr := os.Stat(path + ".gz"); gzErr == nil {
+		return path + ".gz", nil
+	}
+	return "", err
+}
+
+// dataError returns a diagnostic at line of file. Its offset is -1: it
+// points into a data file, not into the rule being evaluated.
+func dataError(file string, line, col int, hint, format string, args ...any) *nctarget.Diagnostic {
+	return &nctarget.Diagnostic{Pos: nctarget.Pos{Filename: file, Offset: -1, Line: line, Column: col},
+		End: nctarget.Pos{Offset: -1}, Msg: fmt.Sprintf(format, args...), Hint: hint}
+}
+
+// lineReader reads a data file line by line, gunzipping .gz files,
+// accepting Windows line endings, a byte-order mark, blank lines and a
+// missing final newline.
+type lineReader struct {
+	path string
+	f    *os.File
+	br   *bufio.Reader
+	line int // number of the line last returned
+	read int64
+	size int64
+}
+
+// openLines opens path for reading by lines.
+func openLines(path string) (*lineReader, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	lr := &lineReader{path: path, f: f}
+	if info, err := f.Stat(); err == nil {
+		lr.size = info.Size()
+	}
+	var r io.Reader = &countReader{r: f, n: &lr.read}
+	if filepath.Ext(path) == ".gz" {
+		zr, err := gzip.NewReader(r)
+		if err != nil {
+			f.Close()
+			return nil, dataError(path, 1, 1, "the file ends in .gz but is not gzip data", "%v", err)
+		}
+		r = zr
+	}
+	lr.br = bufio.NewReaderSize(r, 1<<20)
+	return lr, nil
+}
+
+// countReader counts the bytes read through it, for progress reports.
+type countReader struct {
+	r io.Reader
+	n *int64
+}
+
+func (c *countReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	*c.n += int64(n)
+	return n, err
+}
+
+// next returns the next line without its line ending, skipping blank
+// lines; io.EOF at the end. The slice is valid until the next call.
+func (lr *lineReader) next() ([]byte, error) {
+	for {
+		line, err := lr.br.ReadSlice('\n')
+		if err == bufio.ErrBufferFull {
+			return nil, dataError(lr.path, lr.line+1, 1, "each line holds one record", "line longer than %d bytes", lr.br.Size())
+		}
+		if err != nil && err != io.EOF {
+			return nil, lr.readError(err)
+		}
+		if len(line) == 0 && err == io.EOF {
+			return nil, io.EOF
+		}
+		lr.line++
+		line = bytes.TrimRight(line, "\r\n")
+		if lr.line == 1 {
+			line = bytes.TrimPrefix(line, []byte("\xef\xbb\xbf"))
+		}
+		if len(bytes.TrimSpace(line)) > 0 {
+			return line, nil
+		}
+	}
+}
+
+// readError describes a read failure after the last good line.
+func (lr *lineReader) readError(err error) error {
+	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, gzip.ErrChecksum) || errors.Is(err, gzip.ErrHeader) {
+		return dataError(lr.path, lr.line+1, 1, "the file is cut short or corrupt; compress it again", "truncated or corrupt gzip data after line %d", lr.line)
+	}
+	return dataError(lr.path, lr.line+1, 1, "", "reading: %v", err)
+}
+
+// Close closes the file.
+func (lr *lineReader) Close() error { return lr.f.Close() }
+
+// loadUsers reads users.csv into a dataset.
+func loadUsers(path string, progress func(done, total int64)) (*Dataset, error) {
+	lr, err := openLines(path)
+	if err != nil {
+		return nil, err
+	}
+	defer lr.Close()
+	hint := 0
+	if filepath.Ext(path) != ".gz" {
+		hint = int(lr.size / 60) // a typical row is 45–60 bytes
+	}
+	u := &usersLoader{lr: lr, b: newBuilder(hint)}
+	if err := u.header(); err != nil {
+		return nil, err
+	}
+	for n := 0; ; n++ {
+		line, err := lr.next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			u.errs = append(u.errs, err.(*nctarget.Diagnostic))
+			break
+		}
+		u.row(line)
+		if len(u.errs) >= maxErrors {
+			break
+		}
+		if progress != nil && n&0xffff == 0 {
+			progress(lr.read, lr.size)
+		}
+	}
+	if progress != nil {
+		progress(lr.size, lr.size)
+	}
+	if err := u.errs.Err(); err != nil {
+		return nil, err
+	}
+	return u.finish(), nil
+}
+
+// usersLoader holds the state of reading one users.csv.
+type usersLoader struct {
+	lr    *lineReader
+	b     *builder
+	cols  [numColumns]nctarget.Attr // attribute of each column; 0 for userId
+	lines lineIndex
+	errs  nctarget.ErrorList
+	first int // line of the first appType "others"
+}
+
+// header reads the header line, whose columns may come in any order.
+func (u *usersLoader) header() error {
+	line, err := u.lr.next()
+	if err == io.EOF {
+		return nctarget.ErrorList{dataError(u.lr.path, 1, 1, "start with the header "+string(joinHeader()), "empty file: no header")}
+	}
+	if err != nil {
+		return nctarget.ErrorList{err.(*nctarget.Diagnostic)}
+	}
+	fields := bytes.Split(line, []byte(","))
+	seen := map[string]bool{}
+	bad := len(fields) != len(usersHeader)
+	for i, f := range fields {
+		name := string(bytes.TrimSpace(f))
+		a, ok := columnAttr(name)
+		if !ok || seen[name] || i >= len(u.cols) {
+			bad = true
+			break
+		}
+		seen[name] = true
+		u.cols[i] = a
+	}
+	if bad {
+		return nctarget.ErrorList{dataError(u.lr.path, u.lr.line, 1, "the header names each column once: "+string(joinHeader()), "bad header %q", line)}
+	}
+	u.lines.add(0, u.lr.line+1)
+	return nil
+}
+
+// joinHeader returns the canonical header line.
+func joinHeader() []byte {
+	return bytes.Join(func() (bs [][]byte) {
+		for _, h := range usersHeader {
+			bs = append(bs, []byte(h))
+		}
+		return bs
+	}(), []byte(","))
+}
+
+// columnAttr maps a header name to its attribute (0 for userId).
+func columnAttr(name string) (nctarget.Attr, bool) {
+	if name == "userId" {
+		return 0, true
+	}
+	for _, a := range nctarget.Attrs {
+		if a.String() == name {
+			return a, true
+		}
+	}
+	return 0, false
+}
+
+// row parses one data line.
+func (u *usersLoader) row(line []byte) {
+	var cells [numColumns][]byte
+	var starts [numColumns]int
+	n, start := 0, 0
+	for i := 0; i <= len(line); i++ {
+		if i < len(line) && line[i] != ',' {
+			continue
+		}
+		if n < len(cells) {
+			cells[n], starts[n] = line[start:i], start
+		}
+		n++
+		start = i + 1
+	}
+	if n != len(cells) {
+		u.fail(1, "each row has 6 cells: "+string(joinHeader()), "%d cells, the header has %d", n, len(cells))
+		return
+	}
+	var r row
+	var id userID
+	for c, a := range u.cols {
+		if a == 0 {
+			var ok bool
+			if id, ok = parseID(cells[c]); !ok {
+				u.fail(starts[c]+1, "a user ID is U followed by 32 lowercase hex digits", "bad user ID %q", cells[c])
+				return
+			}
+			continue
+		}
+		others := u.b.others
+		v, err := u.b.parseField(a, cells[c])
+		if err != nil {
+			u.fail(starts[c]+1, "", "%v", err)
+			return
+		}
+		if u.b.others > others && u.first == 0 {
+			u.first = u.lr.line
+		}
+		r[a] = v
+	}
+	u.add(id, &r)
+}
+
+// add adds a parsed row, reporting a duplicate ID with both lines.
+func (u *usersLoader) add(id userID, r *row) {
+	i := uint32(len(u.b.ids))
+	if want := u.lines.lineOf(i); want != u.lr.line {
+		u.lines.add(i, u.lr.line)
+	}
+	if prev, ok := u.b.add(id, r); !ok {
+		u.fail(1, "each friend appears once in users.csv", "duplicate user ID %s, first on line %d", id, u.lines.lineOf(prev))
+	}
+}
+
+// fail records a malformed-line error at column col of the current line.
+func (u *usersLoader) fail(col int, hint, format string, args ...any) {
+	u.errs = append(u.errs, dataError(u.lr.path, u.lr.line, col, hint, format, args...))
+}
+
+// finish builds the dataset and its data warnings.
+func (u *usersLoader) finish() *Dataset {
+	d := u.b.finish()
+	if u.b.others > 0 {
+		d.Warnings = append(d.Warnings, &nctarget.Diagnostic{
+			Pos:      nctarget.Pos{Filename: u.lr.path, Offset: -1, Line: u.first, Column: 1},
+			Severity: nctarget.SeverityWarning,
+			Msg:      fmt.Sprintf("%d users have appType others, treated as unknown (first on line %d)", u.b.others, u.first),
+			Hint:     "appType atoms never match them; the API knows only ios and android",
+		})
+	}
+	return d
+}
+
+// lineIndex maps user numbers to line numbers with one entry per run of
+// consecutive lines, so it costs nothing unless the file has blank lines.
+type lineIndex []struct{ user, line int }
+
+// add records that user number i is on line.
+func (l *lineIndex) add(i uint32, line int) {
+	*l = append(*l, struct{ user, line int }{int(i), line})
+}
+
+// lineOf returns the line of user number i.
+func (l lineIndex) lineOf(i uint32) int {
+	j := len(l) - 1
+	for j > 0 && l[j].user > int(i) {
+		j--
+	}
+	return l[j].line + int(i) - l[j].user
+}
+
+// audience returns the members of audience a, loading its file when needed.
+func (d *Dataset) audience(a *nctarget.Audience) (*memberSet, error) {
+	if a.ID == 0 {
+		return nil, &ruleError{fmt.Sprintf("%s has no audienceGroupId", a), "compile the rule with its catalog (--catalog) first"}
+	}
+	key := strconv.FormatInt(a.ID, 10)
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if s, ok := d.audiences[a.ID]; ok {
+		return s, nil
+	}
+	s, err := d.loadSet("audiences", key, a.String())
+	if err == nil {
+		d.audiences[a.ID] = s
+	}
+	return s, err
+}
+
+// redelivery returns the members of redelivery r, loading its file when
+// needed.
+func (d *Dataset) redelivery(r *nctarget.Redelivery) (*memberSet, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if s, ok := d.redeliveries[r.RequestID]; ok {
+		return s, nil
+	}
+	s, err := d.loadSet("redeliveries", r.RequestID, r.String())
+	if err == nil {
+		d.redeliveries[r.RequestID] = s
+	}
+	return s, err
+}
+
+// loadSet loads dir/sub/name.txt (or .txt.gz); what is the atom, for
+// messages.
+func (d *Dataset) loadSet(sub, name, what string) (*memberSet, error) {
+	if d.dir == "" {
+		return nil, &ruleError{"the dataset has no " + what, "add it to the dataset"}
+	}
+	want := filepath.Join(d.dir, sub, name+".txt")
+	if filepath.Base(name) != name || name == "" {
+		return nil, &ruleError{fmt.Sprintf("no data for %s: %q is not a file name", what, name), ""}
+	}
+	path, err := dataFile(want)
+	if err != nil {
+		return nil, &ruleError{fmt.Sprintf("no data for %s: %s does not exist", what, want),
+			"put its user IDs in that file, one per line (LINE's audience upload format), or .txt.gz"}
+	}
+	return d.loadMembers(path)
+}
+
+// loadMembers reads a file of user IDs, one per line.
+func (d *Dataset) loadMembers(path string) (*memberSet, error) {
+	lr, err := openLines(path)
+	if err != nil {
+		return nil, err
+	}
+	defer lr.Close()
+	set := &memberSet{path: path}
+	bits := make(dense, (len(d.ids)+63)/64)
+	var errs nctarget.ErrorList
+	for len(errs) < maxErrors {
+		line, err := lr.next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			errs = append(errs, err.(*nctarget.Diagnostic))
+			break
+		}
+		id, ok := parseID(bytes.TrimSpace(line))
+		if !ok {
+			errs = append(errs, dataError(path, lr.line, 1, "one user ID per line: U followed by 32 lowercase hex digits", "bad user ID %q", line))
+			continue
+		}
+		set.lines++
+		if i, ok := d.table.find(d.ids, id); ok {
+			bits.set(i)
+		} else {
+			set.nonFriends++
+		}
+	}
+	if err := errs.Err(); err != nil {
+		return nil, err
+	}
+	set.bits = bits.bitmap()
+	return set, nil
+}

@@ -1,0 +1,168 @@
+package eval
+
+import (
+	"errors"
+
+	"github.com/RoaringBitmap/roaring/v2"
+	"github.com/nctarget/nctarget"
+)
+
+// DefaultMinimum is the fewest recipients a send should have: LINE fails a
+// narrowcast with too few recipients (errorCode 2) and one conditioned on
+// an audience of fewer than 50 (errorCode 4).
+const DefaultMinimum = 50
+
+// Plan is a rule bound to a dataset: every atom resolved to its bitmap, so
+// that Eval only combines bitmaps. Plan once, evaluate many times.
+type Plan struct {
+	// Min is the recipient count below which Eval warns; Plan sets it to
+	// DefaultMinimum.
+	Min uint64
+
+	d         *Dataset
+	rule      *nctarget.Rule
+	recipient *node           // nil: every friend
+	filter    *node           // nil: no demographic filter
+	attrs     []nctarget.Attr // attributes the filter names, in canonical order
+	refs      []ref           // audience and redelivery atoms, in source order
+}
+
+// node is one expression of a plan: an atom with its bitmap, or an
+// operator over child nodes.
+type node struct {
+	expr nctarget.Expr
+	leaf *roaring.Bitmap // an atom's friends; nil for an operator
+	kids []*node
+}
+
+// ref is an audience or redelivery atom with the set it names.
+type ref struct {
+	expr nctarget.Expr
+	set  *memberSet
+}
+
+// Plan resolves rule's atoms against the dataset, loading the audience and
+// redelivery files it names when the dataset came from Load. Audiences
+// must carry their id (Audience.ID != 0): compile rules that name
+// audiences with their catalog first (nctarget.Compile does). The error,
+// if any, is an nctarget.ErrorList positioned in the rule, or a data error
+// positioned in a data file.
+func (d *Dataset) Plan(rule *nctarget.Rule) (*Plan, error) {
+	p := &Plan{Min: DefaultMinimum, d: d, rule: rule}
+	var errs nctarget.ErrorList
+	var err error
+	if rule.Recipient != nil {
+		if p.recipient, err = p.node(rule.Recipient, &errs); err != nil {
+			return nil, err
+		}
+	}
+	if rule.Filter != nil {
+		if p.filter, err = p.node(rule.Filter, &errs); err != nil {
+			return nil, err
+		}
+	}
+	if err := errs.Err(); err != nil {
+		return nil, err
+	}
+	p.attrs = filterAttrs(rule.Filter)
+	return p, nil
+}
+
+// node plans e. Problems in the rule are added to errs; a data error (a
+// malformed audience file) is returned and stops planning.
+func (p *Plan) node(e nctarget.Expr, errs *nctarget.ErrorList) (*node, error) {
+	n := &node{expr: e}
+	switch x := e.(type) {
+	case *nctarget.Operator:
+		for _, a := range x.Args {
+			k, err := p.node(a, errs)
+			if err != nil {
+				return nil, err
+			}
+			n.kids = append(n.kids, k)
+		}
+	case *nctarget.Not:
+		k, err := p.node(x.X, errs)
+		if err != nil {
+			return nil, err
+		}
+		n.kids = []*node{k}
+	default:
+		return p.leaf(n, errs)
+	}
+	return n, nil
+}
+
+// leaf resolves an atom to its bitmap. On a problem with the rule it adds
+// to errs and plans the atom as the empty set.
+func (p *Plan) leaf(n *node, errs *nctarget.ErrorList) (*node, error) {
+	n.leaf = roaring.New()
+	var set *memberSet
+	var err error
+	switch x := n.expr.(type) {
+	case *nctarget.Audience:
+		set, err = p.d.audience(x)
+	case *nctarget.Redelivery:
+		set, err = p.d.redelivery(x)
+	case *nctarget.Set:
+		codes := make([]string, len(x.Values))
+		for i, v := range x.Values {
+			codes[i] = v.Code
+		}
+		n.leaf, err = p.d.attrs[x.Attr].set(codes)
+	case *nctarget.Range:
+		n.leaf, err = p.d.attrs[x.Attr].rng(x.Gte, x.Lt)
+	default:
+		errs.Add(n.expr.Pos(), "", "cannot evaluate %T", n.expr)
+		return n, nil
+	}
+	var re *ruleError
+	if errors.As(err, &re) {
+		errs.AddSpan(n.expr.Pos(), n.expr.End(), re.hint, "%s", re.msg)
+		n.leaf = roaring.New()
+		return n, nil
+	}
+	if err != nil {
+		return nil, err // a data file is malformed
+	}
+	if set != nil {
+		n.leaf = set.bits
+		p.refs = append(p.refs, ref{expr: n.expr, set: set})
+	}
+	return n, nil
+}
+
+// ruleError is a problem with an atom of the rule, as opposed to one with
+// a data file; Plan reports it at the atom.
+type ruleError struct{ msg, hint string }
+
+func (e *ruleError) Error() string { return e.msg }
+
+// filterAttrs returns the attributes the atoms of e name, in canonical
+// order.
+func filterAttrs(e nctarget.Expr) []nctarget.Attr {
+	var seen [numAttrs]bool
+	var walk func(nctarget.Expr)
+	walk = func(e nctarget.Expr) {
+		switch x := e.(type) {
+		case *nctarget.Operator:
+			for _, a := range x.Args {
+				walk(a)
+			}
+		case *nctarget.Not:
+			walk(x.X)
+		case *nctarget.Set:
+			seen[x.Attr] = true
+		case *nctarget.Range:
+			seen[x.Attr] = true
+		}
+	}
+	walk(e)
+	var attrs []nctarget.Attr
+	for _, a := range nctarget.Attrs {
+		if seen[a] {
+			attrs = append(attrs, a)
+		}
+	}
+	return attrs
+}

@@ -1,0 +1,268 @@
+package eval
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/RoaringBitmap/roaring/v2"
+	"github.com/nctarget/nctarget"
+)
+
+// Result is the preview of one rule: who would receive it, the waterfall
+// of counts, each clause's own count, and warnings.
+type Result struct {
+	// Recipients is the recipient set ∩ the demographic set, before
+	// limit.max, as user numbers (see Dataset.UserID). Selected applies
+	// the limit.
+	Recipients *roaring.Bitmap
+	// Count is the number of recipients after limit.max: what LINE would
+	// deliver to, and the "count" of eval --json.
+	Count uint64
+
+	Waterfall Waterfall
+	Nodes     []NodeCount // every clause with its own count, in source order
+	Warnings  []Warning   // problems that predict a failed or surprising send
+	Min       uint64      // the minimum the count was judged against
+	Limit     uint64      // limit.max, or 0 when there is none
+}
+
+// Waterfall is the recipient count narrowed step by step (SPEC section 3).
+type Waterfall struct {
+	Friends        uint64 // every friend (rows of users.csv)
+	AfterRecipient uint64 // friends in the recipient expression
+	AfterFilter    uint64 // … who also match the demographic filter
+	AfterLimit     uint64 // … capped by limit.max: the count
+	// AllKnown is how many of the final recipients have every attribute
+	// the filter names known. LINE may reach only friends whose
+	// attributes it can estimate, so this is a lower bound worth seeing;
+	// it never changes the count.
+	AllKnown uint64
+}
+
+// NodeCount is one clause of the rule with its own count: the friends it
+// selects on its own, before any enclosing operator, as in EXPLAIN ANALYZE.
+type NodeCount struct {
+	Expr   nctarget.Expr
+	Clause string // "recipient" or "where"
+	Depth  int    // 0 for the top of the clause
+	Count  uint64
+}
+
+// Warning is a problem with the preview that does not stop it. Kind names
+// it for programs: "belowMinimum", "empty", "smallAudience", "nonFriends",
+// "unknownAttributes".
+type Warning struct {
+	Kind string
+	*nctarget.Diagnostic
+}
+
+// BelowMinimum reports whether the count is below the minimum.
+func (r *Result) BelowMinimum() bool { return r.Count < r.Min }
+
+// Eval evaluates the plan. The dataset is only read, so plans of one
+// dataset may be evaluated concurrently.
+func (p *Plan) Eval() *Result {
+	r := &Result{Min: p.Min}
+	if l := p.rule.Limit; l != nil && l.Max > 0 {
+		r.Limit = uint64(l.Max)
+	}
+	set := p.d.all
+	if p.recipient != nil {
+		set = p.eval(p.recipient, "recipient", 0, &r.Nodes)
+	}
+	r.Waterfall.Friends = p.d.all.GetCardinality()
+	r.Waterfall.AfterRecipient = set.GetCardinality()
+	afterRecipient := set
+	if p.filter != nil {
+		set = roaring.And(set, p.eval(p.filter, "where", 0, &r.Nodes))
+	} else {
+		set = set.Clone() // it may be one of the dataset's own bitmaps
+	}
+	r.Recipients = set
+	r.Waterfall.AfterFilter = set.GetCardinality()
+	r.Count = r.Waterfall.AfterFilter
+	if r.Limit > 0 {
+		r.Count = min(r.Count, r.Limit)
+	}
+	r.Waterfall.AfterLimit = r.Count
+	r.Waterfall.AllKnown = p.allKnown(r.Selected())
+	r.Warnings = p.warnings(r, afterRecipient)
+	return r
+}
+
+// eval computes node n's set, appending its count and its children's to
+// nodes in source order.
+func (p *Plan) eval(n *node, clause string, depth int, nodes *[]NodeCount) *roaring.Bitmap {
+	at := len(*nodes)
+	*nodes = append(*nodes, NodeCount{Expr: n.expr, Clause: clause, Depth: depth})
+	var set *roaring.Bitmap
+	switch {
+	case n.leaf != nil:
+		set = n.leaf
+	case len(n.kids) == 1 && isNot(n.expr):
+		set = roaring.AndNot(p.d.all, p.eval(n.kids[0], clause, depth+1, nodes))
+	default:
+		kids := make([]*roaring.Bitmap, len(n.kids))
+		for i, k := range n.kids {
+			kids[i] = p.eval(k, clause, depth+1, nodes)
+		}
+		set = combine(n.expr.(*nctarget.Operator).Op, kids)
+	}
+	(*nodes)[at].Count = set.GetCardinality()
+	return set
+}
+
+// isNot reports whether e is a Not node.
+func isNot(e nctarget.Expr) bool {
+	_, ok := e.(*nctarget.Not)
+	return ok
+}
+
+// combine intersects or unites sets.
+func combine(op nctarget.Op, sets []*roaring.Bitmap) *roaring.Bitmap {
+	if len(sets) == 1 {
+		return sets[0]
+	}
+	if op == nctarget.OpOr {
+		return roaring.FastOr(sets...)
+	}
+	return roaring.FastAnd(sets...)
+}
+
+// Selected returns the recipients after limit.max: the lowest user numbers,
+// that is the first recipients in users.csv order, so the same data always
+// gives the same recipients.
+func (r *Result) Selected() *roaring.Bitmap {
+	if r.Count == r.Recipients.GetCardinality() {
+		return r.Recipients
+	}
+	last, err := r.Recipients.Select(uint32(r.Count - 1))
+	if err != nil || r.Count == 0 {
+		return roaring.New()
+	}
+	out := r.Recipients.Clone()
+	out.RemoveRange(uint64(last)+1, math.MaxUint32+1)
+	return out
+}
+
+// Sample returns up to k recipient user numbers after the limit, spread
+// evenly over the selection so that it is deterministic yet not just the
+// first rows of users.csv.
+func (r *Result) Sample(k int) []uint32 {
+	sel := r.Selected()
+	n := sel.GetCardinality()
+	if k <= 0 || n == 0 {
+		return nil
+	}
+	if uint64(k) >= n {
+		return sel.ToArray()
+	}
+	out := make([]uint32, 0, k)
+	for i := range uint64(k) {
+		v, err := sel.Select(uint32(i * n / uint64(k)))
+		if err == nil {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// allKnown counts the users of set whose every filter attribute is known.
+func (p *Plan) allKnown(set *roaring.Bitmap) uint64 {
+	for _, a := range p.attrs {
+		set = roaring.And(set, p.d.attrs[a].known)
+	}
+	return set.GetCardinality()
+}
+
+// warnings returns the warnings of a result; afterRecipient is the
+// recipient set before the filter.
+func (p *Plan) warnings(r *Result, afterRecipient *roaring.Bitmap) []Warning {
+	var ws []Warning
+	add := func(kind string, at nctarget.Node, hint, format string, args ...any) {
+		ws = append(ws, Warning{Kind: kind, Diagnostic: &nctarget.Diagnostic{Pos: at.Pos(), End: at.End(),
+			Severity: nctarget.SeverityWarning, Msg: fmt.Sprintf(format, args...), Hint: hint}})
+	}
+	seen := map[string]bool{}
+	for _, ref := range p.refs {
+		key := ref.expr.String()
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		if n := ref.set.bits.GetCardinality(); isAudience(ref.expr) && n < DefaultMinimum {
+			add("smallAudience", ref.expr, "LINE fails a send conditioned on an audience of fewer than 50 (errorCode 4); use a larger audience",
+				"%s has %d friends, fewer than %d", key, n, DefaultMinimum)
+		}
+		if ref.set.nonFriends > 0 {
+			add("nonFriends", ref.expr, "they never receive anything; this is normal for audiences built outside the account",
+				"%s lists %d of %d users who are not friends%s", key, ref.set.nonFriends, ref.set.lines, inFile(ref.set.path))
+		}
+	}
+	ws = append(ws, p.unknownWarnings(afterRecipient)...)
+	switch {
+	case r.Count == 0:
+		add("empty", p.rule, "check the rule and the data: nothing would be sent", "no friend matches the rule")
+	case r.Count < r.Min:
+		add("belowMinimum", p.rule, "LINE fails a send with too few recipients (errorCode 2); widen the rule",
+			"%d recipients, below the minimum of %d", r.Count, r.Min)
+	}
+	return ws
+}
+
+// isAudience reports whether e is an audience atom.
+func isAudience(e nctarget.Expr) bool {
+	_, ok := e.(*nctarget.Audience)
+	return ok
+}
+
+// inFile describes where a member set came from.
+func inFile(path string) string {
+	if path == "" {
+		return ""
+	}
+	return " (" + path + ")"
+}
+
+// unknownWarnings warns about each filter attribute unknown for most of the
+// recipients: the filter can never select them.
+func (p *Plan) unknownWarnings(recipients *roaring.Bitmap) []Warning {
+	total := recipients.GetCardinality()
+	var ws []Warning
+	for _, a := range p.attrs {
+		known := recipients.AndCardinality(p.d.attrs[a].known)
+		if total == 0 || 2*known >= total {
+			continue
+		}
+		at := firstAtom(p.rule.Filter, a)
+		ws = append(ws, Warning{Kind: "unknownAttributes", Diagnostic: &nctarget.Diagnostic{
+			Pos: at.Pos(), End: at.End(), Severity: nctarget.SeverityWarning,
+			Msg:  fmt.Sprintf("%s is unknown for %d of %d recipients (%.0f%%); atoms on %s never match them", a, total-known, total, 100*float64(total-known)/float64(total), a),
+			Hint: "an unknown attribute never matches, so this filter excludes most of the audience",
+		}})
+	}
+	return ws
+}
+
+// firstAtom returns the first atom of e on attribute a.
+func firstAtom(e nctarget.Expr, a nctarget.Attr) nctarget.Expr {
+	switch x := e.(type) {
+	case *nctarget.Operator:
+		for _, arg := range x.Args {
+			if f := firstAtom(arg, a); f != nil {
+				return f
+			}
+		}
+	case *nctarget.Not:
+		return firstAtom(x.X, a)
+	case *nctarget.Set:
+		if x.Attr == a {
+			return x
+		}
+	case *nctarget.Range:
+		if x.Attr == a {
+			return x
+		}
+	}
+	return nil
+}
