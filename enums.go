@@ -140,17 +140,21 @@ func nearestBounds(bounds []int, n int64) (below, above int) {
 }
 
 // didYouMean returns the candidate closest to s by edit distance, when it is
-// close enough to be a plausible typo, or "".
+// close enough to be a plausible typo, or "". Close enough means at most
+// half the length of the shorter word apart (at least one edit), so
+// "windows" suggests nothing rather than "ios".
 func didYouMean(s string, candidates []string) string {
 	s = strings.ToLower(s)
-	best, bestDist := "", len(s)/2+2
+	best, bestDist := "", -1
 	for _, c := range candidates {
-		if d := editDistance(s, strings.ToLower(c)); d < bestDist || (d == bestDist && c < best) {
+		lc := strings.ToLower(c)
+		d := editDistance(s, lc)
+		if d > max(1, min(len(s), len(lc))/2) {
+			continue
+		}
+		if bestDist < 0 || d < bestDist || (d == bestDist && c < best) {
 			best, bestDist = c, d
 		}
-	}
-	if bestDist > len(s)/2+1 {
-		return ""
 	}
 	return best
 }

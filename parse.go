@@ -82,7 +82,7 @@ func (l Limits) Parse(filename string, src []byte) (*Rule, error) {
 	}
 	cst, err := grammar.ParseFromLexer(peek)
 	if err != nil {
-		return nil, ErrorList{syntaxError(err)}
+		return nil, ErrorList{syntaxError(err, toks)}
 	}
 	lw := &lowerer{limits: l}
 	rule := lw.rule(cst)
@@ -129,9 +129,10 @@ func tokenError(t lexer.Token, msg, hint string) *Diagnostic {
 	return &Diagnostic{Pos: start, End: end, Msg: msg, Hint: hint}
 }
 
-// syntaxError turns a participle error into a Diagnostic that names the
-// token found and says what may come there instead.
-func syntaxError(err error) *Diagnostic {
+// syntaxError turns a participle error into a Diagnostic that says where
+// the rule stops making sense, what was found there and what to write
+// instead. toks is the rule's token stream, for the token before the bad one.
+func syntaxError(err error, toks []lexer.Token) *Diagnostic {
 	var perr participle.Error
 	if !errors.As(err, &perr) {
 		return &Diagnostic{Msg: err.Error()}
@@ -142,18 +143,129 @@ func syntaxError(err error) *Diagnostic {
 		return &Diagnostic{Pos: p, End: p, Msg: perr.Message()}
 	}
 	t := ute.Unexpected
+	prev := previousToken(toks, t.Pos.Offset)
 	if t.EOF() {
-		p := posOf(t.Pos)
-		return &Diagnostic{Pos: p, End: p, Msg: "unexpected end of rule", Hint: "the rule stops in the middle of an expression; complete it"}
+		return endError(t, prev)
 	}
-	hint := "a rule is: recipients, then where <filter>, then limit N"
-	switch strings.ToLower(t.Value) {
-	case "and", "or":
-		hint = fmt.Sprintf("%q needs an operand on each side", t.Value)
-	case "in":
-		hint = "in follows an attribute name: gender in (female)"
+	if inValueList(toks, t.Pos.Offset) && endsOperand(prev) && isValue(t) {
+		return tokenError(t, "missing comma before "+describeToken(t), "separate values with commas: gender in (male, female), age[20,25)")
 	}
-	return tokenError(t, fmt.Sprintf("unexpected %q", t.Value), hint)
+	msg, hint := unexpectedToken(t, prev)
+	return tokenError(t, msg, hint)
+}
+
+// inValueList reports whether offset is inside a value list, a range or
+// call arguments: the innermost open bracket before it is "[" or a "("
+// right after a name or "in" (not a grouping parenthesis).
+func inValueList(toks []lexer.Token, offset int) bool {
+	var open []int // indexes of the open brackets
+	for i, t := range toks {
+		if t.Pos.Offset >= offset {
+			break
+		}
+		switch t.Value {
+		case "(", "[":
+			open = append(open, i)
+		case ")", "]":
+			if len(open) > 0 {
+				open = open[:len(open)-1]
+			}
+		}
+	}
+	if len(open) == 0 {
+		return false
+	}
+	i := open[len(open)-1]
+	if toks[i].Value == "[" {
+		return true
+	}
+	before := previousToken(toks, toks[i].Pos.Offset)
+	return before.Type == tokenIdent || strings.EqualFold(before.Value, "in")
+}
+
+// isValue reports whether t can be a value: a name, a number or a string.
+func isValue(t lexer.Token) bool {
+	return t.Type == tokenIdent || t.Type == tokenInt || t.Type == tokenString
+}
+
+// previousToken returns the last token before offset that is not
+// whitespace or a comment, or a zero token when there is none.
+func previousToken(toks []lexer.Token, offset int) lexer.Token {
+	var prev lexer.Token
+	for _, t := range toks {
+		if t.Pos.Offset >= offset || t.EOF() {
+			break
+		}
+		if t.Type != tokenWhitespace && t.Type != tokenComment {
+			prev = t
+		}
+	}
+	return prev
+}
+
+// operandHints are what may follow each word that needs an operand.
+var operandHints = map[string]string{
+	"and":   "and needs a condition on each side: audience(1) and audience(2), age >= 20 and gender = female",
+	"or":    "or needs a condition on each side: audience(1) or audience(2), area in (tokyo) or area in (osaka)",
+	"not":   "not needs a condition after it: not audience(1), not gender in (male)",
+	"where": "where needs a demographic filter: where age >= 20 and gender = female",
+	"in":    "list the values in parentheses: gender in (female), area in (tokyo, osaka)",
+	"(":     "a parenthesis holds a condition: (audience(1) or audience(2))",
+	",":     "a value goes after the comma: gender in (male, female)",
+}
+
+// endError explains a rule that ends in the middle of an expression.
+func endError(t lexer.Token, prev lexer.Token) *Diagnostic {
+	p := posOf(t.Pos)
+	word := strings.ToLower(prev.Value)
+	if hint, ok := operandHints[word]; ok {
+		return &Diagnostic{Pos: p, End: p, Msg: fmt.Sprintf("the rule ends right after %q", prev.Value), Hint: hint}
+	}
+	return &Diagnostic{Pos: p, End: p, Msg: "unexpected end of rule", Hint: "the rule stops in the middle of an expression; complete it"}
+}
+
+// unexpectedToken returns the message and hint for token t found after prev.
+func unexpectedToken(t, prev lexer.Token) (msg, hint string) {
+	word, before := strings.ToLower(t.Value), strings.ToLower(prev.Value)
+	found := describeToken(t)
+	switch {
+	case before == "in":
+		return fmt.Sprintf("expected ( after in, found %s", found), operandHints["in"]
+	case endsOperand(prev) && startsOperand(t):
+		return fmt.Sprintf("missing and/or before %s", found),
+			"join conditions with and or or (a and b); a where or limit clause may follow the recipients"
+	case operandHints[before] != "":
+		return fmt.Sprintf("expected a condition after %q, found %s", prev.Value, found), operandHints[before]
+	case (word == "and" || word == "or") && prev.Value == "":
+		return fmt.Sprintf("the rule starts with %q", t.Value), operandHints[word]
+	case word == "in":
+		return `unexpected "in"`, "in follows an attribute name: gender in (female)"
+	case t.Type == tokenString || t.Type == tokenInt:
+		return "unexpected " + found, "strings and numbers are arguments: audience(5614991017776), redelivery(\"5b59509c-…\"), limit 100"
+	}
+	return "unexpected " + found, "a rule is: recipients, then where <filter>, then limit N"
+}
+
+// describeToken names a token for a message: string "abc", number 12,
+// "foo".
+func describeToken(t lexer.Token) string {
+	switch t.Type {
+	case tokenString:
+		return "string " + t.Value
+	case tokenInt:
+		return "number " + t.Value
+	}
+	return strconv.Quote(t.Value)
+}
+
+// endsOperand reports whether a complete condition can end with t.
+func endsOperand(t lexer.Token) bool {
+	return t.Value == ")" || t.Value == "]" || t.Type == tokenInt || t.Type == tokenString || t.Type == tokenIdent
+}
+
+// startsOperand reports whether a condition can start with t.
+func startsOperand(t lexer.Token) bool {
+	return t.Type == tokenIdent || t.Value == "(" || strings.EqualFold(t.Value, "not")
 }
 
 // comments returns the rule's comments in source order.
