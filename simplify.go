@@ -1,5 +1,24 @@
 package nctarget
 
+import (
+	"bytes"
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// This file is the simplifier: small rewrite rules, one function each,
+// applied bottom-up and repeated to a bounded fixpoint, the way expr's
+// optimizer runs its passes. Every rule preserves meaning exactly under the
+// semantics of SPEC section 3; in particular an unknown attribute never
+// matches an atom, so gender in (male, female) is not "everyone" and
+// not gender in (male) is not gender in (female). Same-attribute atoms are
+// merged through cells.go, which models that exactly.
+
+// maxRounds bounds the fixpoint: each round is one bottom-up pass, and a
+// round that rewrites nothing ends the loop early.
+const maxRounds = 16
+
 // Rewrite records one change the simplifier made to a rule, so compile
 // --explain can tell the author what changed and why.
 type Rewrite struct {
@@ -16,67 +35,476 @@ type Simplification struct {
 	Warnings []*Diagnostic // redundant clauses worth the author's attention
 }
 
-// Simplify rewrites a rule into a smaller equivalent one. Every rewrite
-// preserves meaning under the narrowcast semantics exactly: in particular an
-// unknown attribute never matches an atom, so gender in (male, female) is
-// not "everyone".
+// Simplify rewrites a rule into a smaller equivalent one in canonical
+// order, so equal rules compile to the same bytes. A clause that can match
+// nobody (age[20,25) and age[30,35), a and not a) is certainly a mistake:
+// it is reported as an error, an ErrorList, rather than sent.
 func Simplify(r *Rule) (*Simplification, error) {
-	s := &simplifier{}
+	s := &simplifier{keys: make(map[Expr]string), warned: make(map[string]bool)}
 	out := *r
-	out.Recipient = s.expr(r.Recipient)
-	out.Filter = s.expr(r.Filter)
-	return &Simplification{Rule: &out, Rewrites: s.rewrites}, nil
+	s.side = "recipient expression"
+	out.Recipient = s.run(r.Recipient)
+	s.side = "filter"
+	out.Filter = s.run(r.Filter)
+	if len(s.errs) > 0 {
+		return nil, s.errs.Err()
+	}
+	return &Simplification{Rule: &out, Rewrites: s.rewrites, Warnings: s.warnings}, nil
 }
 
 // simplifier holds the state of one Simplify call.
 type simplifier struct {
+	side     string          // "recipient expression" or "filter", for messages
+	keys     map[Expr]string // canonical keys, computed once per node
 	rewrites []Rewrite
+	warnings []*Diagnostic
+	warned   map[string]bool // warnings already given, by position and text
+	errs     ErrorList
 }
 
+// run simplifies e to a fixpoint of at most maxRounds rounds.
+func (s *simplifier) run(e Expr) Expr {
+	if e == nil {
+		return nil
+	}
+	for range maxRounds {
+		n := len(s.rewrites)
+		e = s.expr(e)
+		if len(s.rewrites) == n || len(s.errs) > 0 {
+			break
+		}
+	}
+	return e
+}
+
+// record notes a rewrite of before into after.
 func (s *simplifier) record(name string, before, after Expr) {
-	s.rewrites = append(s.rewrites, Rewrite{Pos: before.Pos(), Name: name, Before: before.String(), After: after.String()})
+	s.rewrites = append(s.rewrites, Rewrite{Pos: before.Pos(), Name: name, Before: brief(before), After: brief(after)})
 }
 
-// expr simplifies e bottom-up.
+// recordText notes a rewrite whose before side is several operands.
+func (s *simplifier) recordText(name string, at Pos, before string, after Expr) {
+	s.rewrites = append(s.rewrites, Rewrite{Pos: at, Name: name, Before: before, After: brief(after)})
+}
+
+// warn adds a warning once per position and message.
+func (s *simplifier) warn(at Node, hint, format string, args ...any) {
+	msg := fmt.Sprintf(format, args...)
+	id := at.Pos().String() + "\x00" + msg
+	if s.warned[id] {
+		return
+	}
+	s.warned[id] = true
+	s.warnings = append(s.warnings, &Diagnostic{Pos: at.Pos(), End: at.End(), Severity: SeverityWarning, Msg: msg, Hint: hint})
+}
+
+// nobody reports a clause that matches nobody.
+func (s *simplifier) nobody(at Node, what string) {
+	s.errs.AddSpan(at.Pos(), at.End(), "a condition that can never hold is a mistake; join the parts with or, or remove one",
+		"this %s matches nobody: %s", s.side, what)
+}
+
+// brief prints e for a Rewrite, cut short when it is long.
+func brief(e Expr) string {
+	const max = 120
+	str := e.String()
+	if len(str) <= max {
+		return str
+	}
+	cut := max
+	for cut > 0 && str[cut]&0xC0 == 0x80 { // do not split a UTF-8 sequence
+		cut--
+	}
+	return str[:cut] + "…"
+}
+
+// expr simplifies e bottom-up, returning e itself when nothing changed.
 func (s *simplifier) expr(e Expr) Expr {
 	switch n := e.(type) {
 	case *Operator:
 		return s.operator(n)
 	case *Not:
-		x := s.expr(n.X)
-		if inner, ok := x.(*Not); ok {
-			s.record("double negation", n, inner.X)
-			return inner.X
-		}
-		return &Not{Span: n.Span, X: x}
+		return s.not(n)
+	case *Set:
+		return s.set(n)
 	}
 	return e
 }
 
-// operator flattens nested operators of the same kind and drops operands
-// that repeat an earlier one.
-func (s *simplifier) operator(o *Operator) Expr {
-	out := &Operator{Span: o.Span, Op: o.Op}
-	seen := make(map[string]bool, len(o.Args))
-	for _, a := range o.Args {
-		a = s.expr(a)
-		args := []Expr{a}
-		if inner, ok := a.(*Operator); ok && inner.Op == o.Op {
-			s.record("flatten", inner, inner)
-			args = inner.Args
-		}
-		for _, x := range args {
-			key := x.String()
-			if seen[key] {
-				s.record("duplicate", x, o)
-				continue
-			}
-			seen[key] = true
-			out.Args = append(out.Args, x)
-		}
+// not removes double negation: not not x is x.
+func (s *simplifier) not(n *Not) Expr {
+	x := s.expr(n.X)
+	if inner, ok := x.(*Not); ok {
+		s.record("double negation", n, inner.X)
+		return inner.X
 	}
-	if len(out.Args) == 1 {
-		return out.Args[0]
+	if x == n.X {
+		return n
+	}
+	return &Not{Span: n.Span, X: x}
+}
+
+// set puts a set's values in canonical order and drops repeated values.
+func (s *simplifier) set(n *Set) Expr {
+	vals := slices.Clone(n.Values)
+	slices.SortStableFunc(vals, func(a, b Value) int { return codeIndex(n.Attr, a.Code) - codeIndex(n.Attr, b.Code) })
+	vals = slices.CompactFunc(vals, func(a, b Value) bool { return a.Code == b.Code })
+	if slices.EqualFunc(vals, n.Values, func(a, b Value) bool { return a.Code == b.Code }) {
+		return n
+	}
+	out := &Set{Span: n.Span, Attr: n.Attr, Values: vals}
+	if len(vals) < len(n.Values) {
+		s.record("duplicate value", n, out)
+		s.warn(n, "list each value once", "%s lists a value more than once", n)
 	}
 	return out
+}
+
+// operator simplifies an and/or node: its operands first, then each rule
+// in turn, then canonical order. An operator left with one operand is
+// replaced by it.
+func (s *simplifier) operator(o *Operator) Expr {
+	args := make([]Expr, len(o.Args))
+	for i, a := range o.Args {
+		args[i] = s.expr(a)
+	}
+	args = s.flatten(o, args)
+	args = s.dedupe(o, args)
+	if s.complement(o, args) {
+		return o
+	}
+	args = s.absorb(o, args)
+	args = s.merge(o, args)
+	args = s.factor(o, args)
+	s.sortArgs(args)
+	if len(args) == 1 {
+		return args[0]
+	}
+	return &Operator{Span: o.Span, Op: o.Op, Args: args}
+}
+
+// flatten splices operands of the same operator into o:
+// a and (b and c) is a and b and c.
+func (s *simplifier) flatten(o *Operator, args []Expr) []Expr {
+	var out []Expr
+	for i, a := range args {
+		inner, ok := a.(*Operator)
+		if !ok || inner.Op != o.Op {
+			if out != nil {
+				out = append(out, a)
+			}
+			continue
+		}
+		if out == nil {
+			out = append(make([]Expr, 0, len(args)+len(inner.Args)), args[:i]...)
+		}
+		s.record("flatten", inner, &Operator{Span: inner.Span, Op: o.Op, Args: inner.Args})
+		out = append(out, inner.Args...)
+	}
+	if out == nil {
+		return args
+	}
+	return out
+}
+
+// dedupe drops an operand equal to an earlier one: a and a is a. Two
+// audiences are equal when their ids are, whatever name was written.
+func (s *simplifier) dedupe(o *Operator, args []Expr) []Expr {
+	seen := make(map[string]Expr, len(args))
+	out := args[:0:0]
+	for _, a := range args {
+		k := s.key(a)
+		if first, ok := seen[k]; ok {
+			s.record("duplicate", a, first)
+			s.warn(a, "remove the repeat", "redundant %s: %s already appears at %s", brief(a), brief(first), first.Pos())
+			continue
+		}
+		seen[k] = a
+		out = append(out, a)
+	}
+	return out
+}
+
+// complement finds an operand and its negation side by side. Under and,
+// a and not a matches nobody: an error, and complement returns true. Under
+// or, a or not a matches everyone the expression can reach, which no
+// object can say more briefly; it is left alone with a warning.
+func (s *simplifier) complement(o *Operator, args []Expr) bool {
+	pos := make(map[string]bool, len(args))
+	for _, a := range args {
+		pos[s.key(a)] = true
+	}
+	for _, a := range args {
+		n, ok := a.(*Not)
+		if !ok || !pos[s.key(n.X)] {
+			continue
+		}
+		if o.Op == OpAnd {
+			s.nobody(o, brief(n.X)+" and "+brief(n))
+			return true
+		}
+		s.warn(o, "remove the condition if every friend is meant", "%s or %s always holds", brief(n.X), brief(n))
+	}
+	return false
+}
+
+// absorb drops an operand made redundant by another: a and (a or b) is a,
+// and a or (a and b) is a.
+func (s *simplifier) absorb(o *Operator, args []Expr) []Expr {
+	present := make(map[string]Expr, len(args))
+	for _, a := range args {
+		present[s.key(a)] = a
+	}
+	out := args[:0:0]
+	for _, a := range args {
+		if by := s.absorber(o, a, present); by != nil {
+			s.record("absorption", a, by)
+			s.warn(a, "remove it", "redundant %s: %s already decides it", brief(a), brief(by))
+			continue
+		}
+		out = append(out, a)
+	}
+	return out
+}
+
+// absorber returns the operand of o that absorbs a, or nil: a must be an
+// operator of the other kind with an operand present beside it in o.
+func (s *simplifier) absorber(o *Operator, a Expr, present map[string]Expr) Expr {
+	inner, ok := a.(*Operator)
+	if !ok || inner.Op == o.Op {
+		return nil
+	}
+	for _, x := range inner.Args {
+		if by, ok := present[s.key(x)]; ok {
+			return by
+		}
+	}
+	return nil
+}
+
+// merge replaces the atoms on one attribute under o by a single atom when
+// one says the same: gender in (male) or gender in (female) is
+// gender in (male, female); age[20,30) and age[25,40) is age[25,30);
+// not gender in (male) and not gender in (female) is
+// not gender in (male, female). The combination is computed exactly over
+// the attribute's cells, unknown included (cells.go), so it never turns
+// into a tautology or drops the unknown.
+func (s *simplifier) merge(o *Operator, args []Expr) []Expr {
+	groups := make(map[Attr][]int)
+	for i, a := range args {
+		if c, ok := atomCells(a); ok {
+			groups[c.attr] = append(groups[c.attr], i)
+		}
+	}
+	drop := make(map[int]bool)
+	for _, attr := range Attrs {
+		if idx := groups[attr]; len(idx) > 1 {
+			s.mergeGroup(o, args, idx, drop)
+		}
+	}
+	if len(drop) == 0 {
+		return args
+	}
+	out := args[:0:0]
+	for i, a := range args {
+		if !drop[i] {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// mergeGroup merges the atoms args[idx...], all on one attribute, into
+// args[idx[0]] and marks the rest in drop.
+func (s *simplifier) mergeGroup(o *Operator, args []Expr, idx []int, drop map[int]bool) {
+	acc, _ := atomCells(args[idx[0]])
+	parts := []string{brief(args[idx[0]])}
+	for _, i := range idx[1:] {
+		c, _ := atomCells(args[i])
+		acc = acc.combine(o.Op, c)
+		parts = append(parts, brief(args[i]))
+	}
+	before := strings.Join(parts, " "+o.Op.String()+" ")
+	first := args[idx[0]]
+	switch {
+	case acc.isEmpty():
+		s.nobody(o, before)
+		return
+	case acc.isFull():
+		s.warn(o, "remove the conditions if every friend is meant", "%s always holds", before)
+		return
+	}
+	merged, ok := acc.expr(Span{Start: first.Pos(), Stop: first.End()}, values(args, idx))
+	if !ok {
+		return
+	}
+	s.warnSubsumed(o, args, idx, merged)
+	s.recordText("merge", first.Pos(), before, merged)
+	args[idx[0]] = merged
+	for _, i := range idx[1:] {
+		drop[i] = true
+	}
+}
+
+// warnSubsumed warns about the atoms of a merged group that the merged
+// atom shows to be redundant: when the result equals one of the atoms, the
+// others add nothing (age[20,) and age[30,40) is age[30,40)).
+func (s *simplifier) warnSubsumed(o *Operator, args []Expr, idx []int, merged Expr) {
+	k := s.key(merged)
+	var keeper Expr
+	for _, i := range idx {
+		if s.key(args[i]) == k {
+			keeper = args[i]
+		}
+	}
+	if keeper == nil {
+		return
+	}
+	for _, i := range idx {
+		if args[i] != keeper {
+			s.warn(args[i], "remove it", "redundant %s: %s %s decides it", brief(args[i]), o.Op, brief(keeper))
+		}
+	}
+}
+
+// values returns the values of the set atoms args[idx...] by code, so a
+// merged set keeps each value as the author wrote it.
+func values(args []Expr, idx []int) map[string]Value {
+	m := make(map[string]Value)
+	for _, i := range idx {
+		a := args[i]
+		if n, ok := a.(*Not); ok {
+			a = n.X
+		}
+		if set, ok := a.(*Set); ok {
+			for _, v := range set.Values {
+				if _, seen := m[v.Code]; !seen {
+					m[v.Code] = v
+				}
+			}
+		}
+	}
+	return m
+}
+
+// factor takes an operand common to several operands of the other kind
+// out of them: (a and b) or (a and c) is a and (b or c), and dually
+// (a or b) and (a or c) is a or (b and c). It does so only when that
+// lowers the number of recipient objects or, for equal counts, the JSON
+// size, since a short common operand may cost less than the operator
+// objects factoring adds.
+func (s *simplifier) factor(o *Operator, args []Expr) []Expr {
+	common := s.mostCommon(o, args)
+	if common == "" {
+		return args
+	}
+	var group, rest []Expr
+	var shared Expr
+	for _, a := range args {
+		if x := s.operandWithKey(o, a, common); x != nil {
+			group, shared = append(group, a), x
+		} else {
+			rest = append(rest, a)
+		}
+	}
+	factored := s.factorOut(o, group, shared, common)
+	after := append(slices.Clone(rest), factored)
+	if !smaller(o.Op, after, args) {
+		return args
+	}
+	s.recordText("factor", group[0].Pos(), joinBrief(group, o.Op), factored)
+	return after
+}
+
+// mostCommon returns the key of the operand shared by the most operands of
+// o that are operators of the other kind, when at least two share it; ties
+// go to the smallest key so the choice is deterministic.
+func (s *simplifier) mostCommon(o *Operator, args []Expr) string {
+	count := make(map[string]int)
+	for _, a := range args {
+		if inner, ok := a.(*Operator); ok && inner.Op != o.Op {
+			for _, x := range inner.Args {
+				count[s.key(x)]++
+			}
+		}
+	}
+	best, n := "", 1
+	for k, c := range count {
+		if c > n || (c == n && c > 1 && k < best) {
+			best, n = k, c
+		}
+	}
+	return best
+}
+
+// operandWithKey returns the operand of a with the given key when a is an
+// operator of the other kind than o, else nil.
+func (s *simplifier) operandWithKey(o *Operator, a Expr, key string) Expr {
+	inner, ok := a.(*Operator)
+	if !ok || inner.Op == o.Op {
+		return nil
+	}
+	for _, x := range inner.Args {
+		if s.key(x) == key {
+			return x
+		}
+	}
+	return nil
+}
+
+// factorOut builds shared dual (g1' op g2' op …), where gi' is the group
+// member gi without the shared operand.
+func (s *simplifier) factorOut(o *Operator, group []Expr, shared Expr, key string) Expr {
+	dual := group[0].(*Operator).Op
+	inner := &Operator{Span: o.Span, Op: o.Op}
+	for _, g := range group {
+		g := g.(*Operator)
+		var left []Expr
+		for _, x := range g.Args {
+			if s.key(x) != key {
+				left = append(left, x)
+			}
+		}
+		if len(left) == 1 {
+			inner.Args = append(inner.Args, left[0])
+		} else {
+			inner.Args = append(inner.Args, &Operator{Span: g.Span, Op: dual, Args: left})
+		}
+	}
+	return &Operator{Span: group[0].(*Operator).Span, Op: dual, Args: []Expr{shared, inner}}
+}
+
+// smaller reports whether the operator op over after costs less than
+// over before: fewer recipient objects, or as many and fewer JSON bytes.
+func smaller(op Op, after, before []Expr) bool {
+	objs, size := cost(opOf(op, after))
+	bObjs, bSize := cost(opOf(op, before))
+	return objs < bObjs || (objs == bObjs && size < bSize)
+}
+
+// opOf returns args joined by op, or the one operand alone.
+func opOf(op Op, args []Expr) Expr {
+	if len(args) == 1 {
+		return args[0]
+	}
+	return &Operator{Op: op, Args: args}
+}
+
+// cost returns the recipient objects and JSON bytes of e.
+func cost(e Expr) (objs, size int) {
+	var b bytes.Buffer
+	writeExpr(&b, e)
+	return len(RecipientObjects(e)), b.Len()
+}
+
+// joinBrief prints operands joined by an operator, for a Rewrite.
+func joinBrief(args []Expr, op Op) string {
+	parts := make([]string, len(args))
+	for i, a := range args {
+		parts[i] = brief(a)
+		if inner, ok := a.(*Operator); ok && inner.Op == OpOr && op == OpAnd {
+			parts[i] = "(" + parts[i] + ")"
+		}
+	}
+	return strings.Join(parts, " "+op.String()+" ")
 }

@@ -1,0 +1,189 @@
+package nctarget
+
+import (
+	"strings"
+	"testing"
+)
+
+// simplifyString parses src, simplifies it and prints the result in
+// canonical syntax on one line.
+func simplifyString(t *testing.T, src string) (string, *Simplification, error) {
+	t.Helper()
+	rule, err := Parse("test.nct", []byte(src))
+	if err != nil {
+		t.Fatalf("Parse(%q): %v", src, err)
+	}
+	s, err := Simplify(rule)
+	if err != nil {
+		return "", nil, err
+	}
+	return strings.ReplaceAll(s.Rule.String(), "\n", " "), s, nil
+}
+
+// TestSimplify is the folding table: rule in, simplified rule out, and the
+// name of a rewrite that must be among those recorded.
+func TestSimplify(t *testing.T) {
+	tests := []struct {
+		name, in, want, rewrite string
+	}{
+		{"flatten", "audience(1) and (audience(2) and audience(3))", "audience(1) and audience(2) and audience(3)", "flatten"},
+		{"flatten or", "where (gender in (male) or age[20,25)) or appType in (ios)", "where gender in (male) or age[20,25) or appType in (ios)", "flatten"},
+		{"duplicate audience", "audience(1) or audience(2) or audience(1)", "audience(1) or audience(2)", "duplicate"},
+		{"duplicate group", "(audience(1) and audience(2)) or (audience(2) and audience(1))", "audience(1) and audience(2)", "duplicate"},
+		{"duplicate value", "where area in (tokyo, jp_13, osaka)", "where area in (tokyo, osaka)", "duplicate value"},
+		{"double negation", "not not audience(1)", "audience(1)", "double negation"},
+		{"triple negation", "not not not audience(1)", "not audience(1)", "double negation"},
+		{"double negation filter", "where not (not gender in (male))", "where gender in (male)", "double negation"},
+		{"absorption and", "audience(1) and (audience(1) or audience(2))", "audience(1)", "absorption"},
+		{"absorption or", "audience(1) or (audience(1) and audience(2))", "audience(1)", "absorption"},
+		{"absorption filter", "where age[20,25) and (age[20,25) or gender in (male))", "where age[20,25)", "absorption"},
+		{"set union", "where gender in (male) or gender in (female)", "where gender in (male, female)", "merge"},
+		{"set intersection", "where area in (tokyo, osaka) and area in (osaka, kyoto)", "where area in (osaka)", "merge"},
+		{"set minus not", "where gender in (male, female) and not gender in (male)", "where gender in (female)", "merge"},
+		{"not union under and", "where not gender in (male) and not appType in (ios) and not gender in (female)", "where not gender in (male, female) and not appType in (ios)", "merge"},
+		{"not intersection under or", "where not area in (tokyo, osaka) or not area in (osaka, kyoto)", "where not area in (osaka)", "merge"},
+		{"positive or not", "where area in (tokyo) or not area in (tokyo, osaka)", "where not area in (osaka)", "merge"},
+		{"ranges overlap or", "where age[20,30) or age[25,40)", "where age[20,40)", "merge"},
+		{"ranges adjacent or", "where age[20,25) or age[25,30) or age[30,)", "where age[20,)", "merge"},
+		{"ranges intersect and", "where age[20,40) and age[30,)", "where age[30,40)", "merge"},
+		{"range comparisons", "where age >= 20 and age < 30", "where age[20,30)", "merge"},
+		{"subscription ranges", "where subscriptionPeriod[7,30) or subscriptionPeriod[30,90)", "where subscriptionPeriod[7,90)", "merge"},
+		{"range minus not", "where age[20,40) and not age[30,)", "where age[20,30)", "merge"},
+		{"not ranges under and", "where not age[20,30) and not age[25,40)", "where not age[20,40)", "merge"},
+		{"factor recipients", "(audience(1) and audience(2)) or (audience(1) and audience(3))", "audience(1) and (audience(2) or audience(3))", "factor"},
+		{"factor dual", "(audience(1) or audience(2)) and (audience(1) or audience(3))", "audience(1) or audience(2) and audience(3)", "factor"},
+		{"factor three", "(audience(9) and audience(1)) or (audience(9) and audience(2)) or (audience(9) and audience(3)) or audience(4)",
+			"audience(4) or audience(9) and (audience(1) or audience(2) or audience(3))", "factor"},
+		{"factor filter", "where (gender in (male) and age[20,25)) or (gender in (male) and appType in (ios))",
+			"where gender in (male) and (age[20,25) or appType in (ios))", "factor"},
+		{"factor then merge", "where (gender in (male) and age[20,25)) or (gender in (male) and age[25,30))", "where gender in (male) and age[20,30)", "merge"},
+		{"canonical order", "where area in (osaka) and age[20,) and gender in (female)", "where gender in (female) and age[20,) and area in (osaka)", ""},
+		{"canonical values", "where area in (osaka, tokyo, jp_01) and appType in (android, ios)", "where appType in (ios, android) and area in (jp_01, tokyo, osaka)", ""},
+		{"negated after positive", "not audience(2) and audience(3)", "audience(3) and not audience(2)", ""},
+		{"limit kept", "audience(1) or audience(1) limit 5 upToRemainingQuota", "audience(1) limit 5 upToRemainingQuota", "duplicate"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, s, err := simplifyString(t, tt.in)
+			if err != nil {
+				t.Fatalf("Simplify(%q): %v", tt.in, err)
+			}
+			if got != tt.want {
+				t.Errorf("Simplify(%q)\n got %s\nwant %s", tt.in, got, tt.want)
+			}
+			if tt.rewrite != "" && !hasRewrite(s, tt.rewrite) {
+				t.Errorf("Simplify(%q): no %q among rewrites %v", tt.in, tt.rewrite, s.Rewrites)
+			}
+		})
+	}
+}
+
+func hasRewrite(s *Simplification, name string) bool {
+	for _, r := range s.Rewrites {
+		if r.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// TestSimplifyMustNotRewrite pins the unknown-attribute traps of SPEC
+// section 3 in both directions: neither form may be rewritten into the
+// other, nor into "everyone".
+func TestSimplifyMustNotRewrite(t *testing.T) {
+	tests := []string{
+		"where gender in (male, female)",
+		"where not gender in (male)",
+		"where gender in (female)",
+		"where age[15,)",
+		"where not age[20,)",
+		"where age[,20)",
+		"where gender in (male) or not gender in (male)",
+		"where age[,20) or age[20,)",
+		"where age[,25) or age[20,)",
+		"where not age[20,25) or not age[30,35)",
+		"where not gender in (male) or not gender in (female)",
+		"where appType in (ios) or appType in (android) or not appType in (ios, android)",
+		"where age[20,25) or age[30,35)",
+		"where age[20,40) and not age[25,30)",
+		"audience(1) or not audience(1)",
+		// factoring gender out would add two operator objects to save one atom
+		"where age[20,25) or (gender in (male) and appType in (ios) and area in (tokyo)) or (gender in (male) and appType in (android) and area in (osaka))",
+	}
+	for _, in := range tests {
+		t.Run(in, func(t *testing.T) {
+			got, s, err := simplifyString(t, in)
+			if err != nil {
+				t.Fatalf("Simplify(%q): %v", in, err)
+			}
+			if want := strings.ReplaceAll(mustParse(t, in).String(), "\n", " "); got != want {
+				t.Errorf("Simplify(%q) = %s, must stay %s", in, got, want)
+			}
+			for _, r := range s.Rewrites {
+				t.Errorf("Simplify(%q) applied %s: %s => %s", in, r.Name, r.Before, r.After)
+			}
+		})
+	}
+}
+
+func mustParse(t *testing.T, src string) *Rule {
+	t.Helper()
+	r, err := Parse("test.nct", []byte(src))
+	if err != nil {
+		t.Fatalf("Parse(%q): %v", src, err)
+	}
+	return r
+}
+
+// TestSimplifyNobody checks that clauses matching nobody are errors that
+// point at the clause.
+func TestSimplifyNobody(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"where age[20,25) and age[30,35)", "test.nct:1:7: this filter matches nobody: age[20,25) and age[30,35)"},
+		{"where gender in (male) and gender in (female)", "test.nct:1:7: this filter matches nobody: gender in (male) and gender in (female)"},
+		{"where area in (tokyo, osaka) and area in (kyoto)", "test.nct:1:7: this filter matches nobody: area in (tokyo, osaka) and area in (kyoto)"},
+		{"audience(1) and not audience(1)", "test.nct:1:1: this recipient expression matches nobody: audience(1) and not audience(1)"},
+		{"where age[20,) and not age[15,)", "test.nct:1:7: this filter matches nobody: age[20,) and not age[15,)"},
+		{"audience(2) or (audience(1) and\n not audience(1))", "test.nct:1:17: this recipient expression matches nobody: audience(1) and not audience(1)"},
+		{"where gender in (female) and (age[20,25) and not gender in (female))", "test.nct:1:7: this filter matches nobody: gender in (female) and not gender in (female)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			_, _, err := simplifyString(t, tt.in)
+			ds := Diagnostics(err)
+			if len(ds) == 0 {
+				t.Fatalf("Simplify(%q) = %v, want error %q", tt.in, err, tt.want)
+			}
+			if got := ds[0].Error(); got != tt.want {
+				t.Errorf("Simplify(%q)\n got %s\nwant %s", tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
+// TestSimplifyWarnings checks that redundant clauses are warned about at
+// their position.
+func TestSimplifyWarnings(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"audience(1) or audience(1)", "test.nct:1:16: warning: redundant audience(1): audience(1) already appears at test.nct:1:1"},
+		{"where age[20,) and age[30,40)", "test.nct:1:7: warning: redundant age[20,): and age[30,40) decides it"},
+		{"audience(1) and (audience(1) or audience(2))", "test.nct:1:18: warning: redundant audience(1) or audience(2): audience(1) already decides it"},
+		{"where gender in (male) or not gender in (male)", "test.nct:1:7: warning: gender in (male) or not gender in (male) always holds"},
+		{"where gender in (male, male)", "test.nct:1:7: warning: gender in (male, male) lists a value more than once"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			_, s, err := simplifyString(t, tt.in)
+			if err != nil {
+				t.Fatalf("Simplify(%q): %v", tt.in, err)
+			}
+			var got []string
+			for _, w := range s.Warnings {
+				got = append(got, w.Error())
+			}
+			if len(got) != 1 || got[0] != tt.want {
+				t.Errorf("Simplify(%q) warnings\n got %q\nwant [%q]", tt.in, got, tt.want)
+			}
+		})
+	}
+}
