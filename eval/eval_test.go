@@ -1,0 +1,228 @@
+package eval
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/nctarget/nctarget"
+)
+
+// handUsers is a dataset small enough to check by inspection. User n has
+// ID FormatID(n); the comment gives what each is for.
+var handUsers = []User{
+	{ID: FormatID(0), Gender: "male", Age: 22, AppType: "ios", Area: "jp_13", SubscriptionPeriod: 10},      // young Tokyo man
+	{ID: FormatID(1), Gender: "female", Age: 37, AppType: "android", Area: "jp_27", SubscriptionPeriod: 400}, // Osaka woman
+	{ID: FormatID(2), Gender: "", Age: -1, AppType: "", Area: "", SubscriptionPeriod: -1},                    // everything unknown
+	{ID: FormatID(3), Gender: "female", Age: 15, AppType: "others", Area: "jp_23", SubscriptionPeriod: 7},    // appType others = unknown
+	{ID: FormatID(4), Gender: "male", Age: 70, AppType: "android", Area: "tw_01", SubscriptionPeriod: 365},   // edge bounds
+	{ID: FormatID(5), Gender: "female", Age: 14, AppType: "ios", Area: "jp_13", SubscriptionPeriod: 0},       // below every bound
+	{ID: FormatID(6), Gender: "male", Age: 40, AppType: "ios", Area: "id_06", SubscriptionPeriod: 29},
+	{ID: FormatID(7), Gender: "female", Age: 39, AppType: "", Area: "jp_13", SubscriptionPeriod: 30},
+}
+
+// handAudiences: 100 holds 0, 1, 2 and two non-friends; 200 holds 1, 3, 5, 7.
+var handAudiences = map[int64][]string{
+	100: {FormatID(0), FormatID(1), FormatID(2), FormatID(900), FormatID(901)},
+	200: {FormatID(1), FormatID(3), FormatID(5), FormatID(7), FormatID(1)},
+	300: {FormatID(902)},
+}
+
+var handRedeliveries = map[string][]string{
+	"5b59509c-c57b-11e9-aa8c-2a2ae2dbcce4": {FormatID(0), FormatID(4), FormatID(903)},
+}
+
+func handDataset(t testing.TB) *Dataset {
+	t.Helper()
+	d, err := NewDataset(handUsers, handAudiences, handRedeliveries)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+// evalRule compiles src and evaluates it on d.
+func evalRule(t testing.TB, d *Dataset, src string) *Result {
+	t.Helper()
+	req, err := nctarget.Compile("t.nct", []byte(src), nctarget.Options{})
+	if err != nil {
+		t.Fatalf("%s: %v", src, err)
+	}
+	p, err := d.Plan(req.Rule)
+	if err != nil {
+		t.Fatalf("%s: plan: %v", src, err)
+	}
+	return p.Eval()
+}
+
+func TestSemantics(t *testing.T) {
+	d := handDataset(t)
+	tests := []struct {
+		rule string
+		want []uint32 // recipients before the limit
+	}{
+		{"where gender in (male)", []uint32{0, 4, 6}},
+		{"where gender in (male, female)", []uint32{0, 1, 3, 4, 5, 6, 7}}, // not a tautology: 2 is unknown
+		{"where not gender in (male)", []uint32{1, 2, 3, 5, 7}},            // unknown gender included
+		{"where gender = female", []uint32{1, 3, 5, 7}},
+		{"where appType in (ios)", []uint32{0, 5, 6}},
+		{"where appType in (ios, android)", []uint32{0, 1, 4, 5, 6}}, // others and empty are unknown
+		{"where not appType in (android)", []uint32{0, 2, 3, 5, 6, 7}},
+		{"where area in (tokyo, jp_27)", []uint32{0, 1, 5, 7}},
+		{"where area in (makassar, taipei_city)", []uint32{4, 6}},
+		{"where age[20,25)", []uint32{0}},
+		{"where age[15,20)", []uint32{3}},
+		{"where age[,15)", []uint32{5}},
+		{"where age >= 70", []uint32{4}},
+		{"where age[35,40)", []uint32{1, 7}},
+		{"where age[35,45)", []uint32{1, 6, 7}},
+		{"where not age[20,)", []uint32{2, 3, 5}},
+		{"where subscriptionPeriod[7,30)", []uint32{0, 3, 6}},
+		{"where subscriptionPeriod[,7)", []uint32{5}},
+		{"where subscriptionPeriod >= 365", []uint32{1, 4}},
+		{"where subscriptionPeriod[30,365)", []uint32{7}},
+		{"audience(100)", []uint32{0, 1, 2}},                  // non-friends never count
+		{"audience(200)", []uint32{1, 3, 5, 7}},               // duplicates count once
+		{"audience(300)", nil},                                // only non-friends
+		{"not audience(100)", []uint32{3, 4, 5, 6, 7}},        // complement within friends
+		{"audience(100) or audience(200)", []uint32{0, 1, 2, 3, 5, 7}},
+		{"audience(100) and audience(200)", []uint32{1}},
+		{`redelivery("5b59509c-c57b-11e9-aa8c-2a2ae2dbcce4")`, []uint32{0, 4}},
+		{`not redelivery("5b59509c-c57b-11e9-aa8c-2a2ae2dbcce4")`, []uint32{1, 2, 3, 5, 6, 7}},
+		{"audience(200) where not gender in (female)", nil},
+		{"audience(100) where not gender in (female)", []uint32{0, 2}},
+		{"where (gender in (male) and age[20,25)) or (age[35,40) and not gender in (male))", []uint32{0, 1, 7}},
+		{"where not (gender in (male) or area in (jp_13))", []uint32{1, 2, 3}},
+		{"audience(100) limit 2", []uint32{0, 1, 2}},
+		{"limit 1", []uint32{0, 1, 2, 3, 4, 5, 6, 7}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.rule, func(t *testing.T) {
+			r := evalRule(t, d, tt.rule)
+			if diff := cmp.Diff(tt.want, r.Recipients.ToArray(), cmpEmpty); diff != "" {
+				t.Errorf("recipients (-want +got):\n%s", diff)
+			}
+			if r.Waterfall.AfterFilter != uint64(len(tt.want)) {
+				t.Errorf("AfterFilter = %d, want %d", r.Waterfall.AfterFilter, len(tt.want))
+			}
+		})
+	}
+}
+
+// cmpEmptyStrings treats nil and empty slices as equal.
+var cmpEmptyStrings = cmp.Comparer(func(a, b []string) bool { return slices.Equal(a, b) })
+
+// cmpEmpty treats nil and empty slices as equal.
+var cmpEmpty = cmp.Comparer(func(a, b []uint32) bool { return slices.Equal(a, b) })
+
+func TestLimitWaterfall(t *testing.T) {
+	d := handDataset(t)
+	r := evalRule(t, d, "audience(200) where gender in (female) and appType in (ios, android) limit 2")
+	want := Waterfall{Friends: 8, AfterRecipient: 4, AfterFilter: 2, AfterLimit: 2, AllKnown: 2}
+	if diff := cmp.Diff(want, r.Waterfall); diff != "" {
+		t.Errorf("waterfall (-want +got):\n%s", diff)
+	}
+	r = evalRule(t, d, "audience(200) where gender in (female) limit 3")
+	want = Waterfall{Friends: 8, AfterRecipient: 4, AfterFilter: 4, AfterLimit: 3, AllKnown: 3}
+	if diff := cmp.Diff(want, r.Waterfall); diff != "" {
+		t.Errorf("waterfall (-want +got):\n%s", diff)
+	}
+	// The limit keeps the lowest user numbers: 1, 3, 5.
+	if diff := cmp.Diff([]uint32{1, 3, 5}, r.Selected().ToArray()); diff != "" {
+		t.Errorf("selected (-want +got):\n%s", diff)
+	}
+	// every filter attribute known: user 7 has no appType.
+	r = evalRule(t, d, "audience(200) where not appType in (android)")
+	if r.Count != 3 || r.Waterfall.AllKnown != 1 {
+		t.Errorf("count %d, all known %d; want 3, 1", r.Count, r.Waterfall.AllKnown)
+	}
+}
+
+func TestNodeCounts(t *testing.T) {
+	d := handDataset(t)
+	r := evalRule(t, d, "audience(100) and not audience(200) where gender in (male) or age[35,40)")
+	var got []string
+	for _, n := range r.Nodes {
+		got = append(got, strings.Repeat(" ", n.Depth)+n.Clause+" "+n.Expr.String()+" = "+strconv.FormatUint(n.Count, 10))
+	}
+	want := []string{
+		"recipient audience(100) and not audience(200) = 2",
+		" recipient audience(100) = 3",
+		" recipient not audience(200) = 4",
+		"  recipient audience(200) = 4",
+		"where gender in (male) or age[35,40) = 5",
+		" where gender in (male) = 3",
+		" where age[35,40) = 2",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("nodes (-want +got):\n%s", diff)
+	}
+}
+
+func TestWarnings(t *testing.T) {
+	d := handDataset(t)
+	tests := []struct {
+		rule string
+		min  uint64
+		want []string // Kind: message
+	}{
+		{"audience(100)", 50, []string{
+			"smallAudience: audience(100) has 3 friends, fewer than 50",
+			"nonFriends: audience(100) lists 2 of 5 users who are not friends",
+			"belowMinimum: 3 recipients, below the minimum of 50",
+		}},
+		{"audience(100)", 3, []string{
+			"smallAudience: audience(100) has 3 friends, fewer than 50",
+			"nonFriends: audience(100) lists 2 of 5 users who are not friends",
+		}},
+		{"where gender in (male)", 2, nil},
+		{"where gender in (male)", 4, []string{"belowMinimum: 3 recipients, below the minimum of 4"}},
+		{"audience(300)", 0, []string{
+			"smallAudience: audience(300) has 0 friends, fewer than 50",
+			"nonFriends: audience(300) lists 1 of 1 users who are not friends",
+			"empty: no friend matches the rule",
+		}},
+		{"audience(100) where age[20,25)", 1, []string{
+			"smallAudience: audience(100) has 3 friends, fewer than 50",
+			"nonFriends: audience(100) lists 2 of 5 users who are not friends",
+		}},
+		{`redelivery("5b59509c-c57b-11e9-aa8c-2a2ae2dbcce4") where appType in (ios) and age[20,)`, 1, []string{
+			"nonFriends: redelivery(\"5b59509c-c57b-11e9-aa8c-2a2ae2dbcce4\") lists 1 of 3 users who are not friends",
+		}},
+		{"audience(100) and not audience(200) where area in (jp_13) and appType in (ios)", 1, []string{
+			"smallAudience: audience(100) has 3 friends, fewer than 50",
+			"nonFriends: audience(100) lists 2 of 5 users who are not friends",
+			"smallAudience: audience(200) has 4 friends, fewer than 50",
+		}},
+		{`audience(100) and not redelivery("5b59509c-c57b-11e9-aa8c-2a2ae2dbcce4") and not audience(200) where age[20,25)`, 1, []string{
+			"smallAudience: audience(100) has 3 friends, fewer than 50",
+			"nonFriends: audience(100) lists 2 of 5 users who are not friends",
+			"smallAudience: audience(200) has 4 friends, fewer than 50", // the simplifier orders audiences first
+			"nonFriends: redelivery(\"5b59509c-c57b-11e9-aa8c-2a2ae2dbcce4\") lists 1 of 3 users who are not friends",
+			"unknownAttributes: age is unknown for 1 of 1 recipients (100%); atoms on age never match them",
+			"empty: no friend matches the rule",
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.rule, func(t *testing.T) {
+			req, err := nctarget.Compile("t.nct", []byte(tt.rule), nctarget.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			p, err := d.Plan(req.Rule)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p.Min = tt.min
+			var got []string
+			for _, w := range p.Eval().Warnings {
+				got = append(got, w.Kind+": "+w.Msg)
+			}
+			if diff := cmp.Diff(tt.want, got, cmpEmptyStrings); diff != "" {
+				t.Errorf("warnings (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
