@@ -40,6 +40,8 @@ absent. Exit status: 0 success, 1 invalid rule or data, 2 usage error.`,
 		newCompileCmd(),
 		newCheckCmd(),
 		newVersionCmd(),
+		newEvalCmd(),
+		newGenDataCmd(),
 	)
 	return root
 }

@@ -1,0 +1,222 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/nctarget/nctarget"
+	"github.com/nctarget/nctarget/eval"
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+)
+
+// evalFlags are the options of the eval command.
+type evalFlags struct {
+	data, catalog, out string
+	min                uint64
+	jsonOut, explain   bool
+	sample             int
+	noCache            bool
+	cat                *nctarget.Catalog
+}
+
+func newEvalCmd() *cobra.Command {
+	var f evalFlags
+	cmd := &cobra.Command{
+		Use:   "eval --data DIR [FILE|-]...",
+		Short: "Preview who would receive a rule, on local data",
+		Long: `Eval compiles each rule and evaluates it against local data laid out as
+DIR/users.csv, DIR/audiences/<audienceGroupId>.txt and
+DIR/redeliveries/<requestId>.txt (each may be gzipped as .gz). Several rules
+share one load of the data and print one result each.
+
+The result is the recipient count, a waterfall (friends, after the recipient
+expression, after the where clause, after the limit, and how many final
+recipients have every filter attribute known), the rule with each clause's
+own count, a sample of recipient IDs, and warnings: a count below --min, an
+audience with fewer than 50 friends (LINE errorCode 4), audience files
+listing non-friends, an empty result, a filter on attributes most recipients
+lack. limit keeps the first recipients in users.csv order.
+
+An index written by "nctarget index DIR" is used when it is up to date.`,
+		Example: `  nctarget eval --data examples/data examples/line-full.nct
+  nctarget eval --data ./data --json --min 100 rules/*.nct
+  nctarget eval --data ./data --out recipients.txt campaign.nct`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				args = []string{"-"}
+			}
+			return runEval(cmd, args, &f)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&f.data, "data", "", "data `DIR`: users.csv, audiences/, redeliveries/ (required)")
+	fl.StringVar(&f.catalog, "catalog", "", "JSON `FILE` mapping audience names to ids")
+	fl.Uint64Var(&f.min, "min", eval.DefaultMinimum, "warn when fewer than `N` recipients remain")
+	fl.BoolVar(&f.jsonOut, "json", false, "print one JSON object per rule")
+	fl.BoolVar(&f.explain, "explain", false, "also print the time taken to load, plan and evaluate, on standard error")
+	fl.IntVar(&f.sample, "sample", 5, "show `K` recipient IDs, spread over the recipients")
+	fl.StringVar(&f.out, "out", "", "write every recipient ID (after the limit) to `FILE`, one per line, atomically")
+	fl.BoolVar(&f.noCache, "no-cache", false, "ignore the index written by nctarget index")
+	return cmd
+}
+
+// runEval loads the data once and previews every rule.
+func runEval(cmd *cobra.Command, args []string, f *evalFlags) error {
+	if f.data == "" {
+		return usageError{errors.New("eval needs --data DIR")}
+	}
+	if f.out != "" && len(args) > 1 {
+		return usageError{errors.New("--out takes a single rule")}
+	}
+	var err error
+	if f.cat, err = loadCatalog(cmd, f.catalog); err != nil {
+		return err
+	}
+	start := time.Now()
+	d, err := loadData(cmd, f)
+	if err != nil {
+		return err
+	}
+	if f.explain {
+		fmt.Fprintf(cmd.ErrOrStderr(), "loaded %d friends from %s in %s\n", d.Len(), f.data, time.Since(start).Round(time.Millisecond))
+	}
+	failed := false
+	for i, arg := range args {
+		if i > 0 && !f.jsonOut {
+			fmt.Fprintln(cmd.OutOrStdout())
+		}
+		if err := evalOne(cmd, arg, d, f, i == 0); errors.Is(err, errReported) {
+			failed = true
+		} else if err != nil {
+			return err
+		}
+	}
+	if failed {
+		return errReported
+	}
+	return nil
+}
+
+// loadData loads the dataset, with a progress bar on a terminal.
+func loadData(cmd *cobra.Command, f *evalFlags) (*eval.Dataset, error) {
+	if info, err := os.Stat(f.data); err != nil || !info.IsDir() {
+		return nil, usageError{fmt.Errorf("--data %s: not a directory", f.data)}
+	}
+	opts := eval.LoadOptions{Progress: progressBar(cmd.ErrOrStderr())}
+	if !f.noCache {
+		opts.CacheDir = defaultCacheDir()
+	}
+	d, err := eval.Load(f.data, opts)
+	if err != nil {
+		return nil, report(cmd.ErrOrStderr(), err, nil)
+	}
+	return d, nil
+}
+
+// defaultCacheDir is where indexes are kept: outside the data directory,
+// which nctarget never writes to.
+func defaultCacheDir() string {
+	dir, err := os.UserCacheDir()
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(dir, "nctarget")
+}
+
+// progressBar returns a progress function drawing on w when w is a
+// terminal, or nil (no output) otherwise.
+func progressBar(w io.Writer) func(done, total int64) {
+	f, ok := w.(*os.File)
+	if !ok || !term.IsTerminal(int(f.Fd())) {
+		return nil
+	}
+	const width = 30
+	return func(done, total int64) {
+		if total <= 0 {
+			return
+		}
+		n := int(min(done, total) * width / total)
+		fmt.Fprintf(f, "\rloading users.csv [%s%s] %3d%%", strings.Repeat("#", n), strings.Repeat(" ", width-n), min(done, total)*100/total)
+		if done >= total {
+			fmt.Fprint(f, "\r\033[K")
+		}
+	}
+}
+
+// evalOne compiles, plans and evaluates one rule and prints its report.
+func evalOne(cmd *cobra.Command, arg string, d *eval.Dataset, f *evalFlags, first bool) error {
+	in, err := readInput(cmd, arg)
+	if err != nil {
+		return err
+	}
+	req, err := nctarget.Compile(in.name, in.src, nctarget.Options{Catalog: f.cat})
+	if err != nil {
+		return report(cmd.ErrOrStderr(), err, in.src)
+	}
+	start := time.Now()
+	p, err := d.Plan(req.Rule)
+	if err != nil {
+		return report(cmd.ErrOrStderr(), err, in.src)
+	}
+	planned := time.Now()
+	p.Min = f.min
+	res := p.Eval()
+	if f.explain {
+		fmt.Fprintf(cmd.ErrOrStderr(), "%s: planned in %s, evaluated in %s\n", in.name,
+			planned.Sub(start).Round(time.Microsecond), time.Since(planned).Round(time.Microsecond))
+	}
+	extra := eval.Warn("compile", req.Warnings...)
+	extra = append(extra, catalogWarnings(req.Rule, f.cat)...)
+	if first {
+		extra = append(extra, eval.Warn("data", d.Warnings...)...)
+	}
+	rep := eval.NewReport(in.name, in.src, req.Rule, d, res, extra, f.sample)
+	if f.jsonOut {
+		_, err = cmd.OutOrStdout().Write(rep.JSON())
+	} else {
+		err = rep.WriteText(cmd.OutOrStdout())
+	}
+	if err == nil && f.out != "" {
+		err = writeRecipients(f.out, d, res)
+	}
+	return err
+}
+
+// catalogWarnings warns about audiences written by id whose catalog entry
+// says they cannot be sent to (compiling already warns for names).
+func catalogWarnings(rule *nctarget.Rule, cat *nctarget.Catalog) []eval.Warning {
+	var ws []eval.Warning
+	for _, obj := range nctarget.RecipientObjects(rule.Recipient) {
+		a, ok := obj.(*nctarget.Audience)
+		if !ok || a.Name != "" {
+			continue
+		}
+		entry, ok := cat.ByID(a.ID)
+		if !ok {
+			continue
+		}
+		for _, p := range entry.Problems(time.Now()) {
+			ws = append(ws, eval.Warning{Kind: "catalog", Diagnostic: &nctarget.Diagnostic{Pos: a.Pos(), End: a.End(),
+				Severity: nctarget.SeverityWarning, Msg: p, Hint: "LINE rejects sends to audiences that are not READY, expired or IFA"}})
+		}
+	}
+	return ws
+}
+
+// writeRecipients writes the recipient IDs after the limit, one per line.
+func writeRecipients(path string, d *eval.Dataset, res *eval.Result) error {
+	sel := res.Selected()
+	buf := make([]byte, 0, sel.GetCardinality()*34)
+	it := sel.Iterator()
+	for it.HasNext() {
+		buf = append(buf, d.UserID(it.Next())...)
+		buf = append(buf, '\n')
+	}
+	return writeFileAtomic(path, buf)
+}

@@ -1,0 +1,211 @@
+package eval
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/nctarget/nctarget"
+)
+
+// Report is a preview ready to print: a result with the rule it came from
+// and every warning about it (from compiling, the data and the result).
+// eval prints one per rule, as text (WriteText) or JSON (JSON).
+type Report struct {
+	Name     string         // the rule's file name
+	Source   []byte         // the rule's source, for warning carets
+	Rule     *nctarget.Rule // the rule as evaluated (compiled)
+	Result   *Result
+	Warnings []Warning // every warning, in the order to print
+	Sample   []string  // recipient user IDs to show
+}
+
+// NewReport assembles the report of result for rule, whose source is src:
+// extra warnings (from compiling, the catalog, the data) come first, then
+// the result's own, and sample recipient IDs are drawn from d.
+func NewReport(name string, src []byte, rule *nctarget.Rule, d *Dataset, result *Result, extra []Warning, sample int) *Report {
+	rep := &Report{Name: name, Source: src, Rule: rule, Result: result}
+	rep.Warnings = append(append(rep.Warnings, extra...), result.Warnings...)
+	for _, i := range result.Sample(sample) {
+		rep.Sample = append(rep.Sample, d.UserID(i))
+	}
+	return rep
+}
+
+// WriteText prints the report for people: the count, the waterfall, the
+// rule with each clause's own count beneath it, a sample and the
+// warnings.
+func (rep *Report) WriteText(w io.Writer) error {
+	var b bytes.Buffer
+	r := rep.Result
+	fmt.Fprintf(&b, "%s: %d recipients", rep.Name, r.Count)
+	if r.BelowMinimum() {
+		fmt.Fprintf(&b, " (below the minimum of %d)", r.Min)
+	}
+	b.WriteString("\n\n")
+	rep.writeWaterfall(&b)
+	b.WriteString("\nrule:\n")
+	for _, line := range strings.Split(rep.Rule.String(), "\n") {
+		if line != "" {
+			b.WriteString("    " + line + "\n")
+		}
+	}
+	if len(r.Nodes) > 0 {
+		b.WriteString("\n   count  clause\n")
+		for i, n := range r.Nodes {
+			label := nodeLabel(n.Expr)
+			if n.Depth == 0 && (i == 0 || r.Nodes[i-1].Clause != n.Clause) && n.Clause == "where" {
+				label = "where " + label
+			}
+			fmt.Fprintf(&b, "%8d  %s%s\n", n.Count, strings.Repeat("  ", n.Depth), label)
+		}
+	}
+	if len(rep.Sample) > 0 {
+		fmt.Fprintf(&b, "\nsample of %d recipients:\n", len(rep.Sample))
+		for _, id := range rep.Sample {
+			b.WriteString("    " + id + "\n")
+		}
+	}
+	if len(rep.Warnings) > 0 {
+		b.WriteString("\n")
+		for _, wr := range rep.Warnings {
+			nctarget.PrintDiagnostic(&b, wr.Diagnostic, rep.Source)
+		}
+	}
+	_, err := w.Write(b.Bytes())
+	return err
+}
+
+// writeWaterfall prints the waterfall, one step a line.
+func (rep *Report) writeWaterfall(b *bytes.Buffer) {
+	wf := rep.Result.Waterfall
+	step := func(name string, n uint64, note string) {
+		fmt.Fprintf(b, "    %-34s %8d", name, n)
+		if note != "" {
+			b.WriteString("  " + note)
+		}
+		b.WriteByte('\n')
+	}
+	step("friends", wf.Friends, "")
+	step("after the recipient expression", wf.AfterRecipient, "")
+	step("after the where clause", wf.AfterFilter, "")
+	limit := ""
+	if rep.Result.Limit > 0 {
+		limit = fmt.Sprintf("limit %d (the first recipients in users.csv order)", rep.Result.Limit)
+	}
+	step("after the limit", wf.AfterLimit, limit)
+	if rep.Rule.Filter != nil {
+		step("with every filter attribute known", wf.AllKnown, "information only: LINE may reach only these")
+	}
+}
+
+// nodeLabel names a node in the clause tree: its operator, or the atom.
+func nodeLabel(e nctarget.Expr) string {
+	switch x := e.(type) {
+	case *nctarget.Operator:
+		return x.Op.String()
+	case *nctarget.Not:
+		return "not"
+	}
+	return e.String()
+}
+
+// jsonReport is the --json form of a Report. Field order is output order.
+type jsonReport struct {
+	File         string        `json:"file"`
+	Count        uint64        `json:"count"`
+	BelowMinimum bool          `json:"belowMinimum"`
+	Minimum      uint64        `json:"minimum"`
+	Limit        uint64        `json:"limit,omitempty"`
+	Waterfall    jsonWaterfall `json:"waterfall"`
+	Rule         string        `json:"rule"`
+	Nodes        []jsonNode    `json:"nodes"`
+	Warnings     []jsonWarning `json:"warnings"`
+	Sample       []string      `json:"sample"`
+}
+
+type jsonWaterfall struct {
+	Friends        uint64 `json:"friends"`
+	AfterRecipient uint64 `json:"afterRecipient"`
+	AfterFilter    uint64 `json:"afterFilter"`
+	AfterLimit     uint64 `json:"afterLimit"`
+	AllKnown       uint64 `json:"allFilterAttributesKnown"`
+}
+
+type jsonNode struct {
+	Clause string `json:"clause"`
+	Depth  int    `json:"depth"`
+	Op     string `json:"op"`
+	Expr   string `json:"expr"`
+	Pos    string `json:"pos"`
+	Count  uint64 `json:"count"`
+}
+
+type jsonWarning struct {
+	Kind    string `json:"kind"`
+	Pos     string `json:"pos,omitempty"`
+	Message string `json:"message"`
+	Hint    string `json:"hint,omitempty"`
+}
+
+// JSON returns the report as an indented JSON object with at least
+// "count" and "belowMinimum" (SPEC section 4), plus the waterfall, the
+// clause counts, the warnings and the sample.
+func (rep *Report) JSON() []byte {
+	r := rep.Result
+	wf := r.Waterfall
+	out := jsonReport{File: rep.Name, Count: r.Count, BelowMinimum: r.BelowMinimum(), Minimum: r.Min, Limit: r.Limit,
+		Waterfall: jsonWaterfall{wf.Friends, wf.AfterRecipient, wf.AfterFilter, wf.AfterLimit, wf.AllKnown},
+		Rule:      rep.Rule.String(), Nodes: []jsonNode{}, Warnings: []jsonWarning{}, Sample: rep.Sample}
+	if out.Sample == nil {
+		out.Sample = []string{}
+	}
+	for _, n := range r.Nodes {
+		out.Nodes = append(out.Nodes, jsonNode{Clause: n.Clause, Depth: n.Depth, Op: nodeKind(n.Expr),
+			Expr: n.Expr.String(), Pos: n.Expr.Pos().String(), Count: n.Count})
+	}
+	for _, w := range rep.Warnings {
+		jw := jsonWarning{Kind: w.Kind, Message: w.Msg, Hint: w.Hint}
+		if w.Pos.IsValid() {
+			jw.Pos = w.Pos.String()
+		}
+		out.Warnings = append(out.Warnings, jw)
+	}
+	data, err := json.MarshalIndent(out, "", "  ")
+	if err != nil { // cannot happen: the struct holds only strings and numbers
+		return []byte(`{"error":` + fmt.Sprintf("%q", err.Error()) + "}\n")
+	}
+	return append(data, '\n')
+}
+
+// nodeKind names a node's type for JSON: and, or, not, audience,
+// redelivery, or the attribute of a demographic atom.
+func nodeKind(e nctarget.Expr) string {
+	switch x := e.(type) {
+	case *nctarget.Operator:
+		return x.Op.String()
+	case *nctarget.Not:
+		return "not"
+	case *nctarget.Audience:
+		return "audience"
+	case *nctarget.Redelivery:
+		return "redelivery"
+	case *nctarget.Set:
+		return x.Attr.String()
+	case *nctarget.Range:
+		return x.Attr.String()
+	}
+	return fmt.Sprintf("%T", e)
+}
+
+// Warn wraps diagnostics (compile warnings, data warnings) as warnings of
+// the given kind, for NewReport.
+func Warn(kind string, ds ...*nctarget.Diagnostic) []Warning {
+	ws := make([]Warning, len(ds))
+	for i, d := range ds {
+		ws[i] = Warning{Kind: kind, Diagnostic: d}
+	}
+	return ws
+}
