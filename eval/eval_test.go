@@ -13,7 +13,7 @@ import (
 // handUsers is a dataset small enough to check by inspection. User n has
 // ID FormatID(n); the comment gives what each is for.
 var handUsers = []User{
-	{ID: FormatID(0), Gender: "male", Age: 22, AppType: "ios", Area: "jp_13", SubscriptionPeriod: 10},      // young Tokyo man
+	{ID: FormatID(0), Gender: "male", Age: 22, AppType: "ios", Area: "jp_13", SubscriptionPeriod: 10},        // young Tokyo man
 	{ID: FormatID(1), Gender: "female", Age: 37, AppType: "android", Area: "jp_27", SubscriptionPeriod: 400}, // Osaka woman
 	{ID: FormatID(2), Gender: "", Age: -1, AppType: "", Area: "", SubscriptionPeriod: -1},                    // everything unknown
 	{ID: FormatID(3), Gender: "female", Age: 15, AppType: "others", Area: "jp_23", SubscriptionPeriod: 7},    // appType others = unknown
@@ -65,7 +65,7 @@ func TestSemantics(t *testing.T) {
 	}{
 		{"where gender in (male)", []uint32{0, 4, 6}},
 		{"where gender in (male, female)", []uint32{0, 1, 3, 4, 5, 6, 7}}, // not a tautology: 2 is unknown
-		{"where not gender in (male)", []uint32{1, 2, 3, 5, 7}},            // unknown gender included
+		{"where not gender in (male)", []uint32{1, 2, 3, 5, 7}},           // unknown gender included
 		{"where gender = female", []uint32{1, 3, 5, 7}},
 		{"where appType in (ios)", []uint32{0, 5, 6}},
 		{"where appType in (ios, android)", []uint32{0, 1, 4, 5, 6}}, // others and empty are unknown
@@ -83,10 +83,10 @@ func TestSemantics(t *testing.T) {
 		{"where subscriptionPeriod[,7)", []uint32{5}},
 		{"where subscriptionPeriod >= 365", []uint32{1, 4}},
 		{"where subscriptionPeriod[30,365)", []uint32{7}},
-		{"audience(100)", []uint32{0, 1, 2}},                  // non-friends never count
-		{"audience(200)", []uint32{1, 3, 5, 7}},               // duplicates count once
-		{"audience(300)", nil},                                // only non-friends
-		{"not audience(100)", []uint32{3, 4, 5, 6, 7}},        // complement within friends
+		{"audience(100)", []uint32{0, 1, 2}},           // non-friends never count
+		{"audience(200)", []uint32{1, 3, 5, 7}},        // duplicates count once
+		{"audience(300)", nil},                         // only non-friends
+		{"not audience(100)", []uint32{3, 4, 5, 6, 7}}, // complement within friends
 		{"audience(100) or audience(200)", []uint32{0, 1, 2, 3, 5, 7}},
 		{"audience(100) and audience(200)", []uint32{1}},
 		{`redelivery("5b59509c-c57b-11e9-aa8c-2a2ae2dbcce4")`, []uint32{0, 4}},
