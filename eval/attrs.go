@@ -136,7 +136,11 @@ type dense []uint64
 func (s *dense) set(i uint32) {
 	w := int(i >> 6)
 	if w >= len(*s) {
-		*s = append(*s, make([]uint64, w+1-len(*s))...)
+		if w < cap(*s) {
+			*s = (*s)[:w+1] // capacity beyond len is still zero: sets only grow
+		} else {
+			*s = append(*s, make([]uint64, w+1-len(*s))...)
+		}
 	}
 	(*s)[w] |= 1 << (i & 63)
 }

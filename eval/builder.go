@@ -26,8 +26,13 @@ type builder struct {
 // newBuilder returns a builder expecting about hint users.
 func newBuilder(hint int) *builder {
 	b := &builder{ids: make([]userID, 0, hint), table: newIDTable(hint)}
+	words := (hint + 63) / 64
 	for _, a := range nctarget.Attrs {
+		b.known[a] = make(dense, 0, words)
 		b.values[a] = make([]dense, numValues(a))
+		for v := range b.values[a] {
+			b.values[a][v] = make(dense, 0, words)
+		}
 	}
 	return b
 }

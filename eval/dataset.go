@@ -45,6 +45,9 @@ type Dataset struct {
 	redeliveries map[string]*memberSet // loaded redeliveries by requestId
 	dir          string                // data directory for lazy loading; "" for NewDataset
 	opts         LoadOptions
+	key          string // users file's identity for the index cache (see fileKey)
+	others       uint64 // users whose appType is "others"
+	othersLine   int    // line of the first of them
 
 	// Warnings are problems with the data that do not stop evaluation,
 	// such as appType "others" (treated as unknown).

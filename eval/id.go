@@ -134,3 +134,42 @@ func (t *idTable) grow(ids []userID) {
 		t.slots[h] = uint32(i) + 1
 	}
 }
+
+// touch reads the slot of each id, so that the inserts that follow find
+// them in cache; see usersLoader.flush.
+func (t *idTable) touch(ids []userID) {
+	var sink uint32
+	for _, id := range ids {
+		sink += t.slots[id.hash()>>t.shift]
+	}
+	touchSink = sink
+}
+
+// findBatch looks up every key, setting found[k] to its user number or
+// -1. Like usersLoader.flush, it reads all the first slots, then the IDs
+// they point at, before the real lookups, to overlap cache misses.
+func (t *idTable) findBatch(ids []userID, keys []userID, found []int64) {
+	if len(t.slots) == 0 {
+		for k := range keys {
+			found[k] = -1
+		}
+		return
+	}
+	t.touch(keys)
+	var sink byte
+	for _, key := range keys {
+		if s := t.slots[key.hash()>>t.shift]; s != 0 {
+			sink += ids[s-1][0]
+		}
+	}
+	touchSink += uint32(sink)
+	for k, key := range keys {
+		found[k] = -1
+		if i, ok := t.find(ids, key); ok {
+			found[k] = int64(i)
+		}
+	}
+}
+
+// touchSink keeps the compiler from dropping touch's reads.
+var touchSink uint32

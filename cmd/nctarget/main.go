@@ -42,6 +42,7 @@ absent. Exit status: 0 success, 1 invalid rule or data, 2 usage error.`,
 		newVersionCmd(),
 		newEvalCmd(),
 		newGenDataCmd(),
+		newIndexCmd(),
 	)
 	return root
 }
