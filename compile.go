@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -64,7 +65,7 @@ func CompileRule(rule *Rule, opts Options) (*Request, error) {
 		req.Rule, req.Rewrites = s.Rule, s.Rewrites
 		req.Warnings = append(req.Warnings, s.Warnings...)
 	}
-	checkRecipientCount(req.Rule, &errs)
+	checkRecipientCount(req.Rule, !opts.NoSimplify, &errs)
 	if rule.Recipient == nil && rule.Filter == nil {
 		top := Pos{Filename: rule.Start.Filename, Line: 1, Column: 1} // the rule as a whole
 		req.Warnings = append(req.Warnings, &Diagnostic{Pos: top, End: top, Severity: SeverityWarning,
@@ -147,16 +148,32 @@ func RecipientObjects(e Expr) []Expr {
 	return objs
 }
 
-// checkRecipientCount enforces MaxRecipientObjects.
-func checkRecipientCount(rule *Rule, errs *ErrorList) {
+// checkRecipientCount enforces MaxRecipientObjects on the rule as it will
+// be sent (after simplification, unless it was turned off). The error says
+// how many objects there are and lists each with its position, so the
+// author can see which to combine.
+func checkRecipientCount(rule *Rule, simplified bool, errs *ErrorList) {
 	objs := RecipientObjects(rule.Recipient)
 	if len(objs) <= MaxRecipientObjects {
 		return
 	}
-	extra := objs[MaxRecipientObjects]
+	const shown = 20
+	list := make([]string, 0, min(len(objs), shown)+1)
+	for i, o := range objs {
+		if i == shown {
+			list = append(list, fmt.Sprintf("and %d more", len(objs)-shown))
+			break
+		}
+		list = append(list, fmt.Sprintf("%s at %d:%d", o, o.Pos().Line, o.Pos().Column))
+	}
+	when := "as written"
+	if simplified {
+		when = "even after simplification"
+	}
 	errs.AddSpan(rule.Recipient.Pos(), rule.Recipient.End(),
-		fmt.Sprintf("combine audiences into one audience group in LINE; the 11th object is at %s", extra.Pos()),
-		"at most %d recipient objects; this rule has %d", MaxRecipientObjects, len(objs))
+		"combine audiences into one audience group in LINE, or remove some",
+		"at most %d recipient objects; this rule has %d %s: %s",
+		MaxRecipientObjects, len(objs), when, strings.Join(list, ", "))
 }
 
 // checkMessages enforces the API's 1 to 5 messages per request.

@@ -82,6 +82,11 @@ func (s *simplifier) record(name string, before, after Expr) {
 	s.rewrites = append(s.rewrites, Rewrite{Pos: before.Pos(), Name: name, Before: brief(before), After: brief(after)})
 }
 
+// recordOp notes a rewrite of o's operands from before to after.
+func (s *simplifier) recordOp(name string, o *Operator, before, after []Expr) {
+	s.recordText(name, o.Pos(), joinBrief(before, o.Op), opOf(o.Op, after))
+}
+
 // recordText notes a rewrite whose before side is several operands.
 func (s *simplifier) recordText(name string, at Pos, before string, after Expr) {
 	s.rewrites = append(s.rewrites, Rewrite{Pos: at, Name: name, Before: before, After: brief(after)})
@@ -105,17 +110,19 @@ func (s *simplifier) nobody(at Node, what string) {
 }
 
 // brief prints e for a Rewrite, cut short when it is long.
-func brief(e Expr) string {
+func brief(e Expr) string { return cut(e.String()) }
+
+// cut shortens str to about 120 bytes, marking the cut with an ellipsis.
+func cut(str string) string {
 	const max = 120
-	str := e.String()
 	if len(str) <= max {
 		return str
 	}
-	cut := max
-	for cut > 0 && str[cut]&0xC0 == 0x80 { // do not split a UTF-8 sequence
-		cut--
+	n := max
+	for n > 0 && str[n]&0xC0 == 0x80 { // do not split a UTF-8 sequence
+		n--
 	}
-	return str[:cut] + "…"
+	return str[:n] + "…"
 }
 
 // expr simplifies e bottom-up, returning e itself when nothing changed.
@@ -198,12 +205,12 @@ func (s *simplifier) flatten(o *Operator, args []Expr) []Expr {
 		if out == nil {
 			out = append(make([]Expr, 0, len(args)+len(inner.Args)), args[:i]...)
 		}
-		s.record("flatten", inner, &Operator{Span: inner.Span, Op: o.Op, Args: inner.Args})
 		out = append(out, inner.Args...)
 	}
 	if out == nil {
 		return args
 	}
+	s.recordOp("flatten", o, args, out)
 	return out
 }
 
@@ -215,12 +222,14 @@ func (s *simplifier) dedupe(o *Operator, args []Expr) []Expr {
 	for _, a := range args {
 		k := s.key(a)
 		if first, ok := seen[k]; ok {
-			s.record("duplicate", a, first)
 			s.warn(a, "remove the repeat", "redundant %s: %s already appears at %s", brief(a), brief(first), first.Pos())
 			continue
 		}
 		seen[k] = a
 		out = append(out, a)
+	}
+	if len(out) < len(args) {
+		s.recordOp("duplicate", o, args, out)
 	}
 	return out
 }
@@ -258,11 +267,13 @@ func (s *simplifier) absorb(o *Operator, args []Expr) []Expr {
 	out := args[:0:0]
 	for _, a := range args {
 		if by := s.absorber(o, a, present); by != nil {
-			s.record("absorption", a, by)
 			s.warn(a, "remove it", "redundant %s: %s already decides it", brief(a), brief(by))
 			continue
 		}
 		out = append(out, a)
+	}
+	if len(out) < len(args) {
+		s.recordOp("absorption", o, args, out)
 	}
 	return out
 }
@@ -497,14 +508,22 @@ func cost(e Expr) (objs, size int) {
 	return len(RecipientObjects(e)), b.Len()
 }
 
-// joinBrief prints operands joined by an operator, for a Rewrite.
+// joinBrief prints operands joined by an operator, each operator operand
+// in parentheses, for a Rewrite.
 func joinBrief(args []Expr, op Op) string {
-	parts := make([]string, len(args))
+	var b strings.Builder
 	for i, a := range args {
-		parts[i] = brief(a)
-		if inner, ok := a.(*Operator); ok && inner.Op == OpOr && op == OpAnd {
-			parts[i] = "(" + parts[i] + ")"
+		if i > 0 {
+			b.WriteString(" " + op.String() + " ")
+		}
+		if _, ok := a.(*Operator); ok {
+			b.WriteString("(" + brief(a) + ")")
+		} else {
+			b.WriteString(brief(a))
+		}
+		if b.Len() > 120 {
+			break
 		}
 	}
-	return strings.Join(parts, " "+op.String()+" ")
+	return cut(b.String())
 }

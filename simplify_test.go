@@ -1,6 +1,8 @@
 package nctarget
 
 import (
+	"fmt"
+	"os"
 	"strings"
 	"testing"
 )
@@ -185,5 +187,37 @@ func TestSimplifyWarnings(t *testing.T) {
 				t.Errorf("Simplify(%q) warnings\n got %q\nwant [%q]", tt.in, got, tt.want)
 			}
 		})
+	}
+}
+
+// TestRecipientCountAfterSimplify compiles examples/redundant.nct, 14
+// recipient objects as written and 8 after simplification, and checks that
+// a rule still over the limit gets an error naming how many and which.
+func TestRecipientCountAfterSimplify(t *testing.T) {
+	src, err := os.ReadFile("examples/redundant.nct")
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, err := Compile("redundant.nct", src, Options{})
+	if err != nil {
+		t.Fatalf("Compile: %v", err)
+	}
+	if n := len(RecipientObjects(req.Rule.Recipient)); n != 8 {
+		t.Errorf("simplified rule has %d recipient objects, want 8: %s", n, req.Rule.Recipient)
+	}
+	_, err = Compile("redundant.nct", src, Options{NoSimplify: true})
+	if got, want := fmt.Sprint(err), "redundant.nct:5:1: at most 10 recipient objects; this rule has 14 as written: audience(1001) at 5:2, "; !strings.HasPrefix(got, want) {
+		t.Errorf("NoSimplify error\n got %s\nwant prefix %s", got, want)
+	}
+
+	var b strings.Builder
+	for i := 1; i <= 12; i++ {
+		fmt.Fprintf(&b, "audience(%d) or audience(%d) or ", i, i) // duplicates go, twelve stay
+	}
+	b.WriteString("audience(1)")
+	_, err = Compile("many.nct", []byte(b.String()), Options{})
+	want := "many.nct:1:1: at most 10 recipient objects; this rule has 12 even after simplification: audience(1) at 1:1, audience(2) at 1:31,"
+	if got := fmt.Sprint(err); !strings.HasPrefix(got, want) || !strings.Contains(got, "audience(12) at 1:335") {
+		t.Errorf("error\n got %s\nwant prefix %s and audience(12) at 1:335", got, want)
 	}
 }
