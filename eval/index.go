@@ -224,7 +224,7 @@ func (d *decoder) bitmap() *roaring.Bitmap {
 
 // openIndex reads an index file and checks its header.
 func openIndex(path string) (*decoder, error) {
-	buf, err := os.ReadFile(path)
+	buf, err := mapFile(path)
 	if err != nil {
 		return nil, err
 	}

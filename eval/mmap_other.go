@@ -1,0 +1,8 @@
+//go:build !unix
+
+package eval
+
+import "os"
+
+// mapFile reads a whole file; systems without mmap read it at once.
+func mapFile(path string) ([]byte, error) { return os.ReadFile(path) }
