@@ -262,7 +262,7 @@ func (g *generator) members(a GenAudience) []userID {
 			}
 		}
 	case a.Cluster:
-		const run = 1000 // friends who joined together, such as one campaign
+		run := max(10, min(1000, len(g.ids)/2000)) // friends who joined together, such as in one campaign
 		for start := 0; start < len(g.ids); start += run {
 			if g.r.Float64() < a.Density {
 				out = append(out, g.ids[start:min(start+run, len(g.ids))]...)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/nctarget/nctarget"
 )
@@ -198,6 +199,28 @@ func nodeKind(e nctarget.Expr) string {
 		return x.Attr.String()
 	}
 	return fmt.Sprintf("%T", e)
+}
+
+// CatalogWarnings warns about the audiences of rule written by id whose
+// catalog entry says a send would fail at time now (not READY, expired,
+// IFA); nctarget.Compile already warns about audiences written by name.
+func CatalogWarnings(rule *nctarget.Rule, cat *nctarget.Catalog, now time.Time) []Warning {
+	var ws []Warning
+	for _, obj := range nctarget.RecipientObjects(rule.Recipient) {
+		a, ok := obj.(*nctarget.Audience)
+		if !ok || a.Name != "" {
+			continue
+		}
+		entry, ok := cat.ByID(a.ID)
+		if !ok {
+			continue
+		}
+		for _, p := range entry.Problems(now) {
+			ws = append(ws, Warning{Kind: "catalog", Diagnostic: &nctarget.Diagnostic{Pos: a.Pos(), End: a.End(),
+				Severity: nctarget.SeverityWarning, Msg: p, Hint: "LINE rejects sends to audiences that are not READY, expired or IFA"}})
+		}
+	}
+	return ws
 }
 
 // Warn wraps diagnostics (compile warnings, data warnings) as warnings of

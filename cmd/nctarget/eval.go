@@ -172,7 +172,7 @@ func evalOne(cmd *cobra.Command, arg string, d *eval.Dataset, f *evalFlags, firs
 			planned.Sub(start).Round(time.Microsecond), time.Since(planned).Round(time.Microsecond))
 	}
 	extra := eval.Warn("compile", req.Warnings...)
-	extra = append(extra, catalogWarnings(req.Rule, f.cat)...)
+	extra = append(extra, eval.CatalogWarnings(req.Rule, f.cat, time.Now())...)
 	if first {
 		extra = append(extra, eval.Warn("data", d.Warnings...)...)
 	}
@@ -186,27 +186,6 @@ func evalOne(cmd *cobra.Command, arg string, d *eval.Dataset, f *evalFlags, firs
 		err = writeRecipients(f.out, d, res)
 	}
 	return err
-}
-
-// catalogWarnings warns about audiences written by id whose catalog entry
-// says they cannot be sent to (compiling already warns for names).
-func catalogWarnings(rule *nctarget.Rule, cat *nctarget.Catalog) []eval.Warning {
-	var ws []eval.Warning
-	for _, obj := range nctarget.RecipientObjects(rule.Recipient) {
-		a, ok := obj.(*nctarget.Audience)
-		if !ok || a.Name != "" {
-			continue
-		}
-		entry, ok := cat.ByID(a.ID)
-		if !ok {
-			continue
-		}
-		for _, p := range entry.Problems(time.Now()) {
-			ws = append(ws, eval.Warning{Kind: "catalog", Diagnostic: &nctarget.Diagnostic{Pos: a.Pos(), End: a.End(),
-				Severity: nctarget.SeverityWarning, Msg: p, Hint: "LINE rejects sends to audiences that are not READY, expired or IFA"}})
-		}
-	}
-	return ws
 }
 
 // writeRecipients writes the recipient IDs after the limit, one per line.

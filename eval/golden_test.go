@@ -1,0 +1,125 @@
+package eval
+
+import (
+	"flag"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/nctarget/nctarget"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+// goldenDir holds the golden cases: NAME.nct, its text report NAME.txt and
+// its JSON report NAME.json, evaluated on examples/data. A first comment
+// line "# eval: min=N sample=K catalog=FILE" sets options.
+const goldenDir = "../testdata/eval"
+
+// goldenNow is the time catalog expiry is judged against, fixed so the
+// goldens do not change with the date.
+var goldenNow = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+
+func TestGolden(t *testing.T) {
+	d, err := Load("../examples/data", LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, _ := filepath.Glob(filepath.Join(goldenDir, "*.nct"))
+	if len(files) < 5 {
+		t.Fatalf("found %d golden cases in %s", len(files), goldenDir)
+	}
+	for _, file := range files {
+		name := strings.TrimSuffix(filepath.Base(file), ".nct")
+		t.Run(name, func(t *testing.T) {
+			rep := goldenReport(t, d, file)
+			var text strings.Builder
+			if err := rep.WriteText(&text); err != nil {
+				t.Fatal(err)
+			}
+			checkGolden(t, strings.TrimSuffix(file, ".nct")+".txt", text.String())
+			checkGolden(t, strings.TrimSuffix(file, ".nct")+".json", string(rep.JSON()))
+		})
+	}
+}
+
+// goldenReport evaluates one golden rule file the way nctarget eval does.
+func goldenReport(t *testing.T, d *Dataset, file string) *Report {
+	t.Helper()
+	src, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := goldenOptions(t, string(src))
+	copts := nctarget.Options{Now: goldenNow}
+	if c := opts["catalog"]; c != "" {
+		if copts.Catalog, err = nctarget.LoadCatalog(filepath.Join(goldenDir, c)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	name := filepath.Base(file)
+	req, err := nctarget.Compile(name, src, copts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := d.Plan(req.Rule)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Min = uint64(atoiOr(t, opts["min"], DefaultMinimum))
+	res := p.Eval()
+	extra := append(Warn("compile", req.Warnings...), CatalogWarnings(req.Rule, copts.Catalog, goldenNow)...)
+	extra = append(extra, Warn("data", d.Warnings...)...)
+	return NewReport(name, src, req.Rule, d, res, extra, atoiOr(t, opts["sample"], 5))
+}
+
+// goldenOptions parses the "# eval: k=v …" line.
+func goldenOptions(t *testing.T, src string) map[string]string {
+	opts := map[string]string{}
+	first, _, _ := strings.Cut(src, "\n")
+	spec, ok := strings.CutPrefix(first, "# eval:")
+	if !ok {
+		return opts
+	}
+	for _, kv := range strings.Fields(spec) {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok {
+			t.Fatalf("bad option %q", kv)
+		}
+		opts[k] = v
+	}
+	return opts
+}
+
+func atoiOr(t *testing.T, s string, def int) int {
+	if s == "" {
+		return def
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// checkGolden compares got with the golden file, or rewrites it with -update.
+func checkGolden(t *testing.T, path, got string) {
+	t.Helper()
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if diff := cmp.Diff(string(want), got); diff != "" {
+		t.Errorf("%s (-want +got):\n%s", path, diff)
+	}
+}
