@@ -37,8 +37,16 @@ type Request struct {
 // holding every problem found.
 func Compile(filename string, src []byte, opts Options) (*Request, error) {
 	rule, err := opts.Limits.Parse(filename, src)
-	if err != nil {
+	switch {
+	case rule == nil:
 		return nil, err
+	case err != nil:
+		// The rule parsed but has errors: report the catalog's problems
+		// with them, so one run shows everything to fix.
+		errs := append(ErrorList(nil), Diagnostics(err)...)
+		var warns []*Diagnostic
+		resolveAudiences(rule, opts, &errs, &warns)
+		return nil, errs.Err()
 	}
 	return CompileRule(rule, opts)
 }

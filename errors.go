@@ -180,21 +180,43 @@ func sourceLine(src []byte, pos Pos) (string, bool) {
 }
 
 // caret returns the marker line under line: spaces up to pos.Column, then a
-// '^' for each rune of the span (at least one), stopping at the line's end.
+// '^' under each rune of the span (at least one), stopping at the line's
+// end. A wide rune (CJK, full-width forms) takes two terminal columns, so
+// it gets two spaces or two carets and the marker stays under it.
 func caret(line string, pos, end Pos) string {
 	n := 1
 	if end.Line == pos.Line && end.Column > pos.Column {
 		n = end.Column - pos.Column
 	}
-	col := pos.Column - 1
-	lineRunes := utf8.RuneCountInString(line)
-	if col > lineRunes {
-		col = lineRunes
+	runes := []rune(line)
+	col := min(pos.Column-1, len(runes))
+	if col < len(runes) {
+		n = min(n, len(runes)-col)
 	}
-	if col+n > lineRunes && lineRunes > col {
-		n = lineRunes - col
+	var b strings.Builder
+	for _, r := range runes[:col] {
+		b.WriteString(strings.Repeat(" ", runeWidth(r)))
 	}
-	return strings.Repeat(" ", col) + strings.Repeat("^", n)
+	for i := 0; i < n; i++ {
+		w := 1
+		if col+i < len(runes) {
+			w = runeWidth(runes[col+i])
+		}
+		b.WriteString(strings.Repeat("^", w))
+	}
+	return b.String()
+}
+
+// runeWidth returns the terminal columns r takes: 2 for the East Asian
+// wide and full-width ranges, 1 otherwise.
+func runeWidth(r rune) int {
+	switch {
+	case r >= 0x1100 && r <= 0x115F, r >= 0x2E80 && r <= 0xA4CF, r >= 0xAC00 && r <= 0xD7A3,
+		r >= 0xF900 && r <= 0xFAFF, r >= 0xFE30 && r <= 0xFE4F, r >= 0xFF00 && r <= 0xFF60,
+		r >= 0xFFE0 && r <= 0xFFE6, r >= 0x1F300 && r <= 0x1F64F, r >= 0x20000 && r <= 0x3FFFD:
+		return 2
+	}
+	return 1
 }
 
 // expandTabs replaces tabs with single spaces so the caret, which counts

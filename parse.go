@@ -443,7 +443,11 @@ func (lw *lowerer) audience(v *cstValue, span Span) Expr {
 		}
 		a.ID = id
 	case v.String != nil:
-		a.Name = lw.unquote(v)
+		n := len(lw.errs)
+		if a.Name = lw.unquote(v); len(lw.errs) > n {
+			a.Name = "" // reported; not a name to look up in the catalog
+			return a
+		}
 	default:
 		a.Name = *v.Ident
 	}
