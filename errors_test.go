@@ -80,8 +80,8 @@ func TestCaret(t *testing.T) {
 	}{
 		{"age[33,40)", 5, 7, "    ^^"},
 		{"age[33,40)", 5, 5, "    ^"},
-		{"abc", 3, 20, "  ^"},  // a span past the line's end stops there
-		{"abc", 9, 9, "   ^"},  // a point past the end sits just after it
+		{"abc", 3, 20, "  ^"},    // a span past the line's end stops there
+		{"abc", 9, 9, "   ^"},    // a point past the end sits just after it
 		{"会員 x", 4, 5, "     ^"}, // columns count runes; wide ones take two cells
 		{"a 会員", 3, 5, "  ^^^^"},
 	} {
