@@ -69,7 +69,7 @@ func (s *simplifier) run(e Expr) Expr {
 	}
 	for range maxRounds {
 		n := len(s.rewrites)
-		e = s.expr(e)
+		e = s.top(s.expr(e))
 		if len(s.rewrites) == n || len(s.errs) > 0 {
 			break
 		}
@@ -103,14 +103,30 @@ func (s *simplifier) warn(at Node, hint, format string, args ...any) {
 	s.warnings = append(s.warnings, &Diagnostic{Pos: at.Pos(), End: at.End(), Severity: SeverityWarning, Msg: msg, Hint: hint})
 }
 
-// nobody reports a clause that matches nobody.
-func (s *simplifier) nobody(at Node, what string) {
-	s.errs.AddSpan(at.Pos(), at.End(), "a condition that can never hold is a mistake; join the parts with or, or remove one",
-		"this %s matches nobody: %s", s.side, what)
+// nobody stands, inside the simplifier only, for a clause that matches
+// nobody: an and of a and not a, or of atoms with no value in common. It
+// swallows the and it is in and drops out of an or (with a warning); if
+// the whole expression becomes nobody, Simplify reports an error there.
+// It never leaves the simplifier.
+type nobody struct {
+	Span
+	why string // the clause that cannot hold, in rule syntax
+}
+
+func (*nobody) expr()            {}
+func (n *nobody) String() string { return "nobody(" + n.why + ")" }
+
+// top turns a whole expression that matches nobody into an error.
+func (s *simplifier) top(e Expr) Expr {
+	if n, ok := e.(*nobody); ok {
+		s.errs.AddSpan(n.Start, n.Stop, "a condition that can never hold is a mistake; join the parts with or, or remove one",
+			"this %s matches nobody: %s", s.side, n.why)
+	}
+	return e
 }
 
 // brief prints e for a Rewrite, cut short when it is long.
-func brief(e Expr) string { return cut(e.String()) }
+func brief(e Expr) string { return syntax(e, 120) }
 
 // cut shortens str to about 120 bytes, marking the cut with an ellipsis.
 func cut(str string) string {
@@ -140,7 +156,13 @@ func (s *simplifier) expr(e Expr) Expr {
 
 // not removes double negation: not not x is x.
 func (s *simplifier) not(n *Not) Expr {
+	mark := len(s.rewrites)
 	x := s.expr(n.X)
+	if _, ok := x.(*nobody); ok {
+		s.rewrites = s.rewrites[:mark] // keep n as written
+		s.warn(n, "remove the condition if every friend is meant", "%s always holds: what it negates matches nobody", brief(n))
+		return n
+	}
 	if inner, ok := x.(*Not); ok {
 		s.record("double negation", n, inner.X)
 		return inner.X
@@ -175,19 +197,58 @@ func (s *simplifier) operator(o *Operator) Expr {
 	for i, a := range o.Args {
 		args[i] = s.expr(a)
 	}
+	args, none := s.dropNobody(o, args)
+	if none != nil {
+		return none
+	}
 	args = s.flatten(o, args)
 	args = s.dedupe(o, args)
-	if s.complement(o, args) {
-		return o
+	if none := s.complement(o, args); none != nil {
+		return none
 	}
 	args = s.absorb(o, args)
-	args = s.merge(o, args)
+	if args, none = s.merge(o, args); none != nil {
+		return none
+	}
 	args = s.factor(o, args)
 	s.sortArgs(args)
 	if len(args) == 1 {
 		return args[0]
 	}
 	return &Operator{Span: o.Span, Op: o.Op, Args: args}
+}
+
+// dropNobody handles operands that match nobody: one makes an and match
+// nobody; under or they are dropped with a warning, and an or left with
+// nothing matches nobody.
+func (s *simplifier) dropNobody(o *Operator, args []Expr) ([]Expr, *nobody) {
+	var out []Expr
+	var last *nobody
+	for i, a := range args {
+		n, ok := a.(*nobody)
+		if !ok {
+			if out != nil {
+				out = append(out, a)
+			}
+			continue
+		}
+		if o.Op == OpAnd {
+			return nil, n
+		}
+		if out == nil {
+			out = append(make([]Expr, 0, len(args)), args[:i]...)
+		}
+		last = n
+		s.rewrites = append(s.rewrites, Rewrite{Pos: n.Start, Name: "drop nobody", Before: n.why, After: "(nothing)"})
+		s.warn(n, "remove it", "this clause matches nobody, so the or ignores it: %s", n.why)
+	}
+	switch {
+	case last == nil:
+		return args, nil
+	case len(out) == 0:
+		return nil, &nobody{Span: o.Span, why: last.why}
+	}
+	return out, nil
 }
 
 // flatten splices operands of the same operator into o:
@@ -235,10 +296,10 @@ func (s *simplifier) dedupe(o *Operator, args []Expr) []Expr {
 }
 
 // complement finds an operand and its negation side by side. Under and,
-// a and not a matches nobody: an error, and complement returns true. Under
+// a and not a matches nobody, which complement returns. Under
 // or, a or not a matches everyone the expression can reach, which no
 // object can say more briefly; it is left alone with a warning.
-func (s *simplifier) complement(o *Operator, args []Expr) bool {
+func (s *simplifier) complement(o *Operator, args []Expr) *nobody {
 	pos := make(map[string]bool, len(args))
 	for _, a := range args {
 		pos[s.key(a)] = true
@@ -249,12 +310,11 @@ func (s *simplifier) complement(o *Operator, args []Expr) bool {
 			continue
 		}
 		if o.Op == OpAnd {
-			s.nobody(o, brief(n.X)+" and "+brief(n))
-			return true
+			return &nobody{Span: o.Span, why: brief(n.X) + " and " + brief(n)}
 		}
 		s.warn(o, "remove the condition if every friend is meant", "%s or %s always holds", brief(n.X), brief(n))
 	}
-	return false
+	return nil
 }
 
 // absorb drops an operand made redundant by another: a and (a or b) is a,
@@ -300,7 +360,7 @@ func (s *simplifier) absorber(o *Operator, a Expr, present map[string]Expr) Expr
 // not gender in (male, female). The combination is computed exactly over
 // the attribute's cells, unknown included (cells.go), so it never turns
 // into a tautology or drops the unknown.
-func (s *simplifier) merge(o *Operator, args []Expr) []Expr {
+func (s *simplifier) merge(o *Operator, args []Expr) ([]Expr, *nobody) {
 	groups := make(map[Attr][]int)
 	for i, a := range args {
 		if c, ok := atomCells(a); ok {
@@ -310,11 +370,13 @@ func (s *simplifier) merge(o *Operator, args []Expr) []Expr {
 	drop := make(map[int]bool)
 	for _, attr := range Attrs {
 		if idx := groups[attr]; len(idx) > 1 {
-			s.mergeGroup(o, args, idx, drop)
+			if none := s.mergeGroup(o, args, idx, drop); none != nil {
+				return nil, none
+			}
 		}
 	}
 	if len(drop) == 0 {
-		return args
+		return args, nil
 	}
 	out := args[:0:0]
 	for i, a := range args {
@@ -322,12 +384,13 @@ func (s *simplifier) merge(o *Operator, args []Expr) []Expr {
 			out = append(out, a)
 		}
 	}
-	return out
+	return out, nil
 }
 
 // mergeGroup merges the atoms args[idx...], all on one attribute, into
-// args[idx[0]] and marks the rest in drop.
-func (s *simplifier) mergeGroup(o *Operator, args []Expr, idx []int, drop map[int]bool) {
+// args[idx[0]] and marks the rest in drop. It returns a nobody when the
+// atoms have no value in common.
+func (s *simplifier) mergeGroup(o *Operator, args []Expr, idx []int, drop map[int]bool) *nobody {
 	acc, _ := atomCells(args[idx[0]])
 	parts := []string{brief(args[idx[0]])}
 	for _, i := range idx[1:] {
@@ -339,15 +402,14 @@ func (s *simplifier) mergeGroup(o *Operator, args []Expr, idx []int, drop map[in
 	first := args[idx[0]]
 	switch {
 	case acc.isEmpty():
-		s.nobody(o, before)
-		return
+		return &nobody{Span: o.Span, why: before}
 	case acc.isFull():
 		s.warn(o, "remove the conditions if every friend is meant", "%s always holds", before)
-		return
+		return nil
 	}
 	merged, ok := acc.expr(Span{Start: first.Pos(), Stop: first.End()}, values(args, idx))
 	if !ok {
-		return
+		return nil
 	}
 	s.warnSubsumed(o, args, idx, merged)
 	s.recordText("merge", first.Pos(), before, merged)
@@ -355,6 +417,7 @@ func (s *simplifier) mergeGroup(o *Operator, args []Expr, idx []int, drop map[in
 	for _, i := range idx[1:] {
 		drop[i] = true
 	}
+	return nil
 }
 
 // warnSubsumed warns about the atoms of a merged group that the merged

@@ -62,6 +62,8 @@ func TestSimplify(t *testing.T) {
 		{"canonical order", "where area in (osaka) and age[20,) and gender in (female)", "where gender in (female) and age[20,) and area in (osaka)", ""},
 		{"canonical values", "where area in (osaka, tokyo, jp_01) and appType in (android, ios)", "where appType in (ios, android) and area in (jp_01, tokyo, osaka)", ""},
 		{"negated after positive", "not audience(2) and audience(3)", "audience(3) and not audience(2)", ""},
+		{"nobody dropped from or", "audience(2) or (audience(1) and\n not audience(1))", "audience(2)", "drop nobody"},
+		{"factor then nobody", "where (age[20,25) or gender in (male)) and (age[20,25) or gender in (female))", "where age[20,25)", "drop nobody"},
 		{"limit kept", "audience(1) or audience(1) limit 5 upToRemainingQuota", "audience(1) limit 5 upToRemainingQuota", "duplicate"},
 	}
 	for _, tt := range tests {
@@ -146,7 +148,8 @@ func TestSimplifyNobody(t *testing.T) {
 		{"where area in (tokyo, osaka) and area in (kyoto)", "test.nct:1:7: this filter matches nobody: area in (tokyo, osaka) and area in (kyoto)"},
 		{"audience(1) and not audience(1)", "test.nct:1:1: this recipient expression matches nobody: audience(1) and not audience(1)"},
 		{"where age[20,) and not age[15,)", "test.nct:1:7: this filter matches nobody: age[20,) and not age[15,)"},
-		{"audience(2) or (audience(1) and\n not audience(1))", "test.nct:1:17: this recipient expression matches nobody: audience(1) and not audience(1)"},
+		{"(audience(1) and not audience(1)) or\n (audience(2) and not audience(2))", "test.nct:1:1: this recipient expression matches nobody: audience(2) and not audience(2)"},
+		{"where (gender in (male) or gender in (female)) and (age[20,25) and age[30,35))", "test.nct:1:53: this filter matches nobody: age[20,25) and age[30,35)"},
 		{"where gender in (female) and (age[20,25) and not gender in (female))", "test.nct:1:7: this filter matches nobody: gender in (female) and not gender in (female)"},
 	}
 	for _, tt := range tests {
@@ -172,6 +175,8 @@ func TestSimplifyWarnings(t *testing.T) {
 		{"audience(1) and (audience(1) or audience(2))", "test.nct:1:18: warning: redundant audience(1) or audience(2): audience(1) already decides it"},
 		{"where gender in (male) or not gender in (male)", "test.nct:1:7: warning: gender in (male) or not gender in (male) always holds"},
 		{"where gender in (male, male)", "test.nct:1:7: warning: gender in (male, male) lists a value more than once"},
+		{"where not (age[20,25) and age[30,35))", "test.nct:1:7: warning: not (age[20,25) and age[30,35)) always holds: what it negates matches nobody"},
+		{"audience(2) or (audience(1) and not audience(1))", "test.nct:1:17: warning: this clause matches nobody, so the or ignores it: audience(1) and not audience(1)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {

@@ -1,0 +1,285 @@
+package nctarget
+
+import "strings"
+
+// This file is the canonical formatter behind nctarget fmt: like gofmt, it
+// gives every rule one way to be written, so rules can be diffed and
+// reviewed, and a CI step can insist on it. It prints the AST as parsed and
+// never simplifies: parsing the output gives the same tree again, so the
+// meaning cannot change, and formatting twice gives the same text.
+//
+// The canonical form:
+//   - keywords and attribute names in canonical case (and, not, where,
+//     appType, upToRemainingQuota); one space around operators and after
+//     commas; no space inside brackets;
+//   - value lists as "in (…)", single values too (gender = female is
+//     gender in (female)); ranges as age[20,25), comparisons too
+//     (age >= 20 is age[20,)); value names in lower case;
+//   - every parenthesized group the tree has, and no others: a group is
+//     printed in parentheses whenever it is an operand of and, or or not;
+//   - the recipient expression, the where clause and the limit clause each
+//     start a line, in that order;
+//   - a clause longer than MaxWidth columns breaks before each operator of
+//     its outermost and/or, continuation lines indented four spaces per
+//     level of parentheses; a group that still does not fit breaks the same
+//     way one level deeper, and a long value list fills lines;
+//   - comments are kept: a comment at the end of a clause's last line stays
+//     there; any other comment is printed on its own line before the clause
+//     it is in or precedes, and comments after the last clause stay at the
+//     end. At most one blank line is kept between such lines.
+
+// MaxWidth is the column at which Format breaks a long clause.
+const MaxWidth = 80
+
+// FormatSource parses a rule and returns its canonical text. The error is
+// Parse's: a rule that does not parse cannot be formatted.
+func FormatSource(filename string, src []byte) ([]byte, error) {
+	rule, err := Parse(filename, src)
+	if err != nil {
+		return nil, err
+	}
+	return Format(rule), nil
+}
+
+// Format returns the canonical source text of rule, with its comments.
+// It does not simplify: Parse(Format(r)) has the same tree as r.
+func Format(rule *Rule) []byte {
+	var out lineWriter
+	items := clauses(rule)
+	cs := rule.Comments
+	for i, it := range items {
+		for len(cs) > 0 && cs[0].Start.Offset < it.end.Offset {
+			out.line(cs[0].Start.Line, cs[0].Start.Line, cs[0].Text)
+			cs = cs[1:]
+		}
+		text := it.format()
+		if len(cs) > 0 && cs[0].Start.Line == it.end.Line && (i+1 == len(items) || cs[0].Start.Offset < items[i+1].start.Offset) {
+			text += " " + cs[0].Text
+			cs = cs[1:]
+		}
+		out.line(it.start.Line, it.end.Line, text)
+	}
+	for _, c := range cs {
+		out.line(c.Start.Line, c.Start.Line, c.Text)
+	}
+	return []byte(out.b.String())
+}
+
+// lineWriter writes the lines of the output, keeping one blank line where
+// the source had at least one between two lines it printed.
+type lineWriter struct {
+	b       strings.Builder
+	endLine int // source line the last printed text ended on; 0 before any
+}
+
+func (w *lineWriter) line(start, end int, text string) {
+	if w.endLine > 0 && start > w.endLine+1 {
+		w.b.WriteByte('\n')
+	}
+	w.b.WriteString(text)
+	w.b.WriteByte('\n')
+	w.endLine = max(end, w.endLine)
+}
+
+// clause is one clause of a rule: the recipient expression, the where
+// clause or the limit clause, with its source extent.
+type clause struct {
+	start, end Pos
+	format     func() string
+}
+
+// clauses returns the clauses of rule in canonical order.
+func clauses(rule *Rule) []clause {
+	var cs []clause
+	if rule.Recipient != nil {
+		cs = append(cs, clause{rule.Recipient.Pos(), rule.Recipient.End(), func() string { return formatClause("", rule.Recipient) }})
+	}
+	if rule.Filter != nil {
+		cs = append(cs, clause{rule.Filter.Pos(), rule.Filter.End(), func() string { return formatClause("where ", rule.Filter) }})
+	}
+	if rule.Limit != nil {
+		cs = append(cs, clause{rule.Limit.Start, rule.Limit.Stop, rule.Limit.String})
+	}
+	return cs
+}
+
+// formatClause prints prefix and e, broken over lines when too long.
+func formatClause(prefix string, e Expr) string {
+	p := &printer{}
+	p.WriteString(prefix)
+	p.block(e, len(prefix), 0)
+	return p.String()
+}
+
+// printer writes rule syntax. With max > 0 it stops writing once more
+// than max bytes are written, so measuring or abbreviating a huge
+// expression costs only max bytes.
+type printer struct {
+	strings.Builder
+	max int
+}
+
+func (p *printer) full() bool { return p.max > 0 && p.Len() > p.max }
+
+// fits reports whether e printed on one line takes at most room columns.
+func fits(e Expr, room int) bool {
+	if room <= 0 {
+		return false
+	}
+	q := &printer{max: room}
+	q.inline(e)
+	return !q.full()
+}
+
+// inline writes e on one line.
+func (p *printer) inline(e Expr) {
+	if p.full() {
+		return
+	}
+	switch n := e.(type) {
+	case *Operator:
+		for i, a := range n.Args {
+			if i > 0 {
+				p.WriteString(" " + n.Op.String() + " ")
+			}
+			p.operand(a)
+			if p.full() {
+				return
+			}
+		}
+	case *Not:
+		p.WriteString("not ")
+		p.operand(n.X)
+	case *Set:
+		p.WriteString(n.Attr.String() + " in (")
+		for i, v := range n.Values {
+			if i > 0 {
+				p.WriteString(", ")
+			}
+			p.WriteString(formatValue(n.Attr, v))
+		}
+		p.WriteString(")")
+	case nil:
+	default:
+		p.WriteString(e.String())
+	}
+}
+
+// operand writes an operand of and, or or not: a group in parentheses.
+func (p *printer) operand(e Expr) {
+	if _, ok := e.(*Operator); ok {
+		p.WriteString("(")
+		p.inline(e)
+		p.WriteString(")")
+		return
+	}
+	p.inline(e)
+}
+
+// block writes e starting at column col, breaking it when it does not fit
+// in MaxWidth; indent is the indentation of the line e starts on.
+func (p *printer) block(e Expr, col, indent int) {
+	if fits(e, MaxWidth-col) {
+		p.inline(e)
+		return
+	}
+	switch n := e.(type) {
+	case *Operator:
+		next := indent + 4
+		for i, a := range n.Args {
+			if i > 0 {
+				kw := n.Op.String() + " "
+				p.WriteString("\n" + strings.Repeat(" ", next) + kw)
+				col = next + len(kw)
+			}
+			p.blockOperand(a, col, next)
+		}
+	case *Not:
+		p.WriteString("not ")
+		p.blockOperand(n.X, col+4, indent)
+	case *Set:
+		p.fill(n, col, indent+4)
+	default:
+		p.inline(e)
+	}
+}
+
+// blockOperand writes an operand at column col, in parentheses when it is
+// a group; a group that does not fit breaks with its continuation lines
+// at indent+4.
+func (p *printer) blockOperand(e Expr, col, indent int) {
+	if _, ok := e.(*Operator); !ok {
+		p.block(e, col, indent)
+		return
+	}
+	if fits(e, MaxWidth-col-2) {
+		p.operand(e)
+		return
+	}
+	p.WriteString("(")
+	p.block(e, col+1, indent)
+	p.WriteString(")")
+}
+
+// fill writes a long value list, filling lines up to MaxWidth and
+// continuing at indent.
+func (p *printer) fill(n *Set, col, indent int) {
+	head := n.Attr.String() + " in ("
+	p.WriteString(head)
+	col += len(head)
+	for i, v := range n.Values {
+		s := formatValue(n.Attr, v)
+		if i > 0 {
+			p.WriteString(",")
+			col++
+			if col+1+len(s)+1 > MaxWidth {
+				p.WriteString("\n" + strings.Repeat(" ", indent))
+				col = indent
+			} else {
+				p.WriteString(" ")
+				col++
+			}
+		}
+		p.WriteString(s)
+		col += len(s)
+	}
+	p.WriteString(")")
+}
+
+// formatValue prints a set value as written, in its canonical lower-case
+// spelling ("Tokyo" is tokyo, "Taipei City" is taipei_city), or as its
+// code when no bare name says the same.
+func formatValue(attr Attr, v Value) string {
+	if v.Text == "" {
+		return v.Code
+	}
+	for _, s := range []string{strings.ToLower(v.Text), areaKey(v.Text)} {
+		if code, ok := lookupCode(attr, s); ok && code == v.Code && isBareWord(s) {
+			return s
+		}
+	}
+	return v.Code
+}
+
+// isBareWord reports whether s lexes as a single identifier, so it can be
+// written without quotes.
+func isBareWord(s string) bool {
+	toks, err := lex("", []byte(s))
+	return err == nil && len(toks) == 2 && toks[0].Type == tokenIdent
+}
+
+// syntax prints e on one line the way Format does, cut after about max
+// bytes, for messages that quote an expression.
+func syntax(e Expr, max int) string {
+	p := &printer{max: max}
+	p.inline(e)
+	if !p.full() {
+		return p.String()
+	}
+	s := p.String()
+	n := max
+	for n > 0 && s[n]&0xC0 == 0x80 { // do not split a UTF-8 sequence
+		n--
+	}
+	return s[:n] + "…"
+}
