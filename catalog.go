@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"sort"
+	"strings"
 	"time"
 )
 
@@ -136,7 +137,12 @@ func jsonError(filename string, data []byte, err error, hint string) *Diagnostic
 	var typ *json.UnmarshalTypeError
 	switch {
 	case errors.As(err, &syn):
+		// Offset is just past the byte at fault, or the end of the input
+		// when the input stops short.
 		off = int(syn.Offset)
+		if off > 0 && off <= len(data) && !strings.HasPrefix(syn.Error(), "unexpected end") {
+			off--
+		}
 	case errors.As(err, &typ):
 		off = int(typ.Offset)
 	}

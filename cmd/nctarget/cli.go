@@ -72,8 +72,15 @@ func isCobraUsage(err error) bool {
 	return false
 }
 
-// maxInputArgs allows the optional FILE argument of the one-rule commands.
-var maxOneFile = cobra.MaximumNArgs(1)
+// maxOneFile allows the optional FILE argument of the one-rule commands;
+// more is a usage error that says what the command takes.
+func maxOneFile(cmd *cobra.Command, args []string) error {
+	if len(args) > 1 {
+		return usageError{fmt.Errorf("%s takes one rule FILE (or - for standard input), got %d arguments\nRun '%s --help' for usage.",
+			cmd.Name(), len(args), cmd.CommandPath())}
+	}
+	return nil
+}
 
 // input is one rule (or data) file read from the command line.
 type input struct {
@@ -133,7 +140,11 @@ func writeFileAtomic(path string, data []byte) error {
 	}
 	f, err := os.CreateTemp(dir, "."+base+".tmp*")
 	if err != nil {
-		return err
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err // the temporary file's name means nothing to the user
+		}
+		return fmt.Errorf("cannot write %s: %w", path, err)
 	}
 	tmp := f.Name()
 	defer os.Remove(tmp) // a no-op once renamed

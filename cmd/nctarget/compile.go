@@ -59,7 +59,10 @@ same rule always gives the same bytes.`,
 				out = append(out, '\n')
 			}
 			if outPath != "" {
-				return writeFileAtomic(outPath, out)
+				if err := writeFileAtomic(outPath, out); err != nil {
+					return usageError{err} // the command line names a place that cannot be written
+				}
+				return nil
 			}
 			_, err = cmd.OutOrStdout().Write(out)
 			return err
