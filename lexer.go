@@ -174,7 +174,9 @@ func (s *scanner) scanString() error {
 	for i := start + 1; i < len(s.src); i++ {
 		switch s.src[i] {
 		case '\\':
-			i++
+			if i+1 < len(s.src) && s.src[i+1] != '\n' { // a backslash does not continue a string onto the next line
+				i++
+			}
 		case '\n':
 			return s.errorf("string not terminated at the end of the line", `add the closing "`)
 		case '"':
