@@ -1,0 +1,272 @@
+package nctarget
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// This file is the decompiler behind nctarget decompile: it reads what
+// LINE's SDKs, the LINE page and other tools produce for a narrowcast, and
+// gives back a rule a person can read, review and recompile. It checks the
+// JSON against every rule the API enforces on the recipient, filter and
+// limit, and reports each problem at its JSON path and byte position.
+
+// MaxDecompileBytes bounds the input of Decompile: far above any request
+// body LINE accepts (five flex messages and a recipient tree), far below
+// what would exhaust memory.
+const MaxDecompileBytes = 16 << 20
+
+// Decompile turns narrowcast JSON into a rule. data may be a full request
+// body (its messages are checked for count and ignored), an object with any
+// of "recipient", "filter" and "limit", a bare recipient object, a filter
+// object {"demographic": …}, or a bare demographic object. With a catalog,
+// audience ids are written as their catalog names. The error, if any, is
+// an ErrorList; each message starts with the JSON path of the problem
+// ($.recipient.and[2].audienceGroupId).
+func Decompile(filename string, data []byte, cat *Catalog) (*Rule, error) {
+	d := &decompiler{filename: filename, data: data, cat: cat}
+	if len(data) > MaxDecompileBytes {
+		d.errorAt(0, "give the request body alone", "$: %d bytes, over the limit of %d", len(data), MaxDecompileBytes)
+		return nil, d.errs.Err()
+	}
+	root, err := parseJSON(data)
+	if err != nil {
+		return nil, ErrorList{d.syntaxError(err)}
+	}
+	rule := d.top(root)
+	if err := d.errs.Err(); err != nil {
+		return nil, err
+	}
+	return rule, nil
+}
+
+// decompiler holds the state of one Decompile call.
+type decompiler struct {
+	filename string
+	data     []byte
+	cat      *Catalog
+	errs     ErrorList
+}
+
+// errorAt adds an error at byte offset off.
+func (d *decompiler) errorAt(off int, hint, format string, args ...any) {
+	p := offsetPos(d.filename, d.data, off)
+	d.errs.AddSpan(p, p, hint, format, args...)
+}
+
+// syntaxError turns a JSON parse error into a positioned diagnostic.
+func (d *decompiler) syntaxError(err error) *Diagnostic {
+	var oe *offsetError
+	if errors.As(err, &oe) {
+		return &Diagnostic{Pos: offsetPos(d.filename, d.data, oe.off), Msg: oe.msg, Hint: oe.hint}
+	}
+	return jsonError(d.filename, d.data, err, "the input must be JSON: a narrowcast request body or its recipient/filter parts")
+}
+
+// bodyKeys are the keys of a narrowcast request body.
+var bodyKeys = []string{"messages", "recipient", "filter", "limit", "notificationDisabled", "customAggregationUnits"}
+
+// top decompiles the whole input, deciding which of the accepted shapes
+// it has.
+func (d *decompiler) top(n *jsonNode) *Rule {
+	rule := &Rule{}
+	if !d.want(n, '{', "$", `give a JSON object: {"recipient": …, "filter": {"demographic": …}}`) {
+		return rule
+	}
+	switch {
+	case n.get("type") != nil:
+		if d.isDemographic(n) {
+			rule.Filter = d.demographic(n, "$")
+		} else {
+			rule.Recipient = d.recipient(n, "$")
+		}
+	case n.get("demographic") != nil:
+		rule.Filter = d.filter(n, "$")
+	default:
+		d.body(n, rule)
+	}
+	return rule
+}
+
+// body decompiles a request body or its parts.
+func (d *decompiler) body(n *jsonNode, rule *Rule) {
+	for _, m := range n.members {
+		path := "$." + m.key
+		switch m.key {
+		case "recipient":
+			rule.Recipient = d.recipient(m.val, path)
+		case "filter":
+			rule.Filter = d.filter(m.val, path)
+		case "limit":
+			rule.Limit = d.limit(m.val, path)
+		case "messages":
+			d.messages(m.val, path)
+		case "notificationDisabled", "customAggregationUnits":
+		default:
+			d.unknownKey(m, "$", bodyKeys)
+		}
+	}
+}
+
+// messages checks the API's 1 to 5 message objects.
+func (d *decompiler) messages(n *jsonNode, path string) {
+	if !d.want(n, '[', path, `give 1 to 5 message objects: [{"type":"text","text":"Hello"}]`) {
+		return
+	}
+	if len(n.elems) < 1 || len(n.elems) > 5 {
+		d.errorAt(n.off, "a narrowcast sends 1 to 5 message objects", "%s: %d messages given", path, len(n.elems))
+	}
+	for i, m := range n.elems {
+		if m.kind != '{' || m.get("type") == nil {
+			d.errorAt(m.off, `each message is an object with a "type": {"type":"text","text":"Hello"}`, "%s[%d]: not a message object", path, i)
+		}
+	}
+}
+
+// filter decompiles {"demographic": …}.
+func (d *decompiler) filter(n *jsonNode, path string) Expr {
+	if !d.want(n, '{', path, `give {"demographic": …}`) {
+		return nil
+	}
+	d.onlyKeys(n, path, "demographic")
+	dem := n.get("demographic")
+	if dem == nil {
+		d.errorAt(n.off, `give {"demographic": {"type": "gender", "oneOf": ["female"]}}`, "%s: no demographic", path)
+		return nil
+	}
+	return d.demographic(dem, path+".demographic")
+}
+
+// want reports whether n is of kind k, adding an error when it is not.
+func (d *decompiler) want(n *jsonNode, k byte, path, hint string) bool {
+	if n.kind == k {
+		return true
+	}
+	d.errorAt(n.off, hint, "%s: want %s, got %s", path, kindName(k), kindName(n.kind))
+	return false
+}
+
+// onlyKeys reports each key of object n that is neither "type" nor among
+// keys.
+func (d *decompiler) onlyKeys(n *jsonNode, path string, keys ...string) {
+	d.onlyKeysOf(n, path, append([]string{"type"}, keys...))
+}
+
+// onlyKeysOf reports each key of object n that is not among keys.
+func (d *decompiler) onlyKeysOf(n *jsonNode, path string, keys []string) {
+	for _, m := range n.members {
+		if !slices.Contains(keys, m.key) {
+			d.unknownKey(m, path, keys)
+		}
+	}
+}
+
+// unknownKey reports a key the API does not know at path.
+func (d *decompiler) unknownKey(m jsonMember, path string, known []string) {
+	hint := "the keys here are " + strings.Join(known, ", ")
+	if s := didYouMean(m.key, known); s != "" {
+		hint = "did you mean " + strconv.Quote(s) + "?"
+	}
+	d.errorAt(m.off, hint, "%s: unknown key %q", path, m.key)
+}
+
+// typeOf returns the "type" string of object n, reporting its absence.
+func (d *decompiler) typeOf(n *jsonNode, path, hint string) (string, bool) {
+	if !d.want(n, '{', path, hint) {
+		return "", false
+	}
+	t := n.get("type")
+	if t == nil {
+		d.errorAt(n.off, hint, "%s: no \"type\"", path)
+		return "", false
+	}
+	if !d.want(t, 's', path+".type", hint) {
+		return "", false
+	}
+	return t.text, true
+}
+
+// isDemographic reports whether a bare object is a demographic filter:
+// its type, or that of its first typed descendant, is a demographic one.
+func (d *decompiler) isDemographic(n *jsonNode) bool {
+	for depth := 0; n != nil && n.kind == '{' && depth < maxJSONDepth; depth++ {
+		t := n.get("type")
+		if t == nil || t.text != "operator" {
+			_, ok := attrByName[strings.ToLower(textOf(t))]
+			return ok
+		}
+		switch {
+		case n.get("not") != nil:
+			n = n.get("not")
+		case n.get("and") != nil && len(n.get("and").elems) > 0:
+			n = n.get("and").elems[0]
+		case n.get("or") != nil && len(n.get("or").elems) > 0:
+			n = n.get("or").elems[0]
+		default:
+			return false
+		}
+	}
+	return false
+}
+
+// textOf returns a string node's text, or "".
+func textOf(n *jsonNode) string {
+	if n == nil {
+		return ""
+	}
+	return n.text
+}
+
+// operator decompiles an operator object, each operand with sub.
+func (d *decompiler) operator(n *jsonNode, path string, sub func(*jsonNode, string) Expr) Expr {
+	d.onlyKeys(n, path, "and", "or", "not")
+	var found []jsonMember
+	for _, m := range n.members {
+		if m.key == "and" || m.key == "or" || m.key == "not" {
+			found = append(found, m)
+		}
+	}
+	hint := `an operator has exactly one of "and": […], "or": […] or "not": {…}`
+	if len(found) != 1 {
+		d.errorAt(n.off, hint, "%s: operator with %d of and, or, not", path, len(found))
+		return nil
+	}
+	m, p := found[0], path+"."+found[0].key
+	if m.key == "not" {
+		if x := sub(m.val, p); x != nil {
+			return &Not{X: x}
+		}
+		return nil
+	}
+	return d.operands(m, p, sub)
+}
+
+// operands decompiles the array of an and/or.
+func (d *decompiler) operands(m jsonMember, path string, sub func(*jsonNode, string) Expr) Expr {
+	if !d.want(m.val, '[', path, `"and" and "or" take an array of operands`) {
+		return nil
+	}
+	if len(m.val.elems) == 0 {
+		d.errorAt(m.val.off, "an empty group would match everyone or no one; give at least one operand", "%s: empty %s", path, m.key)
+		return nil
+	}
+	op := &Operator{Op: OpAnd}
+	if m.key == "or" {
+		op.Op = OpOr
+	}
+	for i, e := range m.val.elems {
+		if x := sub(e, fmt.Sprintf("%s[%d]", path, i)); x != nil {
+			op.Args = append(op.Args, x)
+		}
+	}
+	switch len(op.Args) {
+	case 0:
+		return nil
+	case 1:
+		return op.Args[0]
+	}
+	return op
+}

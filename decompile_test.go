@@ -1,0 +1,170 @@
+package nctarget
+
+import (
+	"bytes"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestDecompileGolden decompiles every testdata/decompile/NAME.json (with
+// NAME.catalog.json beside it, if any) and compares the formatted rule
+// with NAME.golden, or, for inputs that must be rejected (err-*), the
+// rendered diagnostics with NAME.err. go test -update rewrites them.
+func TestDecompileGolden(t *testing.T) {
+	files, err := filepath.Glob("testdata/decompile/*.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, f := range files {
+		if strings.HasSuffix(f, ".catalog.json") {
+			continue
+		}
+		n++
+		name := strings.TrimSuffix(filepath.Base(f), ".json")
+		t.Run(name, func(t *testing.T) {
+			data, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rule, err := Decompile(f, data, catalogFor(t, strings.TrimSuffix(f, ".json")+".nct"))
+			base := strings.TrimSuffix(f, ".json")
+			if strings.HasPrefix(name, "err-") {
+				if err == nil {
+					t.Fatalf("Decompile accepted %s:\n%s", f, Format(rule))
+				}
+				var b bytes.Buffer
+				PrintError(&b, err, data)
+				checkGolden(t, base+".err", b.Bytes())
+				return
+			}
+			if err != nil {
+				t.Fatalf("Decompile: %v", err)
+			}
+			checkGolden(t, base+".golden", Format(rule))
+		})
+	}
+	if n < 10 {
+		t.Errorf("%d decompile cases, want at least 10", n)
+	}
+}
+
+// TestDecompileShapes checks that every accepted input shape gives the
+// rule it says.
+func TestDecompileShapes(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{`{"type":"audience","audienceGroupId":1}`, "audience(1)\n"},
+		{`{"type":"redelivery","requestId":"5b59509c-c57b-11e9-aa8c-2a2ae2dbcce4"}`, "redelivery(\"5b59509c-c57b-11e9-aa8c-2a2ae2dbcce4\")\n"},
+		{`{"type":"age","gte":"age_20"}`, "where age[20,)\n"},
+		{`{"type":"operator","or":[{"type":"gender","oneOf":["female"]},{"type":"area","oneOf":["jp_13"]}]}`, "where gender in (female) or area in (tokyo)\n"},
+		{`{"demographic":{"type":"subscriptionPeriod","lt":"day_30"}}`, "where subscriptionPeriod[,30)\n"},
+		{`{"filter":{"demographic":{"type":"appType","oneOf":["android"]}}}`, "where appType in (android)\n"},
+		{`{"limit":{"max":3}}`, "limit 3\n"},
+		{`{"limit":{"upToRemainingQuota":false}}`, ""},
+		{`{}`, ""},
+		{`{"messages":[{"type":"text","text":"hi"}],"recipient":{"type":"audience","audienceGroupId":1},"notificationDisabled":true}`, "audience(1)\n"},
+		{"\n  {\"type\":\"operator\",\"not\":{\"type\":\"operator\",\"not\":{\"type\":\"audience\",\"audienceGroupId\":1}}}", "not not audience(1)\n"},
+	}
+	for _, tt := range tests {
+		rule, err := Decompile("in.json", []byte(tt.in), nil)
+		if err != nil {
+			t.Errorf("Decompile(%s): %v", tt.in, err)
+			continue
+		}
+		if got := string(Format(rule)); got != tt.want {
+			t.Errorf("Decompile(%s)\n got %q\nwant %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+// TestDecompileHostile checks that inputs built to exhaust the decoder
+// fail with a positioned error instead.
+func TestDecompileHostile(t *testing.T) {
+	deep := strings.Repeat(`{"type":"operator","not":`, 1000) + `{"type":"audience","audienceGroupId":1}` + strings.Repeat("}", 1000)
+	tests := []struct{ name, in, want string }{
+		{"deep", deep, "in.json:1:5009: JSON nested too deep (limit 200)"},
+		{"arrays", strings.Repeat("[", 10000), "in.json:1:202: JSON nested too deep (limit 200)"},
+		{"empty", "", "in.json:1:1: unexpected end of JSON input"},
+		{"huge", strings.Repeat(" ", MaxDecompileBytes+1), "in.json:1:1: $: 16777217 bytes, over the limit of 16777216"},
+		{"number", "12", "in.json:1:1: $: want an object, got a number"},
+	}
+	for _, tt := range tests {
+		_, err := Decompile("in.json", []byte(tt.in), nil)
+		if got := firstError(err); got != tt.want {
+			t.Errorf("%s: got %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}
+
+func firstError(err error) string {
+	if ds := Diagnostics(err); len(ds) > 0 {
+		return ds[0].Error()
+	}
+	return ""
+}
+
+// checkDecompileRoundTrip checks compile(decompile(compile(r))) ==
+// compile(r), with and without simplification. It reports false when src
+// does not compile.
+func checkDecompileRoundTrip(t *testing.T, name string, src []byte, cat *Catalog) bool {
+	t.Helper()
+	ok := false
+	for _, noSimplify := range []bool{false, true} {
+		opts := Options{Catalog: cat, NoSimplify: noSimplify, Now: goldenNow}
+		req, err := Compile(name, src, opts)
+		if err != nil {
+			continue
+		}
+		ok = true
+		body := req.JSON(false)
+		rule, err := Decompile("compiled.json", body, cat)
+		if err != nil {
+			t.Errorf("%s (NoSimplify=%v): Decompile(%s): %v", name, noSimplify, body, err)
+			continue
+		}
+		text := Format(rule)
+		again, err := Compile("decompiled.nct", text, opts)
+		if err != nil {
+			t.Errorf("%s (NoSimplify=%v): decompiled rule does not compile: %v\n%s", name, noSimplify, err, text)
+			continue
+		}
+		if got := again.JSON(false); !bytes.Equal(got, body) {
+			t.Errorf("%s (NoSimplify=%v): round trip changes the JSON\n%s\n=> %s\ndecompiled:\n%s=> %s", name, noSimplify, src, body, text, got)
+		}
+	}
+	return ok
+}
+
+// TestDecompileRoundTripCorpus round-trips every corpus rule.
+func TestDecompileRoundTripCorpus(t *testing.T) {
+	n := 0
+	for _, f := range corpus(t) {
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if checkDecompileRoundTrip(t, f, src, catalogFor(t, f)) {
+			n++
+		}
+	}
+	if n < 40 {
+		t.Errorf("only %d corpus rules compile", n)
+	}
+}
+
+// TestDecompileRoundTripRandom round-trips 1000 seeded random rules.
+func TestDecompileRoundTripRandom(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 2026))
+	n := 0
+	for range 1000 {
+		if checkDecompileRoundTrip(t, "random.nct", []byte(RandomRule(r, 4)), nil) {
+			n++
+		}
+	}
+	if n < 900 {
+		t.Errorf("only %d of 1000 random rules compile", n)
+	}
+}
