@@ -22,11 +22,15 @@ type Limits struct {
 }
 
 // DefaultLimits are generous for any rule a person or a pipeline writes
-// (a 100,000-atom rule parses) and keep the worst input under a second.
+// (the API's 10 recipient objects and some 90 areas keep real rules to a
+// few kilobytes) and keep the worst input under a second and 100 MB.
+// Parsing allocates about two kilobytes per byte of a hostile source, so
+// MaxBytes is what bounds memory; TestWorstCaseMemory and
+// BenchmarkWorstCase in limits_test.go hold the defaults to that.
 var DefaultLimits = Limits{
-	MaxBytes:  8 << 20,
+	MaxBytes:  64 << 10,
 	MaxDepth:  200,
-	MaxAtoms:  200_000,
+	MaxAtoms:  10_000,
 	MaxString: 1024,
 	MaxValues: 1000,
 }
@@ -76,6 +80,23 @@ func (l Limits) Parse(filename string, src []byte) (*Rule, error) {
 	if d := checkTokens(toks, l); d != nil {
 		return nil, ErrorList{d}
 	}
+	cst, err := parseCST(toks)
+	if err != nil {
+		return nil, err
+	}
+	lw := &lowerer{limits: l}
+	rule := lw.rule(cst)
+	rule.Comments = comments(toks)
+	return rule, lw.errs.Err()
+}
+
+// parseCST parses the token stream with the hand-written fast path of
+// fastparse.go, or, when it gives up, with participle, which defines the
+// syntax and explains syntax errors.
+func parseCST(toks []lexer.Token) (*cstRule, error) {
+	if cst, ok := parseFast(toks); ok {
+		return cst, nil
+	}
 	peek, err := lexer.Upgrade(&tokenSlice{toks: toks}, tokenWhitespace, tokenComment)
 	if err != nil {
 		return nil, err
@@ -84,10 +105,7 @@ func (l Limits) Parse(filename string, src []byte) (*Rule, error) {
 	if err != nil {
 		return nil, ErrorList{syntaxError(err, toks)}
 	}
-	lw := &lowerer{limits: l}
-	rule := lw.rule(cst)
-	rule.Comments = comments(toks)
-	return rule, lw.errs.Err()
+	return cst, nil
 }
 
 // checkTokens enforces the token-level limits and bracket balance before
@@ -104,7 +122,7 @@ func checkTokens(toks []lexer.Token, l Limits) *Diagnostic {
 		case t.Value == "(" || t.Value == "[":
 			if len(open) == l.MaxDepth {
 				return tokenError(t, fmt.Sprintf("nesting too deep (limit %d)", l.MaxDepth),
-					"flatten the expression: a and (b and c) is a and b and c")
+					"flatten the expression: a and (b and c) is a and b and c; or raise Limits.MaxDepth")
 			}
 			open = append(open, t)
 		case t.Value == ")" || t.Value == "]":
@@ -292,12 +310,31 @@ const (
 	filterExpr                    // after where: demographic atoms
 )
 
+// maxErrors is how many diagnostics lowering collects before it stops
+// looking. Past it, a rule of thousands of bad atoms would spend its time
+// and memory on did-you-mean suggestions nobody reads.
+const maxErrors = 100
+
 // lowerer turns the concrete syntax tree into the AST, collecting every
-// error it finds.
+// error it finds, up to maxErrors.
 type lowerer struct {
-	limits Limits
-	errs   ErrorList
-	atoms  int
+	limits  Limits
+	errs    ErrorList
+	atoms   int
+	stopped bool // maxErrors was reached and said so
+}
+
+// full reports whether lowering has collected maxErrors diagnostics; the
+// first time it has, it adds one more at pos saying it stopped there.
+func (lw *lowerer) full(pos Pos) bool {
+	if len(lw.errs) < maxErrors {
+		return false
+	}
+	if !lw.stopped {
+		lw.stopped = true
+		lw.errs.Add(pos, "fix these and run again", "too many errors; stopped after %d", maxErrors)
+	}
+	return true
 }
 
 func (lw *lowerer) rule(c *cstRule) *Rule {
@@ -364,6 +401,9 @@ func (lw *lowerer) atom(c *cstAtom, kind exprKind) Expr {
 	lw.atoms++
 	if lw.atoms == lw.limits.MaxAtoms+1 {
 		lw.errs.Add(span.Start, "split the rule, or raise Limits.MaxAtoms", "too many atoms (limit %d)", lw.limits.MaxAtoms)
+	}
+	if lw.full(span.Start) {
+		return &Set{Span: span}
 	}
 	name := strings.ToLower(c.Name)
 	if c.Call != nil {
@@ -539,6 +579,9 @@ func (lw *lowerer) values(vals []*cstValue, attr Attr, span Span) *Set {
 		return set
 	}
 	for _, v := range vals {
+		if lw.full(posOf(v.Pos)) {
+			break
+		}
 		text := lw.text(v)
 		code, ok := lookupCode(attr, text)
 		if !ok {
