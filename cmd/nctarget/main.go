@@ -39,6 +39,8 @@ absent. Exit status: 0 success, 1 invalid rule or data, 2 usage error.`,
 	root.AddCommand(
 		newCompileCmd(),
 		newCheckCmd(),
+		newFmtCmd(),
+		newDecompileCmd(),
 		newVersionCmd(),
 		newEvalCmd(),
 		newGenDataCmd(),

@@ -1,0 +1,47 @@
+package main
+
+import (
+	"github.com/nctarget/nctarget"
+	"github.com/spf13/cobra"
+)
+
+func newDecompileCmd() *cobra.Command {
+	var catalogPath string
+	cmd := &cobra.Command{
+		Use:   "decompile [FILE|-]",
+		Short: "Turn narrowcast JSON back into a rule",
+		Long: `Decompile reads the JSON of a narrowcast (a full request body, an object
+with its "recipient", "filter" and "limit" parts, a bare recipient object,
+a filter object {"demographic": …} or a bare demographic object, as LINE's
+SDKs and the LINE page write them) and prints the rule that compiles to
+it, in canonical form (see nctarget fmt).
+
+The JSON is checked against every rule the API enforces on those parts; a
+problem is reported with its JSON path and position, for example
+body.json:3:45: $.recipient.and[0].audienceGroupId: want a number, got a string
+
+With --catalog, audience ids found in the catalog are written as names.`,
+		Example: `  nctarget decompile body.json
+  nctarget decompile --catalog audiences.json body.json > rule.nct
+  echo '{"type":"age","gte":"age_20"}' | nctarget decompile`,
+		Args: maxOneFile,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			in, err := readInput(cmd, argOrStdin(args))
+			if err != nil {
+				return err
+			}
+			cat, err := loadCatalog(cmd, catalogPath)
+			if err != nil {
+				return err
+			}
+			rule, err := nctarget.Decompile(in.name, in.src, cat)
+			if err != nil {
+				return report(cmd.ErrOrStderr(), err, in.src)
+			}
+			_, err = cmd.OutOrStdout().Write(nctarget.Format(rule))
+			return err
+		},
+	}
+	cmd.Flags().StringVar(&catalogPath, "catalog", "", "JSON `FILE` mapping audience names to ids, used to write ids as names")
+	return cmd
+}
