@@ -37,7 +37,7 @@ func FuzzCompile(f *testing.F) {
 			opts := nctarget.Options{Catalog: fuzzCatalog, NoSimplify: noSimplify, Now: fuzzNow}
 			req, err := nctarget.Compile(fuzzFile, src, opts)
 			if err != nil {
-				if msg := checkDiagnostics(err, src); msg != "" {
+				if msg := checkDiagnostics(err, src, true); msg != "" {
 					t.Fatalf("NoSimplify=%v: %s\nerror: %v", noSimplify, msg, err)
 				}
 				continue

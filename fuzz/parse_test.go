@@ -26,15 +26,17 @@ func FuzzParse(f *testing.F) {
 			_ = rule.String()
 			return
 		}
-		if msg := checkDiagnostics(err, src); msg != "" {
+		if msg := checkDiagnostics(err, src, true); msg != "" {
 			t.Fatalf("%s\nerror: %v", msg, err)
 		}
 	})
 }
 
 // checkDiagnostics returns what is wrong with the diagnostics carried by
-// err for source src, or "" when every one is well-formed.
-func checkDiagnostics(err error, src []byte) string {
+// err for source src, or "" when every one is well-formed. bom says
+// whether a leading byte order mark takes no column, as in rules; in JSON
+// it is an ordinary (invalid) character.
+func checkDiagnostics(err error, src []byte, bom bool) string {
 	ds := nctarget.Diagnostics(err)
 	if len(ds) == 0 {
 		return fmt.Sprintf("error %T carries no diagnostics", err)
@@ -43,10 +45,10 @@ func checkDiagnostics(err error, src []byte) string {
 		if d.Msg == "" {
 			return fmt.Sprintf("diagnostic at %s has no message", d.Pos)
 		}
-		if msg := checkPos(d.Pos, src); msg != "" {
+		if msg := checkPos(d.Pos, src, bom); msg != "" {
 			return "start " + msg
 		}
-		if msg := checkPos(d.End, src); msg != "" {
+		if msg := checkPos(d.End, src, bom); msg != "" {
 			return "end " + msg
 		}
 		if d.End.Offset < d.Pos.Offset {
@@ -60,16 +62,16 @@ func checkDiagnostics(err error, src []byte) string {
 
 // checkPos returns what is wrong with p as a position in src, or "". It
 // recomputes line and column from the offset independently of the lexer: a
-// line is ended by '\n', a column counts runes (an invalid byte is one) and
-// a leading byte order mark takes no column.
-func checkPos(p nctarget.Pos, src []byte) string {
+// line is ended by '\n', a column counts runes (an invalid byte is one) and,
+// when bom is set, a leading byte order mark takes no column.
+func checkPos(p nctarget.Pos, src []byte, bom bool) string {
 	if p.Filename != fuzzFile {
 		return fmt.Sprintf("position %v names file %q, want %q", p, p.Filename, fuzzFile)
 	}
 	if p.Line < 1 || p.Column < 1 || p.Offset < 0 || p.Offset > len(src) {
 		return fmt.Sprintf("position %v (offset %d) is outside the %d-byte input", p, p.Offset, len(src))
 	}
-	line, col := lineCol(src, p.Offset)
+	line, col := lineCol(src, p.Offset, bom)
 	if p.Line != line || p.Column != col {
 		return fmt.Sprintf("position %v at offset %d, want %d:%d", p, p.Offset, line, col)
 	}
@@ -77,11 +79,11 @@ func checkPos(p nctarget.Pos, src []byte) string {
 }
 
 // lineCol returns the 1-based line and rune column of byte offset off.
-func lineCol(src []byte, off int) (line, col int) {
+func lineCol(src []byte, off int, bom bool) (line, col int) {
 	head := src[:off]
 	line = 1 + bytes.Count(head, []byte("\n"))
 	start := bytes.LastIndexByte(head, '\n') + 1
-	if start == 0 && bytes.HasPrefix(head, []byte("\uFEFF")) {
+	if bom && start == 0 && bytes.HasPrefix(head, []byte("\uFEFF")) {
 		start = 3
 	}
 	return line, 1 + utf8.RuneCount(head[start:])

@@ -23,11 +23,12 @@ func TestCheckPos(t *testing.T) {
 		{"wrong line", nctarget.Pos{Filename: fuzzFile, Offset: 6, Line: 1, Column: 1}, false},
 		{"past the end", nctarget.Pos{Filename: fuzzFile, Offset: len(src) + 1, Line: 3, Column: 2}, false},
 		{"zero position", nctarget.Pos{Filename: fuzzFile}, false},
+		{"BOM as a column", nctarget.Pos{Filename: fuzzFile, Offset: 3, Line: 1, Column: 2}, false},
 		{"wrong file", nctarget.Pos{Filename: "other.nct", Offset: 3, Line: 1, Column: 1}, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			msg := checkPos(tt.pos, src)
+			msg := checkPos(tt.pos, src, true)
 			if (msg == "") != tt.ok {
 				t.Errorf("checkPos(%+v) = %q, want ok=%v", tt.pos, msg, tt.ok)
 			}
