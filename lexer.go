@@ -27,6 +27,20 @@ const (
 // audience named "limit" must be quoted: audience("limit").
 var keywords = map[string]bool{"and": true, "or": true, "not": true, "in": true, "where": true, "limit": true}
 
+// isKeyword reports whether word is a keyword in any case, without the
+// allocation of lower-casing every identifier.
+func isKeyword(word string) bool {
+	if len(word) > 5 {
+		return false
+	}
+	for k := range keywords {
+		if strings.EqualFold(word, k) {
+			return true
+		}
+	}
+	return false
+}
+
 // Lexer is the participle lexer definition of the rule language. It is
 // hand-written rather than built from regular expressions because rules are
 // compiled in bulk by pipelines (it is several times faster) and because it
@@ -143,7 +157,7 @@ func (s *scanner) next() error {
 			end += n
 		}
 		typ := tokenIdent
-		if keywords[strings.ToLower(s.src[start:end])] {
+		if isKeyword(s.src[start:end]) {
 			typ = tokenKeyword
 		}
 		s.emit(typ, end)
