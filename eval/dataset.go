@@ -48,6 +48,7 @@ type Dataset struct {
 	key          string // users file's identity for the index cache (see fileKey)
 	others       uint64 // users whose appType is "others"
 	othersLine   int    // line of the first of them
+	indexed      bool   // loaded from the index cache
 
 	// Warnings are problems with the data that do not stop evaluation,
 	// such as appType "others" (treated as unknown).

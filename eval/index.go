@@ -259,7 +259,7 @@ func readIndex(cacheDir, path string) (d *Dataset, err error) {
 	if dec.err != nil {
 		return nil, dec.err
 	}
-	d.key = key
+	d.key, d.indexed = key, true
 	d.dataWarnings(path)
 	return d, nil
 }

@@ -45,8 +45,8 @@ func TestIndexRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if indexed.key == "" || len(indexed.ids) != 3000 {
-		t.Fatalf("index not used: key %q, %d users", indexed.key, len(indexed.ids))
+	if !indexed.indexed || len(indexed.ids) != 3000 {
+		t.Fatalf("index not used: %d users", len(indexed.ids))
 	}
 	if diff := cmp.Diff(want, previewOf(t, indexed)); diff != "" {
 		t.Errorf("indexed preview differs (-text +index):\n%s", diff)
@@ -79,7 +79,7 @@ func TestIndexStaleOrCorrupt(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d.Len() != 3 {
+	if d.Len() != 3 || d.indexed {
 		t.Errorf("stale index used: %d friends, want 3", d.Len())
 	}
 	// Damage a fresh index: Load must still work, from the text.
@@ -92,7 +92,7 @@ func TestIndexStaleOrCorrupt(t *testing.T) {
 			t.Fatal(err)
 		}
 		d, err := Load(dir, LoadOptions{CacheDir: cache})
-		if err != nil || d.Len() != 3 {
+		if err != nil || d.Len() != 3 || d.indexed {
 			t.Errorf("cut at %d: Load = %v, %v; want 3 friends from the text", cut, d, err)
 		}
 	}

@@ -25,6 +25,7 @@ type Plan struct {
 	filter    *node           // nil: no demographic filter
 	attrs     []nctarget.Attr // attributes the filter names, in canonical order
 	refs      []ref           // audience and redelivery atoms, in source order
+	fused     *fused          // the plan compiled for Eval's single pass
 }
 
 // node is one expression of a plan: an atom with its bitmap, or an
@@ -65,6 +66,7 @@ func (d *Dataset) Plan(rule *nctarget.Rule) (*Plan, error) {
 		return nil, err
 	}
 	p.attrs = filterAttrs(rule.Filter)
+	p.fused = p.compileFused()
 	return p, nil
 }
 

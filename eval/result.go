@@ -66,67 +66,27 @@ func (p *Plan) Eval() *Result {
 	if l := p.rule.Limit; l != nil && l.Max > 0 {
 		r.Limit = uint64(l.Max)
 	}
-	set := p.d.all
-	if p.recipient != nil {
-		set = p.eval(p.recipient, "recipient", 0, &r.Nodes)
+	ps := p.fused.run()
+	for i, n := range p.fused.nodes {
+		r.Nodes = append(r.Nodes, NodeCount{Expr: n.expr, Clause: n.clause, Depth: n.depth, Count: ps.counts[i]})
 	}
-	r.Waterfall.Friends = p.d.all.GetCardinality()
-	r.Waterfall.AfterRecipient = set.GetCardinality()
-	afterRecipient := set
-	if p.filter != nil {
-		set = roaring.And(set, p.eval(p.filter, "where", 0, &r.Nodes))
-	} else {
-		set = set.Clone() // it may be one of the dataset's own bitmaps
-	}
-	r.Recipients = set
-	r.Waterfall.AfterFilter = set.GetCardinality()
-	r.Count = r.Waterfall.AfterFilter
+	r.Recipients = roaring.FromDense(ps.res, false)
+	r.Waterfall = Waterfall{Friends: uint64(p.d.Len()), AfterRecipient: ps.afterRecipient, AfterFilter: ps.afterFilter}
+	r.Count = ps.afterFilter
 	if r.Limit > 0 {
 		r.Count = min(r.Count, r.Limit)
 	}
 	r.Waterfall.AfterLimit = r.Count
-	r.Waterfall.AllKnown = p.allKnown(r.Selected())
-	r.Warnings = p.warnings(r, afterRecipient)
-	return r
-}
-
-// eval computes node n's set, appending its count and its children's to
-// nodes in source order.
-func (p *Plan) eval(n *node, clause string, depth int, nodes *[]NodeCount) *roaring.Bitmap {
-	at := len(*nodes)
-	*nodes = append(*nodes, NodeCount{Expr: n.expr, Clause: clause, Depth: depth})
-	var set *roaring.Bitmap
 	switch {
-	case n.leaf != nil:
-		set = n.leaf
-	case len(n.kids) == 1 && isNot(n.expr):
-		set = roaring.AndNot(p.d.all, p.eval(n.kids[0], clause, depth+1, nodes))
+	case p.fused.knownAll == nil:
+		r.Waterfall.AllKnown = r.Count // no filter attribute to know
+	case r.Count == ps.afterFilter:
+		r.Waterfall.AllKnown = ps.allKnown
 	default:
-		kids := make([]*roaring.Bitmap, len(n.kids))
-		for i, k := range n.kids {
-			kids[i] = p.eval(k, clause, depth+1, nodes)
-		}
-		set = combine(n.expr.(*nctarget.Operator).Op, kids)
+		r.Waterfall.AllKnown = p.allKnown(r.Selected())
 	}
-	(*nodes)[at].Count = set.GetCardinality()
-	return set
-}
-
-// isNot reports whether e is a Not node.
-func isNot(e nctarget.Expr) bool {
-	_, ok := e.(*nctarget.Not)
-	return ok
-}
-
-// combine intersects or unites sets.
-func combine(op nctarget.Op, sets []*roaring.Bitmap) *roaring.Bitmap {
-	if len(sets) == 1 {
-		return sets[0]
-	}
-	if op == nctarget.OpOr {
-		return roaring.FastOr(sets...)
-	}
-	return roaring.FastAnd(sets...)
+	r.Warnings = p.warnings(r, ps)
+	return r
 }
 
 // Selected returns the recipients after limit.max: the lowest user numbers,
@@ -175,9 +135,8 @@ func (p *Plan) allKnown(set *roaring.Bitmap) uint64 {
 	return set.GetCardinality()
 }
 
-// warnings returns the warnings of a result; afterRecipient is the
-// recipient set before the filter.
-func (p *Plan) warnings(r *Result, afterRecipient *roaring.Bitmap) []Warning {
+// warnings returns the warnings of a result evaluated by pass ps.
+func (p *Plan) warnings(r *Result, ps *pass) []Warning {
 	var ws []Warning
 	add := func(kind string, at nctarget.Node, hint, format string, args ...any) {
 		ws = append(ws, Warning{Kind: kind, Diagnostic: &nctarget.Diagnostic{Pos: at.Pos(), End: at.End(),
@@ -199,7 +158,7 @@ func (p *Plan) warnings(r *Result, afterRecipient *roaring.Bitmap) []Warning {
 				"%s lists %d of %d users who are not friends%s", key, ref.set.nonFriends, ref.set.lines, inFile(ref.set.path))
 		}
 	}
-	ws = append(ws, p.unknownWarnings(afterRecipient)...)
+	ws = append(ws, p.unknownWarnings(ps)...)
 	switch {
 	case r.Count == 0:
 		add("empty", p.rule, "check the rule and the data: nothing would be sent", "no friend matches the rule")
@@ -226,11 +185,11 @@ func inFile(path string) string {
 
 // unknownWarnings warns about each filter attribute unknown for most of the
 // recipients: the filter can never select them.
-func (p *Plan) unknownWarnings(recipients *roaring.Bitmap) []Warning {
-	total := recipients.GetCardinality()
+func (p *Plan) unknownWarnings(ps *pass) []Warning {
+	total := ps.afterRecipient
 	var ws []Warning
-	for _, a := range p.attrs {
-		known := recipients.AndCardinality(p.d.attrs[a].known)
+	for i, a := range p.attrs {
+		known := ps.knownInRec[i]
 		if total == 0 || 2*known >= total {
 			continue
 		}
