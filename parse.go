@@ -163,19 +163,27 @@ func syntaxError(err error, toks []lexer.Token) *Diagnostic {
 	t := ute.Unexpected
 	prev := previousToken(toks, t.Pos.Offset)
 	if t.EOF() {
-		return endError(t, prev)
+		return endError(toks, t, prev)
 	}
-	if inValueList(toks, t.Pos.Offset) && endsOperand(prev) && isValue(t) {
+	list := listKind(toks, t.Pos.Offset)
+	if list != "" && endsOperand(prev) && isValue(t) {
 		return tokenError(t, "missing comma before "+describeToken(t), "separate values with commas: gender in (male, female), age[20,25)")
 	}
-	msg, hint := unexpectedToken(t, prev)
+	msg, hint := unexpectedToken(toks, t, prev, list)
 	return tokenError(t, msg, hint)
 }
 
-// inValueList reports whether offset is inside a value list, a range or
-// call arguments: the innermost open bracket before it is "[" or a "("
-// right after a name or "in" (not a grouping parenthesis).
-func inValueList(toks []lexer.Token, offset int) bool {
+// listHints say what goes in each kind of list.
+var listHints = map[string]string{
+	"call":  `an argument is an id, a catalog name or a "quoted string": audience(5614991017776), redelivery("5b59509c-…")`,
+	"in":    "list values separated by commas: gender in (male, female)",
+	"range": "a range is [from,to) with whole numbers, either one may be left out: age[20,25), age[20,)",
+}
+
+// listKind says whether offset is inside a list of values: "call" for
+// the arguments of audience(…), "in" for the values of in (…), "range" for
+// [from,to), or "" elsewhere (including in a grouping parenthesis).
+func listKind(toks []lexer.Token, offset int) string {
 	var open []int // indexes of the open brackets
 	for i, t := range toks {
 		if t.Pos.Offset >= offset {
@@ -191,14 +199,19 @@ func inValueList(toks []lexer.Token, offset int) bool {
 		}
 	}
 	if len(open) == 0 {
-		return false
+		return ""
 	}
 	i := open[len(open)-1]
 	if toks[i].Value == "[" {
-		return true
+		return "range"
 	}
-	before := previousToken(toks, toks[i].Pos.Offset)
-	return before.Type == tokenIdent || strings.EqualFold(before.Value, "in")
+	switch before := previousToken(toks, toks[i].Pos.Offset); {
+	case strings.EqualFold(before.Value, "in"):
+		return "in"
+	case before.Type == tokenIdent:
+		return "call"
+	}
+	return ""
 }
 
 // isValue reports whether t can be a value: a name, a number or a string.
@@ -233,25 +246,40 @@ var operandHints = map[string]string{
 }
 
 // endError explains a rule that ends in the middle of an expression.
-func endError(t lexer.Token, prev lexer.Token) *Diagnostic {
+func endError(toks []lexer.Token, t lexer.Token, prev lexer.Token) *Diagnostic {
 	p := posOf(t.Pos)
 	word := strings.ToLower(prev.Value)
 	if hint, ok := operandHints[word]; ok {
 		return &Diagnostic{Pos: p, End: p, Msg: fmt.Sprintf("the rule ends right after %q", prev.Value), Hint: hint}
 	}
+	if isAtomName(toks, prev) {
+		return &Diagnostic{Pos: p, End: p, Msg: fmt.Sprintf("the rule ends right after %q", prev.Value), Hint: atomHint(prev.Value)}
+	}
 	return &Diagnostic{Pos: p, End: p, Msg: "unexpected end of rule", Hint: "the rule stops in the middle of an expression; complete it"}
 }
 
-// unexpectedToken returns the message and hint for token t found after prev.
-func unexpectedToken(t, prev lexer.Token) (msg, hint string) {
+// unexpectedToken returns the message and hint for token t found after
+// prev; list is the kind of value list t is in, if any.
+func unexpectedToken(toks []lexer.Token, t, prev lexer.Token, list string) (msg, hint string) {
 	word, before := strings.ToLower(t.Value), strings.ToLower(prev.Value)
 	found := describeToken(t)
 	switch {
 	case before == "in":
 		return fmt.Sprintf("expected ( after in, found %s", found), operandHints["in"]
+	case list != "" && before == "," && t.Value == ")":
+		return "trailing comma in the argument list", "remove the comma: " + listHints[list]
+	case list != "" && (before == "(" || before == "," || before == "["):
+		return fmt.Sprintf("expected a value after %q, found %s", prev.Value, found), listHints[list]
+	case isAtomName(toks, prev) && (before == "audience" || before == "redelivery"):
+		return fmt.Sprintf("expected ( after %q, found %s", prev.Value, found), atomHint(prev.Value)
+	case isAtomName(toks, prev):
+		return fmt.Sprintf("expected in, =, a range or a comparison after %q, found %s", prev.Value, found), atomHint(prev.Value)
 	case endsOperand(prev) && startsOperand(t):
-		return fmt.Sprintf("missing and/or before %s", found),
-			"join conditions with and or or (a and b); a where or limit clause may follow the recipients"
+		hint := "join conditions with and or or (a and b); a where or limit clause may follow the recipients"
+		if s := didYouMean(t.Value, []string{"and", "or", "not", "where", "limit"}); s != "" && t.Type == tokenIdent {
+			hint = "did you mean " + s + "?"
+		}
+		return fmt.Sprintf("missing and/or before %s", found), hint
 	case operandHints[before] != "":
 		return fmt.Sprintf("expected a condition after %q, found %s", prev.Value, found), operandHints[before]
 	case (word == "and" || word == "or") && prev.Value == "":
@@ -262,6 +290,35 @@ func unexpectedToken(t, prev lexer.Token) (msg, hint string) {
 		return "unexpected " + found, "strings and numbers are arguments: audience(5614991017776), redelivery(\"5b59509c-…\"), limit 100"
 	}
 	return "unexpected " + found, "a rule is: recipients, then where <filter>, then limit N"
+}
+
+// isAtomName reports whether t is the name at the start of an atom (gender
+// in "gender = male"), not a value or an argument.
+func isAtomName(toks []lexer.Token, t lexer.Token) bool {
+	if t.Type != tokenIdent || listKind(toks, t.Pos.Offset) != "" {
+		return false
+	}
+	before := previousToken(toks, t.Pos.Offset)
+	return before.Type != tokenPunct || before.Value == "(" || before.Value == ")" || before.Value == "]"
+}
+
+// atomHint shows how an atom named name is written.
+func atomHint(name string) string {
+	key := strings.ToLower(name)
+	switch attr, ok := attrByName[key]; {
+	case key == "audience":
+		return "write audience(5614991017776) or audience(name)"
+	case key == "redelivery":
+		return `write redelivery("5b59509c-c57b-11e9-aa8c-2a2ae2dbcce4")`
+	case ok && attr.IsRange():
+		return fmt.Sprintf("write %[1]s[%[2]d,%[3]d), %[1]s >= %[2]d or %[1]s < %[3]d", attr, attr.Bounds()[1], attr.Bounds()[2])
+	case ok:
+		return fmt.Sprintf("write %[1]s in (%[2]s) or %[1]s = %[2]s", attr, attr.Codes()[0])
+	}
+	if s := didYouMean(name, []string{"audience", "redelivery", "gender", "age", "appType", "area", "subscriptionPeriod", "where", "limit", "and", "or", "not"}); s != "" {
+		return "did you mean " + s + "?"
+	}
+	return "a condition is audience(…), redelivery(\"…\") or, after where, a test such as gender = female"
 }
 
 // describeToken names a token for a message: string "abc", number 12,
