@@ -102,8 +102,10 @@ func resolveAudiences(rule *Rule, opts Options, errs *ErrorList, warns *[]*Diagn
 				"audience(%s) names an audience, but no catalog was given", quoteName(a.Name))
 		case !ok:
 			hint := "add it to the catalog, or write the id"
-			if s := didYouMean(a.Name, opts.Catalog.Names()); s != "" {
-				hint = "did you mean " + s + "?"
+			if len(*errs) < maxErrors { // a suggestion costs a pass over the catalog; past maxErrors nobody reads it
+				if s := didYouMean(a.Name, opts.Catalog.Names()); s != "" {
+					hint = "did you mean " + s + "?"
+				}
 			}
 			errs.AddSpan(a.Start, a.Stop, hint, "audience %q is not in the catalog", a.Name)
 		case entry.AudienceGroupID <= 0:

@@ -148,8 +148,12 @@ func didYouMean(s string, candidates []string) string {
 	best, bestDist := "", -1
 	for _, c := range candidates {
 		lc := strings.ToLower(c)
+		limit := max(1, min(len(s), len(lc))/2)
+		if max(len(s)-len(lc), len(lc)-len(s)) > limit { // the distance is at least the difference in length
+			continue
+		}
 		d := editDistance(s, lc)
-		if d > max(1, min(len(s), len(lc))/2) {
+		if d > limit {
 			continue
 		}
 		if bestDist < 0 || d < bestDist || (d == bestDist && c < best) {

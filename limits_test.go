@@ -1,6 +1,7 @@
 package nctarget
 
 import (
+	"fmt"
 	"os"
 	"runtime"
 	"strings"
@@ -86,7 +87,8 @@ func TestTooManyErrors(t *testing.T) {
 }
 
 // worstInputs returns, for each class of hostile rule, the largest one
-// DefaultLimits let through to the parser: each fills MaxBytes.
+// DefaultLimits let through to the parser: each fills MaxBytes. They are
+// compiled with worstCatalog.
 func worstInputs() map[string][]byte {
 	n := DefaultLimits.MaxBytes
 	fill := func(prefix, unit, suffix string) []byte {
@@ -108,8 +110,19 @@ func worstInputs() map[string][]byte {
 		"long unknown values":   fill("where area in (x", ", "+long, ")"),
 		"unterminated string":   fill(`audience("`, "x", ""),
 		"deep unclosed bracket": fill("where age", "[", ""),
+		"unknown catalog names": fill("audience(x)", " or audience("+strings.Repeat("q", 16)+")", ""),
 	}
 }
+
+// worstCatalog is a large audience catalog, so the worst inputs also
+// cover looking up thousands of unknown names in it.
+var worstCatalog = func() *Catalog {
+	es := make([]CatalogEntry, 1000)
+	for i := range es {
+		es[i] = CatalogEntry{Name: fmt.Sprintf("audience_%05d", i), AudienceGroupID: int64(i + 1)}
+	}
+	return NewCatalog(es...)
+}()
 
 // TestWorstCaseMemory compiles each worst input at DefaultLimits and
 // bounds the memory it allocates in total, which bounds the peak heap too.
@@ -123,7 +136,7 @@ func TestWorstCaseMemory(t *testing.T) {
 		var before, after runtime.MemStats
 		runtime.GC()
 		runtime.ReadMemStats(&before)
-		if req, err := Compile("worst.nct", src, Options{}); err == nil {
+		if req, err := Compile("worst.nct", src, Options{Catalog: worstCatalog}); err == nil {
 			_ = req.JSON(false)
 		}
 		runtime.ReadMemStats(&after)
@@ -149,7 +162,7 @@ func BenchmarkWorstCase(b *testing.B) {
 		b.Run(strings.ReplaceAll(name, " ", "_"), func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				if req, err := Compile("worst.nct", src, Options{}); err == nil {
+				if req, err := Compile("worst.nct", src, Options{Catalog: worstCatalog}); err == nil {
 					_ = req.JSON(false)
 				}
 			}
