@@ -144,7 +144,7 @@ func jsonError(filename string, data []byte, err error, hint string) *Diagnostic
 			off--
 		}
 	case errors.As(err, &typ):
-		off = int(typ.Offset)
+		off = max(0, int(typ.Offset)-1) // just past the value's first byte
 	}
 	return &Diagnostic{Pos: offsetPos(filename, data, off), Msg: err.Error(), Hint: hint}
 }
