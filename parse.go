@@ -268,6 +268,9 @@ func unexpectedToken(toks []lexer.Token, t, prev lexer.Token, list string) (msg,
 		return fmt.Sprintf("expected ( after in, found %s", found), operandHints["in"]
 	case list != "" && before == "," && t.Value == ")":
 		return "trailing comma in the argument list", "remove the comma: " + listHints[list]
+	case list == "call" && t.Type == tokenKeyword && nextToken(toks, t.Pos.Offset).Value == ")":
+		return fmt.Sprintf("expected a value after %q, found the keyword %q", prev.Value, t.Value),
+			fmt.Sprintf("a name that is a keyword must be quoted: audience(%q)", t.Value)
 	case list != "" && (before == "(" || before == "," || before == "["):
 		return fmt.Sprintf("expected a value after %q, found %s", prev.Value, found), listHints[list]
 	case isAtomName(toks, prev) && (before == "audience" || before == "redelivery"):
@@ -319,6 +322,17 @@ func atomHint(name string) string {
 		return "did you mean " + s + "?"
 	}
 	return "a condition is audience(…), redelivery(\"…\") or, after where, a test such as gender = female"
+}
+
+// nextToken returns the first token after the one at offset that is not
+// whitespace or a comment (EOF at the end).
+func nextToken(toks []lexer.Token, offset int) lexer.Token {
+	for _, t := range toks {
+		if t.Pos.Offset > offset && t.Type != tokenWhitespace && t.Type != tokenComment {
+			return t
+		}
+	}
+	return toks[len(toks)-1]
 }
 
 // describeToken names a token for a message: string "abc", number 12,

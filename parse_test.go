@@ -60,6 +60,7 @@ var badRules = []struct {
 	{"empty group", "where (or)", []wantDiag{{1, 8, `expected a condition after "(", found "or"`, ""}}},
 	{"operator as argument", "audience(<=)", []wantDiag{{1, 10, `expected a value after "(", found "<="`, "an argument is an id"}}},
 	{"keyword as argument", "audience(AND 1)", []wantDiag{{1, 10, `expected a value after "(", found "AND"`, ""}}},
+	{"keyword as a name", "audience(limit)", []wantDiag{{1, 10, `expected a value after "(", found the keyword "limit"`, `must be quoted: audience("limit")`}}},
 	{"double comma", "where gender in (male,,female)", []wantDiag{{1, 23, `expected a value after ",", found ","`, "separated by commas"}}},
 	{"trailing comma in call", `audience("vip", )`, []wantDiag{{1, 17, "trailing comma in the argument list", "remove the comma"}}},
 	{"operator as bound", "where age[,<)", []wantDiag{{1, 12, `expected a value after ",", found "<"`, "a range is [from,to)"}}},
