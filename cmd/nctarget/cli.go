@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime/debug"
@@ -88,21 +89,44 @@ type input struct {
 	src  []byte
 }
 
+// maxInputBytes is the most readInput reads: the largest input any
+// command accepts (a request body for decompile). A larger or endless input
+// (/dev/zero, a log piped by mistake) then fails at once instead of
+// filling memory before the library's own limit rejects it.
+const maxInputBytes = nctarget.MaxDecompileBytes
+
 // readInput reads the file named by arg, or standard input for "-" or "".
-// A file that cannot be read is a usage error: the command line names it.
+// A file that cannot be opened or read is a usage error: the command line
+// names it.
 func readInput(cmd *cobra.Command, arg string) (input, error) {
 	if arg == "" || arg == "-" {
-		src, err := io.ReadAll(cmd.InOrStdin())
-		if err != nil {
-			return input{}, fmt.Errorf("reading standard input: %w", err)
-		}
-		return input{name: "<stdin>", src: src}, nil
+		src, err := readLimited(cmd.InOrStdin(), "standard input")
+		return input{name: "<stdin>", src: src}, err
 	}
-	src, err := os.ReadFile(arg)
+	f, err := os.Open(arg)
 	if err != nil {
 		return input{}, usageError{err}
 	}
-	return input{name: arg, src: src}, nil
+	defer f.Close()
+	src, err := readLimited(f, arg)
+	var pe *fs.PathError
+	if errors.As(err, &pe) { // a directory, say: still the command line's fault
+		return input{}, usageError{err}
+	}
+	return input{name: arg, src: src}, err
+}
+
+// readLimited reads all of r, up to maxInputBytes; name is for errors.
+func readLimited(r io.Reader, name string) ([]byte, error) {
+	src, err := io.ReadAll(io.LimitReader(r, maxInputBytes+1))
+	switch {
+	case err != nil:
+		return nil, fmt.Errorf("reading %s: %w", name, err)
+	case len(src) > maxInputBytes:
+		return nil, fmt.Errorf("%s is over %d bytes, more than any nctarget input; a rule is at most %d bytes (Limits.MaxBytes)",
+			name, maxInputBytes, nctarget.DefaultLimits.MaxBytes)
+	}
+	return src, nil
 }
 
 // argOrStdin returns args[0], or "-" when there is none.
