@@ -77,6 +77,43 @@ func (n *naive) eval(rule *nctarget.Rule) []uint32 {
 	return out
 }
 
+// allKnown counts the users of final whose every attribute named in the
+// rule's filter is known.
+func (n *naive) allKnown(rule *nctarget.Rule, final []uint32) uint64 {
+	attrs := map[nctarget.Attr]bool{}
+	var walk func(nctarget.Expr)
+	walk = func(e nctarget.Expr) {
+		switch x := e.(type) {
+		case *nctarget.Operator:
+			for _, a := range x.Args {
+				walk(a)
+			}
+		case *nctarget.Not:
+			walk(x.X)
+		case *nctarget.Set:
+			attrs[x.Attr] = true
+		case *nctarget.Range:
+			attrs[x.Attr] = true
+		}
+	}
+	walk(rule.Filter)
+	var c uint64
+	for _, i := range final {
+		u := n.users[i]
+		known := map[nctarget.Attr]bool{nctarget.AttrGender: u.Gender != "", nctarget.AttrAge: u.Age >= 0,
+			nctarget.AttrAppType: u.AppType == "ios" || u.AppType == "android", nctarget.AttrArea: u.Area != "",
+			nctarget.AttrSubscriptionPeriod: u.SubscriptionPeriod >= 0}
+		ok := true
+		for a := range attrs {
+			ok = ok && known[a]
+		}
+		if ok {
+			c++
+		}
+	}
+	return c
+}
+
 // randDataset makes a random dataset: users with about 20% of each
 // attribute unknown, audiences and redeliveries with non-friends and
 // duplicates.
@@ -233,6 +270,9 @@ func checkAgainstNaive(t *testing.T, d *Dataset, ref *naive, rule *nctarget.Rule
 	}
 	if rule.Recipient != nil && got.Waterfall.AfterRecipient != ref.count(rule.Recipient) {
 		t.Fatalf("%s: after recipient %d, naive %d", src, got.Waterfall.AfterRecipient, ref.count(rule.Recipient))
+	}
+	if k := ref.allKnown(rule, want[:wantCount]); got.Waterfall.AllKnown != k {
+		t.Fatalf("%s: every filter attribute known %d, naive %d", src, got.Waterfall.AllKnown, k)
 	}
 	for _, n := range got.Nodes {
 		if c := ref.count(n.Expr); c != n.Count {

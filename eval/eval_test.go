@@ -226,3 +226,18 @@ func TestWarnings(t *testing.T) {
 		})
 	}
 }
+
+// TestEmptyDataset checks that a dataset without friends evaluates to
+// nothing, with no panic, whatever the rule.
+func TestEmptyDataset(t *testing.T) {
+	d, err := NewDataset(nil, map[int64][]string{1: {FormatID(5)}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, rule := range []string{"audience(1)", "not audience(1) where not gender in (male) limit 5", "where age[20,)"} {
+		r := evalRule(t, d, rule)
+		if r.Count != 0 || r.Waterfall != (Waterfall{}) || len(r.Sample(3)) != 0 {
+			t.Errorf("%s: count %d, waterfall %+v; want all zero", rule, r.Count, r.Waterfall)
+		}
+	}
+}
