@@ -40,7 +40,7 @@ type Simplification struct {
 // nobody (age[20,25) and age[30,35), a and not a) is certainly a mistake:
 // it is reported as an error, an ErrorList, rather than sent.
 func Simplify(r *Rule) (*Simplification, error) {
-	s := &simplifier{keys: make(map[Expr]string), warned: make(map[string]bool)}
+	s := &simplifier{keys: make(map[Expr]string), costs: make(map[Expr][2]int), stable: make(map[Expr]bool), warned: make(map[string]bool)}
 	out := *r
 	s.side = "recipient expression"
 	out.Recipient = s.run(r.Recipient)
@@ -56,6 +56,9 @@ func Simplify(r *Rule) (*Simplification, error) {
 type simplifier struct {
 	side     string          // "recipient expression" or "filter", for messages
 	keys     map[Expr]string // canonical keys, computed once per node
+	costs    map[Expr][2]int // recipient objects and JSON size, once per node
+	stable   map[Expr]bool   // nodes no rule changes any more
+	budget   int             // operand visits left; see workPerNode
 	rewrites []Rewrite
 	warnings []*Diagnostic
 	warned   map[string]bool // warnings already given, by position and text
@@ -67,14 +70,29 @@ func (s *simplifier) run(e Expr) Expr {
 	if e == nil {
 		return nil
 	}
+	s.budget = workPerNode * (nodes(e) + 100)
 	for range maxRounds {
 		n := len(s.rewrites)
 		e = s.top(s.expr(e))
-		if len(s.rewrites) == n || len(s.errs) > 0 {
+		if len(s.rewrites) == n || len(s.errs) > 0 || s.budget < 0 {
 			break
 		}
 	}
 	return e
+}
+
+// workPerNode bounds the simplifier's work on an expression to this many
+// operand visits per node, so a pathological rule (thousands of groups
+// sharing operands, which factoring would take apart one by one) costs
+// linear time. Rounds and factorings stop when the budget is spent; the
+// result is then less simplified, never wrong.
+const workPerNode = 8
+
+// nodes returns the number of nodes of e.
+func nodes(e Expr) int {
+	n := 0
+	mapExpr(e, func(a Expr) Expr { n++; return a })
+	return n
 }
 
 // record notes a rewrite of before into after.
@@ -191,8 +209,25 @@ func (s *simplifier) set(n *Set) Expr {
 
 // operator simplifies an and/or node: its operands first, then each rule
 // in turn, then canonical order. An operator left with one operand is
-// replaced by it.
+// replaced by it. A node that came out of an earlier round unchanged is
+// known to be simplified and is returned at once, so each round costs only
+// what changed.
 func (s *simplifier) operator(o *Operator) Expr {
+	if s.stable[o] {
+		return o
+	}
+	mark := len(s.rewrites)
+	e := s.rewriteOperator(o)
+	if len(s.rewrites) == mark {
+		s.stable[e] = true // no rule applies: later rounds need not look again
+	}
+	return e
+}
+
+// rewriteOperator applies every rule to o, whose operands it simplifies
+// first.
+func (s *simplifier) rewriteOperator(o *Operator) Expr {
+	s.budget -= len(o.Args)
 	args := make([]Expr, len(o.Args))
 	for i, a := range o.Args {
 		args[i] = s.expr(a)
@@ -300,6 +335,9 @@ func (s *simplifier) dedupe(o *Operator, args []Expr) []Expr {
 // or, a or not a matches everyone the expression can reach, which no
 // object can say more briefly; it is left alone with a warning.
 func (s *simplifier) complement(o *Operator, args []Expr) *nobody {
+	if !slices.ContainsFunc(args, isNot) {
+		return nil
+	}
 	pos := make(map[string]bool, len(args))
 	for _, a := range args {
 		pos[s.key(a)] = true
@@ -320,6 +358,9 @@ func (s *simplifier) complement(o *Operator, args []Expr) *nobody {
 // absorb drops an operand made redundant by another: a and (a or b) is a,
 // and a or (a and b) is a.
 func (s *simplifier) absorb(o *Operator, args []Expr) []Expr {
+	if !slices.ContainsFunc(args, func(a Expr) bool { x, ok := a.(*Operator); return ok && x.Op != o.Op }) {
+		return args
+	}
 	present := make(map[string]Expr, len(args))
 	for _, a := range args {
 		present[s.key(a)] = a
@@ -338,6 +379,8 @@ func (s *simplifier) absorb(o *Operator, args []Expr) []Expr {
 	return out
 }
 
+func isNot(e Expr) bool { _, ok := e.(*Not); return ok }
+
 // absorber returns the operand of o that absorbs a, or nil: a must be an
 // operator of the other kind with an operand present beside it in o.
 func (s *simplifier) absorber(o *Operator, a Expr, present map[string]Expr) Expr {
@@ -345,6 +388,7 @@ func (s *simplifier) absorber(o *Operator, a Expr, present map[string]Expr) Expr
 	if !ok || inner.Op == o.Op {
 		return nil
 	}
+	s.budget -= len(inner.Args)
 	for _, x := range inner.Args {
 		if by, ok := present[s.key(x)]; ok {
 			return by
@@ -468,9 +512,25 @@ func values(args []Expr, idx []int) map[string]Value {
 // size, since a short common operand may cost less than the operator
 // objects factoring adds.
 func (s *simplifier) factor(o *Operator, args []Expr) []Expr {
+	for range len(args) {
+		if s.budget < 0 {
+			break
+		}
+		next := s.factorOnce(o, args)
+		if next == nil {
+			break
+		}
+		args = next
+	}
+	return args
+}
+
+// factorOnce factors out the most common operand, or returns nil when none
+// is worth it.
+func (s *simplifier) factorOnce(o *Operator, args []Expr) []Expr {
 	common := s.mostCommon(o, args)
 	if common == "" {
-		return args
+		return nil
 	}
 	var group, rest []Expr
 	var shared Expr
@@ -482,12 +542,11 @@ func (s *simplifier) factor(o *Operator, args []Expr) []Expr {
 		}
 	}
 	factored := s.factorOut(o, group, shared, common)
-	after := append(slices.Clone(rest), factored)
-	if !smaller(o.Op, after, args) {
-		return args
+	if !s.smaller(o.Op, len(rest), group, factored) {
+		return nil
 	}
 	s.recordText("factor", group[0].Pos(), joinBrief(group, o.Op), factored)
-	return after
+	return append(rest, factored)
 }
 
 // mostCommon returns the key of the operand shared by the most operands of
@@ -497,6 +556,7 @@ func (s *simplifier) mostCommon(o *Operator, args []Expr) string {
 	count := make(map[string]int)
 	for _, a := range args {
 		if inner, ok := a.(*Operator); ok && inner.Op != o.Op {
+			s.budget -= len(inner.Args)
 			for _, x := range inner.Args {
 				count[s.key(x)]++
 			}
@@ -548,13 +608,26 @@ func (s *simplifier) factorOut(o *Operator, group []Expr, shared Expr, key strin
 	return &Operator{Span: group[0].(*Operator).Span, Op: dual, Args: []Expr{shared, inner}}
 }
 
-// smaller reports whether the operator op over after costs less than
-// over before: fewer recipient objects, or as many and fewer JSON bytes.
-func smaller(op Op, after, before []Expr) bool {
-	objs, size := cost(opOf(op, after))
-	bObjs, bSize := cost(opOf(op, before))
-	return objs < bObjs || (objs == bObjs && size < bSize)
+// smaller reports whether replacing the operands group of an op operator
+// (beside nRest others) by factored makes the operator cheaper: fewer
+// recipient objects, or as many and fewer JSON bytes. Only what differs is
+// measured: the operands that stay cancel out, except that an operator
+// left with the one factored operand loses its own object.
+func (s *simplifier) smaller(op Op, nRest int, group []Expr, factored Expr) bool {
+	gObjs, gSize := 0, len(group)-1 // the commas between the group's operands
+	for _, g := range group {
+		o, z := s.cost(g)
+		gObjs, gSize = gObjs+o, gSize+z
+	}
+	if nRest == 0 {
+		gSize += operatorSize(op)
+	}
+	fObjs, fSize := s.cost(factored)
+	return fObjs < gObjs || (fObjs == gObjs && fSize < gSize)
 }
+
+// operatorSize is the JSON size of an empty and/or operator object.
+func operatorSize(op Op) int { return len(`{"type":"operator","":[]}`) + len(op.String()) }
 
 // opOf returns args joined by op, or the one operand alone.
 func opOf(op Op, args []Expr) Expr {
@@ -564,11 +637,29 @@ func opOf(op Op, args []Expr) Expr {
 	return &Operator{Op: op, Args: args}
 }
 
-// cost returns the recipient objects and JSON bytes of e.
-func cost(e Expr) (objs, size int) {
-	var b bytes.Buffer
-	writeExpr(&b, e)
-	return len(RecipientObjects(e)), b.Len()
+// cost returns the recipient objects and the JSON size of e, computed
+// once per node: factoring weighs them at every level of a large rule.
+func (s *simplifier) cost(e Expr) (objs, size int) {
+	if c, ok := s.costs[e]; ok {
+		return c[0], c[1]
+	}
+	switch n := e.(type) {
+	case *Operator:
+		size = operatorSize(n.Op) + len(n.Args) - 1
+		for _, a := range n.Args {
+			o, z := s.cost(a)
+			objs, size = objs+o, size+z
+		}
+	case *Not:
+		objs, size = s.cost(n.X)
+		size += len(`{"type":"operator","not":}`)
+	default:
+		var b bytes.Buffer
+		writeExpr(&b, e)
+		objs, size = len(RecipientObjects(e)), b.Len()
+	}
+	s.costs[e] = [2]int{objs, size}
+	return objs, size
 }
 
 // joinBrief prints operands joined by an operator, each operator operand

@@ -1,7 +1,9 @@
 package nctarget
 
 import (
+	"encoding/hex"
 	"fmt"
+	"hash/fnv"
 	"slices"
 	"strconv"
 	"strings"
@@ -13,22 +15,34 @@ import (
 // sortArgs puts operands in canonical order: audiences, redeliveries, then
 // demographic atoms in attribute order, each negated atom after its
 // positive kin, operators last; equal ranks are ordered by canonical key.
+// Each operand's sort key is computed once, not once per comparison.
 func (s *simplifier) sortArgs(args []Expr) {
-	slices.SortStableFunc(args, func(a, b Expr) int {
-		ra, na, ka := s.sortKey(a)
-		rb, nb, kb := s.sortKey(b)
-		if ra != rb {
-			return ra - rb
+	type keyed struct {
+		rank, neg int
+		key       string
+		e         Expr
+	}
+	ks := make([]keyed, len(args))
+	for i, a := range args {
+		ks[i].rank, ks[i].neg, ks[i].key = s.sortKey(a)
+		ks[i].e = a
+	}
+	slices.SortStableFunc(ks, func(a, b keyed) int {
+		if a.rank != b.rank {
+			return a.rank - b.rank
 		}
-		if na != nb {
-			return na - nb
+		if a.neg != b.neg {
+			return a.neg - b.neg
 		}
-		return strings.Compare(ka, kb)
+		return strings.Compare(a.key, b.key)
 	})
+	for i := range ks {
+		args[i] = ks[i].e
+	}
 }
 
 // sortKey returns the rank of e, whether it is negated, and the key of
-// what is negated.
+// what is negated. Groups sort by their first operand, then by key.
 func (s *simplifier) sortKey(e Expr) (rank, neg int, key string) {
 	if n, ok := e.(*Not); ok {
 		neg, e = 1, n.X
@@ -44,6 +58,10 @@ func (s *simplifier) sortKey(e Expr) (rank, neg int, key string) {
 		rank = 1 + int(n.Attr)
 	case *Not:
 		rank = 20
+	case *Operator:
+		// groups in the order of their first operands, which are sorted
+		r, ng, k := s.sortKey(n.Args[0])
+		return 10, neg, pad(strconv.Itoa(r), 2) + strconv.Itoa(ng) + k + "\x00" + s.key(e)
 	default:
 		rank = 10
 	}
@@ -51,7 +69,10 @@ func (s *simplifier) sortKey(e Expr) (rank, neg int, key string) {
 }
 
 // key returns e's canonical key: equal keys mean equal expressions, and
-// operand order does not matter.
+// operand order does not matter. An atom's key spells it out; an
+// operator's is a 128-bit FNV-1a hash of its operands' sorted keys, so a
+// key costs the same at every level of a deep rule (a spelled-out key
+// would repeat the whole subtree at each level).
 func (s *simplifier) key(e Expr) string {
 	if k, ok := s.keys[e]; ok {
 		return k
@@ -67,18 +88,18 @@ func (s *simplifier) computeKey(e Expr) string {
 		if n.ID == 0 {
 			return "a:" + n.Name
 		}
-		return fmt.Sprintf("a%020d", n.ID)
+		return "a" + pad(strconv.FormatInt(n.ID, 10), 20)
 	case *Redelivery:
 		return "r" + n.RequestID
 	case *Set:
 		codes := make([]string, len(n.Values))
 		for i, v := range n.Values {
-			codes[i] = fmt.Sprintf("%03d", codeIndex(n.Attr, v.Code))
+			codes[i] = pad(strconv.Itoa(codeIndex(n.Attr, v.Code)), 3)
 		}
 		slices.Sort(codes)
 		return "s" + strconv.Itoa(int(n.Attr)) + ":" + strings.Join(slices.Compact(codes), ",")
 	case *Range:
-		return fmt.Sprintf("g%d:%03d,%03d", n.Attr, n.Gte, n.Lt)
+		return "g" + strconv.Itoa(int(n.Attr)) + ":" + pad(strconv.Itoa(n.Gte), 3) + "," + pad(strconv.Itoa(n.Lt), 3)
 	case *Not:
 		return "!" + s.key(n.X)
 	case *Operator:
@@ -87,7 +108,20 @@ func (s *simplifier) computeKey(e Expr) string {
 			keys[i] = s.key(a)
 		}
 		slices.Sort(keys)
-		return "(" + n.Op.String() + " " + strings.Join(keys, " ") + ")"
+		h := fnv.New128a()
+		for _, k := range keys {
+			h.Write([]byte(k))
+			h.Write([]byte{0})
+		}
+		return "(" + n.Op.String() + " " + hex.EncodeToString(h.Sum(nil)) + ")"
 	}
 	return fmt.Sprintf("?%p", e)
+}
+
+// pad left-pads a number with zeros to width, so keys sort numerically.
+func pad(num string, width int) string {
+	if len(num) >= width {
+		return num
+	}
+	return strings.Repeat("0", width-len(num)) + num
 }

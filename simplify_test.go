@@ -120,7 +120,7 @@ func TestSimplifyMustNotRewrite(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Simplify(%q): %v", in, err)
 			}
-			if want := strings.ReplaceAll(mustParse(t, in).String(), "\n", " "); got != want {
+			if want := mustParse(t, in); !sameExpr(s.Rule.Recipient, want.Recipient) || !sameExpr(s.Rule.Filter, want.Filter) {
 				t.Errorf("Simplify(%q) = %s, must stay %s", in, got, want)
 			}
 			for _, r := range s.Rewrites {
@@ -128,6 +128,16 @@ func TestSimplifyMustNotRewrite(t *testing.T) {
 			}
 		})
 	}
+}
+
+// sameExpr reports whether a and b are the same expression up to the
+// order of operands.
+func sameExpr(a, b Expr) bool {
+	if a == nil || b == nil {
+		return a == nil && b == nil
+	}
+	s := &simplifier{keys: make(map[Expr]string)}
+	return s.key(a) == s.key(b)
 }
 
 func mustParse(t *testing.T, src string) *Rule {
