@@ -57,8 +57,11 @@ func (p *Plan) compileFused() *fused {
 		if d, ok := dense[bm]; ok {
 			return d
 		}
-		d := make([]uint64, f.words)
-		copy(d, bm.ToDense())
+		d := bm.ToDense() // up to the highest member
+		if len(d) < f.words {
+			d = append(d, make([]uint64, f.words-len(d))...)
+		}
+		d = d[:f.words]
 		dense[bm] = d
 		return d
 	}
