@@ -26,6 +26,7 @@ func BenchmarkCompileLINEFull(b *testing.B) {
 	}
 	b.SetBytes(int64(len(src)))
 	b.ReportAllocs()
+	defer reportCPU(b)()
 	for b.Loop() {
 		req, err := Compile("line-full.nct", src, Options{})
 		if err != nil {
@@ -45,6 +46,7 @@ func BenchmarkParseLINEFull(b *testing.B) {
 	}
 	b.Run("parser=fast", func(b *testing.B) {
 		b.ReportAllocs()
+		defer reportCPU(b)()
 		for b.Loop() {
 			if _, err := Parse("line-full.nct", src); err != nil {
 				b.Fatal(err)
@@ -53,6 +55,7 @@ func BenchmarkParseLINEFull(b *testing.B) {
 	})
 	b.Run("parser=participle", func(b *testing.B) {
 		b.ReportAllocs()
+		defer reportCPU(b)()
 		for b.Loop() {
 			toks, err := lex("line-full.nct", src)
 			if err != nil {
@@ -88,6 +91,7 @@ func BenchmarkCompileAtoms(b *testing.B) {
 				b.SetBytes(int64(len(src)))
 				b.ReportAllocs()
 				opts := Options{Limits: bigRuleLimits, NoSimplify: noSimplify}
+				start := processCPU()
 				for b.Loop() {
 					req, err := Compile("gen.nct", src, opts)
 					if err != nil {
@@ -96,6 +100,7 @@ func BenchmarkCompileAtoms(b *testing.B) {
 					_ = req.JSON(false)
 				}
 				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/atom")
+				b.ReportMetric(float64(processCPU()-start)/float64(b.N)/float64(n), "cpu-ns/atom")
 			})
 		}
 	}

@@ -83,8 +83,12 @@ func buildAreaNames() map[string]string {
 // areaKey normalizes a region name for lookup: lower case, and spaces or
 // hyphens as underscores ("Taipei City" and "taipei-city" are taipei_city).
 func areaKey(s string) string {
-	return strings.NewReplacer(" ", "_", "-", "_").Replace(strings.ToLower(s))
+	return areaSeparators.Replace(strings.ToLower(s))
 }
+
+// areaSeparators turns the spaces and hyphens of region names into
+// underscores.
+var areaSeparators = strings.NewReplacer(" ", "_", "-", "_")
 
 // AreaName returns the official English region name of an area code
 // ("jp_13" → "Tokyo"), or "" for an unknown code.

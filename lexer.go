@@ -23,20 +23,18 @@ const (
 	tokenWhitespace                              // spaces, tabs and newlines
 )
 
-// keywords are the reserved words; they are never identifiers, so an
-// audience named "limit" must be quoted: audience("limit").
-var keywords = map[string]bool{"and": true, "or": true, "not": true, "in": true, "where": true, "limit": true}
-
-// isKeyword reports whether word is a keyword in any case, without the
-// allocation of lower-casing every identifier.
+// isKeyword reports whether word is a keyword (and, or, not, in, where,
+// limit) in any case, without lower-casing every identifier. Keywords are
+// never identifiers, so an audience named "limit" must be quoted:
+// audience("limit").
 func isKeyword(word string) bool {
-	if len(word) > 5 {
-		return false
-	}
-	for k := range keywords {
-		if strings.EqualFold(word, k) {
-			return true
-		}
+	switch len(word) {
+	case 2:
+		return strings.EqualFold(word, "or") || strings.EqualFold(word, "in")
+	case 3:
+		return strings.EqualFold(word, "and") || strings.EqualFold(word, "not")
+	case 5:
+		return strings.EqualFold(word, "where") || strings.EqualFold(word, "limit")
 	}
 	return false
 }
@@ -172,9 +170,17 @@ func (s *scanner) next() error {
 // point at them and say which one to use instead.
 func (s *scanner) scanPunct(r rune) error {
 	start := s.pos.Offset
-	for _, p := range []string{">=", "<=", "==", "!=", "(", ")", "[", "]", ",", "=", ">", "<"} {
-		if strings.HasPrefix(s.src[start:], p) {
-			s.emit(tokenPunct, start+len(p))
+	switch r {
+	case '(', ')', '[', ']', ',':
+		s.emit(tokenPunct, start+1)
+		return nil
+	case '>', '<', '=', '!':
+		if strings.HasPrefix(s.src[start+1:], "=") {
+			s.emit(tokenPunct, start+2)
+			return nil
+		}
+		if r != '!' {
+			s.emit(tokenPunct, start+1)
 			return nil
 		}
 	}
