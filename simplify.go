@@ -121,24 +121,42 @@ func (s *simplifier) warn(at Node, hint, format string, args ...any) {
 	s.warnings = append(s.warnings, &Diagnostic{Pos: at.Pos(), End: at.End(), Severity: SeverityWarning, Msg: msg, Hint: hint})
 }
 
-// nobody stands, inside the simplifier only, for a clause that matches
-// nobody: an and of a and not a, or of atoms with no value in common. It
-// swallows the and it is in and drops out of an or (with a warning); if
-// the whole expression becomes nobody, Simplify reports an error there.
-// It never leaves the simplifier.
-type nobody struct {
+// constant stands, inside the simplifier only, for a clause that matches
+// nobody (an and of a and not a, or of atoms with no value in common) or,
+// negated, every friend. Nobody swallows the and it is in and drops out of
+// an or; every friend swallows the or and drops out of the and (each drop
+// with a warning). If a whole expression becomes constant, Simplify
+// reports an error there: both are certainly mistakes. It never leaves the
+// simplifier.
+type constant struct {
 	Span
-	why string // the clause that cannot hold, in rule syntax
+	all bool   // true: every friend; false: nobody
+	why string // the clause, in rule syntax
 }
 
-func (*nobody) expr()            {}
-func (n *nobody) String() string { return "nobody(" + n.why + ")" }
+func (*constant) expr() {}
 
-// top turns a whole expression that matches nobody into an error.
+func (c *constant) String() string {
+	if c.all {
+		return "everyone(" + c.why + ")"
+	}
+	return "nobody(" + c.why + ")"
+}
+
+// nobody returns a constant matching nobody because of why.
+func nobody(span Span, why string) *constant { return &constant{Span: span, why: why} }
+
+// top turns a whole expression that is constant into an error.
 func (s *simplifier) top(e Expr) Expr {
-	if n, ok := e.(*nobody); ok {
-		s.errs.AddSpan(n.Start, n.Stop, "a condition that can never hold is a mistake; join the parts with or, or remove one",
-			"this %s matches nobody: %s", s.side, n.why)
+	c, ok := e.(*constant)
+	switch {
+	case !ok:
+	case c.all:
+		s.errs.AddSpan(c.Start, c.Stop, "remove it if every friend is meant",
+			"this %s matches every friend: %s always holds", s.side, c.why)
+	default:
+		s.errs.AddSpan(c.Start, c.Stop, "a condition that can never hold is a mistake; join the parts with or, or remove one",
+			"this %s matches nobody: %s", s.side, c.why)
 	}
 	return e
 }
@@ -174,12 +192,9 @@ func (s *simplifier) expr(e Expr) Expr {
 
 // not removes double negation: not not x is x.
 func (s *simplifier) not(n *Not) Expr {
-	mark := len(s.rewrites)
 	x := s.expr(n.X)
-	if _, ok := x.(*nobody); ok {
-		s.rewrites = s.rewrites[:mark] // keep n as written
-		s.warn(n, "remove the condition if every friend is meant", "%s always holds: what it negates matches nobody", brief(n))
-		return n
+	if c, ok := x.(*constant); ok {
+		return &constant{Span: n.Span, all: !c.all, why: brief(n)}
 	}
 	if inner, ok := x.(*Not); ok {
 		s.record("double negation", n, inner.X)
@@ -232,9 +247,9 @@ func (s *simplifier) rewriteOperator(o *Operator) Expr {
 	for i, a := range o.Args {
 		args[i] = s.expr(a)
 	}
-	args, none := s.dropNobody(o, args)
-	if none != nil {
-		return none
+	args, c := s.dropConstants(o, args)
+	if c != nil {
+		return c
 	}
 	args = s.flatten(o, args)
 	args = s.dedupe(o, args)
@@ -242,8 +257,8 @@ func (s *simplifier) rewriteOperator(o *Operator) Expr {
 		return none
 	}
 	args = s.absorb(o, args)
-	if args, none = s.merge(o, args); none != nil {
-		return none
+	if args, c = s.merge(o, args); c != nil {
+		return c
 	}
 	args = s.factor(o, args)
 	s.sortArgs(args)
@@ -253,37 +268,49 @@ func (s *simplifier) rewriteOperator(o *Operator) Expr {
 	return &Operator{Span: o.Span, Op: o.Op, Args: args}
 }
 
-// dropNobody handles operands that match nobody: one makes an and match
-// nobody; under or they are dropped with a warning, and an or left with
-// nothing matches nobody.
-func (s *simplifier) dropNobody(o *Operator, args []Expr) ([]Expr, *nobody) {
+// dropConstants handles operands that are constant: nobody makes an and
+// match nobody and drops out of an or; every friend makes an or match
+// every friend and drops out of an and. Each drop is a warning. An
+// operator left with no operands is the constant its dropped ones were
+// not: an empty and holds for everyone, an empty or for nobody.
+func (s *simplifier) dropConstants(o *Operator, args []Expr) ([]Expr, *constant) {
 	var out []Expr
-	var last *nobody
+	var last *constant
 	for i, a := range args {
-		n, ok := a.(*nobody)
+		c, ok := a.(*constant)
 		if !ok {
 			if out != nil {
 				out = append(out, a)
 			}
 			continue
 		}
-		if o.Op == OpAnd {
-			return nil, n
+		if c.all == (o.Op == OpOr) {
+			return nil, c
 		}
 		if out == nil {
 			out = append(make([]Expr, 0, len(args)), args[:i]...)
 		}
-		last = n
-		s.rewrites = append(s.rewrites, Rewrite{Pos: n.Start, Name: "drop nobody", Before: n.why, After: "(nothing)"})
-		s.warn(n, "remove it", "this clause matches nobody, so the or ignores it: %s", n.why)
+		last = c
+		s.dropConstant(o, c)
 	}
 	switch {
 	case last == nil:
 		return args, nil
 	case len(out) == 0:
-		return nil, &nobody{Span: o.Span, why: last.why}
+		return nil, &constant{Span: o.Span, all: o.Op == OpAnd, why: last.why}
 	}
 	return out, nil
+}
+
+// dropConstant records and warns about a constant operand o ignores.
+func (s *simplifier) dropConstant(o *Operator, c *constant) {
+	if c.all {
+		s.rewrites = append(s.rewrites, Rewrite{Pos: c.Start, Name: "drop always", Before: c.why, After: "(nothing)"})
+		s.warn(c, "remove it", "this clause always holds, so the and ignores it: %s", c.why)
+		return
+	}
+	s.rewrites = append(s.rewrites, Rewrite{Pos: c.Start, Name: "drop nobody", Before: c.why, After: "(nothing)"})
+	s.warn(c, "remove it", "this clause matches nobody, so the or ignores it: %s", c.why)
 }
 
 // flatten splices operands of the same operator into o:
@@ -334,7 +361,7 @@ func (s *simplifier) dedupe(o *Operator, args []Expr) []Expr {
 // a and not a matches nobody, which complement returns. Under
 // or, a or not a matches everyone the expression can reach, which no
 // object can say more briefly; it is left alone with a warning.
-func (s *simplifier) complement(o *Operator, args []Expr) *nobody {
+func (s *simplifier) complement(o *Operator, args []Expr) *constant {
 	if !slices.ContainsFunc(args, isNot) {
 		return nil
 	}
@@ -348,7 +375,7 @@ func (s *simplifier) complement(o *Operator, args []Expr) *nobody {
 			continue
 		}
 		if o.Op == OpAnd {
-			return &nobody{Span: o.Span, why: brief(n.X) + " and " + brief(n)}
+			return nobody(o.Span, brief(n.X)+" and "+brief(n))
 		}
 		s.warn(o, "remove the condition if every friend is meant", "%s or %s always holds", brief(n.X), brief(n))
 	}
@@ -404,7 +431,7 @@ func (s *simplifier) absorber(o *Operator, a Expr, present map[string]Expr) Expr
 // not gender in (male, female). The combination is computed exactly over
 // the attribute's cells, unknown included (cells.go), so it never turns
 // into a tautology or drops the unknown.
-func (s *simplifier) merge(o *Operator, args []Expr) ([]Expr, *nobody) {
+func (s *simplifier) merge(o *Operator, args []Expr) ([]Expr, *constant) {
 	groups := make(map[Attr][]int)
 	for i, a := range args {
 		if c, ok := atomCells(a); ok {
@@ -434,7 +461,7 @@ func (s *simplifier) merge(o *Operator, args []Expr) ([]Expr, *nobody) {
 // mergeGroup merges the atoms args[idx...], all on one attribute, into
 // args[idx[0]] and marks the rest in drop. It returns a nobody when the
 // atoms have no value in common.
-func (s *simplifier) mergeGroup(o *Operator, args []Expr, idx []int, drop map[int]bool) *nobody {
+func (s *simplifier) mergeGroup(o *Operator, args []Expr, idx []int, drop map[int]bool) *constant {
 	acc, _ := atomCells(args[idx[0]])
 	parts := []string{brief(args[idx[0]])}
 	for _, i := range idx[1:] {
@@ -446,7 +473,7 @@ func (s *simplifier) mergeGroup(o *Operator, args []Expr, idx []int, drop map[in
 	first := args[idx[0]]
 	switch {
 	case acc.isEmpty():
-		return &nobody{Span: o.Span, why: before}
+		return nobody(o.Span, before)
 	case acc.isFull():
 		s.warn(o, "remove the conditions if every friend is meant", "%s always holds", before)
 		return nil

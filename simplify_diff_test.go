@@ -106,19 +106,19 @@ func TestSimplifyDifferential(t *testing.T) {
 			}
 		}
 	}
-	for _, name := range []string{"flatten", "duplicate", "duplicate value", "double negation", "absorption", "merge", "factor", "drop nobody"} {
+	for _, name := range []string{"flatten", "duplicate", "duplicate value", "double negation", "absorption", "merge", "factor", "drop nobody", "drop always"} {
 		if fired[name] < 5 {
 			t.Errorf("rewrite %q fired %d times in %d rules; the generator no longer exercises it", name, fired[name], rules)
 		}
 	}
 	if rejected > rules/3 {
-		t.Errorf("%d of %d rules rejected as matching nobody; too few left to compare", rejected, rules)
+		t.Errorf("%d of %d rules rejected as matching nobody or everyone; too few left to compare", rejected, rules)
 	}
-	t.Logf("%d rules, %d rejected as matching nobody, rewrites %v", rules, rejected, fired)
+	t.Logf("%d rules, %d rejected as matching nobody or everyone, rewrites %v", rules, rejected, fired)
 }
 
-// checkNobody checks "matches nobody" errors: the side each names, alone,
-// must have no recipients.
+// checkNobody checks "matches nobody" and "matches every friend" errors:
+// the side each names, alone, must have no recipients or every friend.
 func checkNobody(t *testing.T, d *eval.Dataset, rule *nctarget.Rule, src string, err error) {
 	t.Helper()
 	ds := nctarget.Diagnostics(err)
@@ -127,14 +127,21 @@ func checkNobody(t *testing.T, d *eval.Dataset, rule *nctarget.Rule, src string,
 	}
 	for _, diag := range ds {
 		side := &nctarget.Rule{Filter: rule.Filter}
-		switch {
-		case strings.Contains(diag.Msg, "this recipient expression matches nobody"):
+		if strings.HasPrefix(diag.Msg, "this recipient expression ") {
 			side = &nctarget.Rule{Recipient: rule.Recipient}
-		case !strings.Contains(diag.Msg, "this filter matches nobody"):
-			t.Fatalf("Simplify: unexpected error %v\n%s", diag, src)
 		}
-		if got := recipients(t, d, side); !got.IsEmpty() {
-			t.Errorf("Simplify says %q, but %d friends match it:\n%s", diag.Msg, got.GetCardinality(), src)
+		got, everyone := recipients(t, d, side), recipients(t, d, &nctarget.Rule{})
+		switch {
+		case strings.Contains(diag.Msg, " matches nobody: "):
+			if !got.IsEmpty() {
+				t.Errorf("Simplify says %q, but %d friends match it:\n%s", diag.Msg, got.GetCardinality(), src)
+			}
+		case strings.Contains(diag.Msg, " matches every friend: "):
+			if !got.Equals(everyone) {
+				t.Errorf("Simplify says %q, but %d of %d friends match it:\n%s", diag.Msg, got.GetCardinality(), everyone.GetCardinality(), src)
+			}
+		default:
+			t.Fatalf("Simplify: unexpected error %v\n%s", diag, src)
 		}
 	}
 }

@@ -1,8 +1,12 @@
 package nctarget
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
+	"math/rand/v2"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -64,6 +68,7 @@ func TestSimplify(t *testing.T) {
 		{"negated after positive", "not audience(2) and audience(3)", "audience(3) and not audience(2)", ""},
 		{"nobody dropped from or", "audience(2) or (audience(1) and\n not audience(1))", "audience(2)", "drop nobody"},
 		{"factor then nobody", "where (age[20,25) or gender in (male)) and (age[20,25) or gender in (female))", "where age[20,25)", "drop nobody"},
+		{"always-true dropped from and", "where gender in (male) and not (age[20,25) and age[30,35))", "where gender in (male)", "drop always"},
 		{"limit kept", "audience(1) or audience(1) limit 5 upToRemainingQuota", "audience(1) limit 5 upToRemainingQuota", "duplicate"},
 	}
 	for _, tt := range tests {
@@ -161,6 +166,8 @@ func TestSimplifyNobody(t *testing.T) {
 		{"(audience(1) and not audience(1)) or\n (audience(2) and not audience(2))", "test.nct:1:1: this recipient expression matches nobody: audience(2) and not audience(2)"},
 		{"where (gender in (male) or gender in (female)) and (age[20,25) and age[30,35))", "test.nct:1:53: this filter matches nobody: age[20,25) and age[30,35)"},
 		{"where gender in (female) and (age[20,25) and not gender in (female))", "test.nct:1:7: this filter matches nobody: gender in (female) and not gender in (female)"},
+		{"where not (age[20,25) and age[30,35))", "test.nct:1:7: this filter matches every friend: not (age[20,25) and age[30,35)) always holds"},
+		{"not (audience(1) and not audience(1)) or audience(2)", "test.nct:1:1: this recipient expression matches every friend: not (audience(1) and not audience(1)) always holds"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
@@ -185,7 +192,7 @@ func TestSimplifyWarnings(t *testing.T) {
 		{"audience(1) and (audience(1) or audience(2))", "test.nct:1:18: warning: redundant audience(1) or audience(2): audience(1) already decides it"},
 		{"where gender in (male) or not gender in (male)", "test.nct:1:7: warning: gender in (male) or not gender in (male) always holds"},
 		{"where gender in (male, male)", "test.nct:1:7: warning: gender in (male, male) lists a value more than once"},
-		{"where not (age[20,25) and age[30,35))", "test.nct:1:7: warning: not (age[20,25) and age[30,35)) always holds: what it negates matches nobody"},
+		{"where gender in (male) and not (age[20,25) and age[30,35))", "test.nct:1:28: warning: this clause always holds, so the and ignores it: not (age[20,25) and age[30,35))"},
 		{"audience(2) or (audience(1) and not audience(1))", "test.nct:1:17: warning: this clause matches nobody, so the or ignores it: audience(1) and not audience(1)"},
 	}
 	for _, tt := range tests {
@@ -235,4 +242,79 @@ func TestRecipientCountAfterSimplify(t *testing.T) {
 	if got := fmt.Sprint(err); !strings.HasPrefix(got, want) || !strings.Contains(got, "audience(12) at 1:335") {
 		t.Errorf("error\n got %s\nwant prefix %s and audience(12) at 1:335", got, want)
 	}
+}
+
+// TestLINEExamplesNoLarger compiles the two examples of LINE's "Send
+// messages" page with simplification and checks that the body is no
+// larger than the page's own.
+func TestLINEExamplesNoLarger(t *testing.T) {
+	for _, tc := range []struct{ rule, page string }{
+		{"examples/line-full.nct", "testdata/line/full.json"},
+		{"examples/line-nested.nct", "testdata/line/nested.json"},
+	} {
+		page, err := os.ReadFile(tc.page)
+		if err != nil {
+			t.Fatal(err)
+		}
+		msgs, err := ParseMessages(tc.page, page)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req := compileFile(t, tc.rule, Options{Messages: msgs})
+		var compact bytes.Buffer
+		if err := json.Compact(&compact, page); err != nil {
+			t.Fatal(err)
+		}
+		if got, want := len(req.JSON(false)), compact.Len(); got > want {
+			t.Errorf("%s compiles to %d bytes, more than the page's %d:\n%s", tc.rule, got, want, req.JSON(false))
+		}
+	}
+}
+
+// TestSimplifyCanonicalOrder checks that rules equal up to the order of
+// operands and values compile to byte-identical JSON.
+func TestSimplifyCanonicalOrder(t *testing.T) {
+	r := rand.New(rand.NewPCG(11, 2026))
+	compared := 0
+	for range 500 {
+		rule := mustParse(t, RandomRule(r, 4))
+		shuffled := *rule
+		shuffled.Recipient, shuffled.Filter = shuffle(r, rule.Recipient), shuffle(r, rule.Filter)
+		a, errA := CompileRule(rule, Options{})
+		b, errB := CompileRule(&shuffled, Options{})
+		switch {
+		case (errA == nil) != (errB == nil):
+			t.Errorf("%s: compiles %v, shuffled %v", rule, errA, errB)
+		case errA == nil && !bytes.Equal(a.JSON(false), b.JSON(false)):
+			t.Errorf("order changes the JSON:\n%s\n=> %s\nshuffled:\n%s\n=> %s", rule, a.JSON(false), &shuffled, b.JSON(false))
+		case errA == nil:
+			compared++
+		}
+	}
+	if compared < 400 {
+		t.Errorf("only %d of 500 random rules compiled", compared)
+	}
+}
+
+// shuffle returns a copy of e with the operands of every and/or and the
+// values of every set in random order.
+func shuffle(r *rand.Rand, e Expr) Expr {
+	switch n := e.(type) {
+	case *Operator:
+		c := *n
+		c.Args = make([]Expr, len(n.Args))
+		for i, a := range n.Args {
+			c.Args[i] = shuffle(r, a)
+		}
+		r.Shuffle(len(c.Args), func(i, j int) { c.Args[i], c.Args[j] = c.Args[j], c.Args[i] })
+		return &c
+	case *Not:
+		return &Not{Span: n.Span, X: shuffle(r, n.X)}
+	case *Set:
+		c := *n
+		c.Values = slices.Clone(n.Values)
+		r.Shuffle(len(c.Values), func(i, j int) { c.Values[i], c.Values[j] = c.Values[j], c.Values[i] })
+		return &c
+	}
+	return e
 }
