@@ -1,6 +1,7 @@
 package nctarget
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -141,8 +142,11 @@ func Diagnostics(err error) []*Diagnostic {
 // and the hint are printed.
 func PrintDiagnostic(w io.Writer, d *Diagnostic, src []byte) {
 	fmt.Fprintln(w, d.Error())
-	if line, ok := sourceLine(src, d.Pos); ok {
-		fmt.Fprintf(w, "    %s\n    %s\n", expandTabs(line), caret(line, d.Pos, d.End))
+	if line, col, ok := snippet(src, d.Pos); ok {
+		pos, end := d.Pos, d.End
+		end.Column += col - pos.Column
+		pos.Column = col
+		fmt.Fprintf(w, "    %s\n    %s\n", expandTabs(line), caret(line, pos, end))
 	}
 	if d.Hint != "" {
 		fmt.Fprintf(w, "    hint: %s\n", d.Hint)
@@ -162,21 +166,49 @@ func PrintError(w io.Writer, err error, src []byte) {
 	}
 }
 
-// sourceLine returns the text of the line holding pos, without its newline.
-func sourceLine(src []byte, pos Pos) (string, bool) {
-	if src == nil || !pos.IsValid() || pos.Offset < 0 || pos.Offset > len(src) {
-		return "", false
+// maxSnippet is the most runes of a source line a diagnostic shows. A rule
+// written on one long line would otherwise print the whole line with every
+// diagnostic, and thousands of them would print gigabytes.
+const maxSnippet = 400
+
+// snippet returns the text of the line holding pos, without its line
+// ending, cut to at most maxSnippet runes around pos with "…" where it was
+// cut, and the column pos has in that text. It reads only the bytes near
+// pos, so printing many diagnostics on one huge line stays linear.
+func snippet(src []byte, pos Pos) (string, int, bool) {
+	off := pos.Offset
+	if src == nil || !pos.IsValid() || off < 0 || off > len(src) {
+		return "", 0, false
 	}
-	start := strings.LastIndexByte(string(src[:pos.Offset]), '\n') + 1
+	start := bytes.LastIndexByte(src[:off], '\n') + 1
+	if start == 0 && bytes.HasPrefix(src, []byte("\uFEFF")) && off >= 3 {
+		start = 3 // the lexer gives a byte order mark no column
+	}
 	end := len(src)
-	if i := strings.IndexByte(string(src[pos.Offset:]), '\n'); i >= 0 {
-		end = pos.Offset + i
+	if i := bytes.IndexByte(src[off:], '\n'); i >= 0 {
+		end = off + i
 	}
-	line := strings.TrimSuffix(string(src[start:end]), "\r")
+	from, to := off, off
+	for n := 0; n < maxSnippet/2 && from > start; n++ {
+		_, size := utf8.DecodeLastRune(src[start:from])
+		from -= size
+	}
+	for n := utf8.RuneCount(src[from:off]); n < maxSnippet && to < end; n++ {
+		_, size := utf8.DecodeRune(src[to:end])
+		to += size
+	}
+	line := string(bytes.TrimSuffix(src[from:to], []byte("\r")))
+	col := utf8.RuneCount(src[from:off]) + 1
 	if !utf8.ValidString(line) {
 		line = strings.ToValidUTF8(line, "\uFFFD")
 	}
-	return line, true
+	if from > start {
+		line, col = "…"+line, col+1
+	}
+	if to < end && !(to == end-1 && src[to] == '\r') {
+		line += "…"
+	}
+	return line, col, true
 }
 
 // caret returns the marker line under line: spaces up to pos.Column, then a

@@ -169,3 +169,31 @@ func BenchmarkWorstCase(b *testing.B) {
 		})
 	}
 }
+
+// TestLongLineDiagnostic checks that a diagnostic on a huge one-line rule
+// shows a window of the line around the caret, not the whole line, so that
+// thousands of warnings cannot print gigabytes.
+func TestLongLineDiagnostic(t *testing.T) {
+	src := []byte(strings.Repeat("x", 5000) + "é" + strings.Repeat("y", 5000))
+	tests := []struct {
+		col        int
+		line, mark string
+	}{
+		{1, strings.Repeat("x", maxSnippet) + "…", "^^^"},
+		{5001, "…" + strings.Repeat("x", maxSnippet/2) + "é" + strings.Repeat("y", maxSnippet/2-1) + "…", strings.Repeat(" ", maxSnippet/2+1) + "^^^"},
+		{10001, "…" + strings.Repeat("y", maxSnippet/2+1), strings.Repeat(" ", maxSnippet/2+1) + "^"},
+	}
+	for _, tt := range tests {
+		off := tt.col - 1
+		if tt.col > 5001 {
+			off++ // é is two bytes
+		}
+		d := &Diagnostic{Pos: Pos{Filename: "l.nct", Offset: off, Line: 1, Column: tt.col}, End: Pos{Line: 1, Column: tt.col + 3}, Msg: "m"}
+		var b strings.Builder
+		PrintDiagnostic(&b, d, src)
+		want := "l.nct:1:" + fmt.Sprint(tt.col) + ": m\n    " + tt.line + "\n    " + tt.mark + "\n"
+		if b.String() != want {
+			t.Errorf("column %d:\ngot  %q\nwant %q", tt.col, b.String(), want)
+		}
+	}
+}
