@@ -3,6 +3,7 @@ package nctarget
 import (
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -200,11 +201,38 @@ func (s *scanner) scanString() error {
 		case '\n':
 			return s.errorf("string not terminated at the end of the line", `add the closing "`)
 		case '"':
+			if err := s.checkStringText(start+1, i); err != nil {
+				return err
+			}
 			s.emit(tokenString, i+1)
 			return nil
 		}
 	}
 	return s.errorf("string not terminated", `add the closing "`)
+}
+
+// checkStringText rejects invalid UTF-8 and unprintable characters between
+// byte offsets from and to of a string. Unquoting would turn the first into
+// U+FFFD, changing the name, and fmt writes the second as escapes, which
+// could make a formatted string longer than Limits.MaxString.
+func (s *scanner) checkStringText(from, to int) error {
+	for i := from; i < to; {
+		r, size := utf8.DecodeRuneInString(s.src[i:to])
+		msg, hint := "", `write it as an escape: \t, \x7f, \u200b`
+		switch {
+		case r == utf8.RuneError && size == 1:
+			msg, hint = fmt.Sprintf("invalid UTF-8 byte %#x in string", s.src[i]), "rules are UTF-8 text; re-save the file as UTF-8"
+		case !strconv.IsPrint(r):
+			msg = fmt.Sprintf("unprintable character %U in string", r)
+		}
+		if msg != "" {
+			at := posOf(s.pos)
+			at.Offset, at.Column = i, at.Column+utf8.RuneCountInString(s.src[s.pos.Offset:i])
+			return &Diagnostic{Pos: at, End: at, Msg: msg, Hint: hint}
+		}
+		i += size
+	}
+	return nil
 }
 
 // emit appends the token spanning s.pos to end and advances past it.
