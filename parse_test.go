@@ -252,6 +252,20 @@ func TestManyNots(t *testing.T) {
 	if a, ok := e.(*Audience); depth != n || !ok || a.ID != 5614991017776 {
 		t.Errorf("%d nots parsed as %d Not nodes around %T, want %d around audience(5614991017776)", n, depth, e, n)
 	}
+	// Compiled, the nots cancel in pairs.
+	for _, k := range []int{n, n + 1} {
+		req, err := Compile("nots.nct", []byte(strings.Repeat("not ", k)+"audience(5614991017776)"), Options{})
+		if err != nil {
+			t.Fatalf("%d nots: %v", k, err)
+		}
+		want := `{"recipient":{"type":"audience","audienceGroupId":5614991017776}}`
+		if k%2 == 1 {
+			want = `{"recipient":{"type":"operator","not":{"type":"audience","audienceGroupId":5614991017776}}}`
+		}
+		if got := string(req.JSON(false)); got != want {
+			t.Errorf("%d nots compile to %s, want %s", k, got, want)
+		}
+	}
 }
 
 // TestPadding parses rules with and without ten blank lines in front and
