@@ -202,17 +202,29 @@ func loadBench(b *testing.B) *Dataset {
 
 // compare runs the sub-benchmark "baseline" and then "nctarget" (each
 // function runs its own b.Loop) and reports on the second how many times
-// the baseline's time per operation its own is; it returns both times.
+// the baseline's time per operation its own is ("x-baseline"). As the
+// machine may be shared, each also reports its process CPU time per
+// operation ("cpu-ms/op") and the second the CPU time ratio
+// ("cpu-x-baseline"). It returns both wall times per operation.
 func compare(b *testing.B, base, ours func(b *testing.B)) (baseT, oursT time.Duration) {
+	var baseCPU time.Duration
 	b.Run("baseline", func(b *testing.B) {
+		start := cpuTime()
 		base(b)
-		baseT = b.Elapsed() / time.Duration(max(b.N, 1))
+		n := time.Duration(max(b.N, 1))
+		baseT, baseCPU = b.Elapsed()/n, (cpuTime()-start)/n
+		b.ReportMetric(float64(baseCPU)/1e6, "cpu-ms/op")
 	})
 	b.Run("nctarget", func(b *testing.B) {
+		start := cpuTime()
 		ours(b)
-		oursT = b.Elapsed() / time.Duration(max(b.N, 1))
-		if oursT > 0 {
+		n := time.Duration(max(b.N, 1))
+		oursT = b.Elapsed() / n
+		cpu := (cpuTime() - start) / n
+		b.ReportMetric(float64(cpu)/1e6, "cpu-ms/op")
+		if baseT > 0 && baseCPU > 0 {
 			b.ReportMetric(float64(oursT)/float64(baseT), "x-baseline")
+			b.ReportMetric(float64(cpu)/float64(baseCPU), "cpu-x-baseline")
 		}
 	})
 	return baseT, oursT

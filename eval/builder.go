@@ -13,11 +13,10 @@ import (
 // itself; unknown (-1) when the attribute is unknown.
 type row [numAttrs]int32
 
-// builder accumulates users into a Dataset: IDs, the ID table, and one
-// dense bitset per attribute value.
+// builder accumulates users into a Dataset: IDs and one dense bitset per
+// attribute value; finish builds the ID table.
 type builder struct {
 	ids    []userID
-	table  idTable
 	known  [numAttrs]dense
 	values [numAttrs][]dense
 	others uint64 // users whose appType is "others"
@@ -25,7 +24,7 @@ type builder struct {
 
 // newBuilder returns a builder expecting about hint users.
 func newBuilder(hint int) *builder {
-	b := &builder{ids: make([]userID, 0, hint), table: newIDTable(hint)}
+	b := &builder{ids: make([]userID, 0, hint)}
 	words := (hint + 63) / 64
 	for _, a := range nctarget.Attrs {
 		b.known[a] = make(dense, 0, words)
@@ -37,16 +36,11 @@ func newBuilder(hint int) *builder {
 	return b
 }
 
-// add appends a user and returns its number. When the ID is already
-// present, it returns the earlier user's number and false, and the user is
-// not added.
-func (b *builder) add(id userID, r *row) (uint32, bool) {
+// add appends a user and returns its number. Duplicate IDs are found
+// later, by finish.
+func (b *builder) add(id userID, r *row) uint32 {
 	i := uint32(len(b.ids))
 	b.ids = append(b.ids, id)
-	if prev, ok := b.table.insert(b.ids, i); !ok {
-		b.ids = b.ids[:i]
-		return prev, false
-	}
 	for _, a := range nctarget.Attrs {
 		v := r[a]
 		if v == unknown {
@@ -54,11 +48,11 @@ func (b *builder) add(id userID, r *row) (uint32, bool) {
 		}
 		b.known[a].set(i)
 		if a.IsRange() {
-			v = int32(bucketOf(a.Bounds(), int(v)))
+			v = bucket(a, v)
 		}
 		b.values[a][v].set(i)
 	}
-	return i, true
+	return i
 }
 
 // addUser adds a User given as a struct (NewDataset).
@@ -78,9 +72,7 @@ func (b *builder) addUser(u User) error {
 			return err
 		}
 	}
-	if prev, ok := b.add(id, &r); !ok {
-		return fmt.Errorf("duplicate user ID %s (first as user %d)", u.ID, prev)
-	}
+	b.add(id, &r)
 	return nil
 }
 
@@ -117,16 +109,84 @@ func (b *builder) parseField(a nctarget.Attr, cell []byte) (int32, error) {
 
 // lookupCode returns the position of cell among a's codes.
 func lookupCode(a nctarget.Attr, cell []byte) (int32, bool) {
-	if a != nctarget.AttrArea { // two codes: a linear search beats a map
-		for i, c := range attrCodes[a] {
-			if string(cell) == c {
-				return int32(i), true
-			}
+	if a == nctarget.AttrArea {
+		return areaIndex(cell)
+	}
+	for i, c := range attrCodes[a] { // two codes: a linear search beats a map
+		if string(cell) == c {
+			return int32(i), true
 		}
+	}
+	return 0, false
+}
+
+// areaCodes maps "cc_NN" to the position of the area code: country
+// (jp, tw, th, id) times 100 plus NN; -1 where there is no such code.
+var areaCodes = func() (t [4 * 100]int32) {
+	for i := range t {
+		t[i] = -1
+	}
+	for code, i := range codeIndex[nctarget.AttrArea] {
+		if k := areaKey([]byte(code)); k >= 0 {
+			t[k] = i
+		}
+	}
+	return t
+}()
+
+// areaKey returns the slot of an area code in areaCodes, or -1.
+func areaKey(cell []byte) int {
+	if len(cell) != 5 || cell[2] != '_' || cell[3] < '0' || cell[3] > '9' || cell[4] < '0' || cell[4] > '9' {
+		return -1
+	}
+	country := -1
+	switch string(cell[:2]) {
+	case "jp":
+		country = 0
+	case "tw":
+		country = 1
+	case "th":
+		country = 2
+	case "id":
+		country = 3
+	}
+	if country < 0 {
+		return -1
+	}
+	return country*100 + int(cell[3]-'0')*10 + int(cell[4]-'0')
+}
+
+// areaIndex returns the position of an area code without a map lookup.
+func areaIndex(cell []byte) (int32, bool) {
+	k := areaKey(cell)
+	if k < 0 || areaCodes[k] < 0 {
 		return 0, false
 	}
-	i, ok := codeIndex[a][string(cell)]
-	return i, ok
+	return areaCodes[k], true
+}
+
+// ageBucket holds the bucket of every possible age, so loading does not
+// search the bounds for each friend.
+var ageBucket = func() (t [151]int32) {
+	for age := range t {
+		t[age] = int32(bucketOf(nctarget.AttrAge.Bounds(), age))
+	}
+	return t
+}()
+
+// bucket returns the bucket of value v of range attribute a.
+func bucket(a nctarget.Attr, v int32) int32 {
+	if a == nctarget.AttrAge && int(v) < len(ageBucket) {
+		return ageBucket[v]
+	}
+	k := int32(0)
+	for _, b := range a.Bounds() {
+		if int(v) < b {
+			break
+		}
+		k++
+	}
+	return k
 }
 
 // codeList describes a set attribute's codes for an error message.
@@ -168,9 +228,10 @@ func unitOf(a nctarget.Attr) string {
 	return "days"
 }
 
-// finish turns the bitsets into roaring bitmaps and returns the dataset.
-func (b *builder) finish() *Dataset {
-	d := &Dataset{ids: b.ids, table: b.table, all: roaring.New(),
+// finish turns the bitsets into roaring bitmaps, builds the ID table and
+// returns the dataset and any duplicate IDs.
+func (b *builder) finish() (*Dataset, []duplicate) {
+	d := &Dataset{ids: b.ids, all: roaring.New(),
 		audiences: map[int64]*memberSet{}, redeliveries: map[string]*memberSet{}}
 	d.all.AddRange(0, uint64(len(b.ids)))
 	for _, a := range nctarget.Attrs {
@@ -179,6 +240,9 @@ func (b *builder) finish() *Dataset {
 			vals[v] = s.bitmap()
 		}
 		d.attrs[a] = newIndex(a, b.known[a].bitmap(), vals)
+		b.values[a], b.known[a] = nil, nil // let the bitsets go before the table is built
 	}
-	return d
+	var dups []duplicate
+	d.table, dups = buildTable(d.ids)
+	return d, dups
 }

@@ -76,7 +76,10 @@ func NewDataset(users []User, audiences map[int64][]string, redeliveries map[str
 			return nil, fmt.Errorf("users[%d]: %w", i, err)
 		}
 	}
-	d := b.finish()
+	d, dups := b.finish()
+	if len(dups) > 0 {
+		return nil, fmt.Errorf("users[%d]: duplicate user ID %s, first as users[%d]", dups[0].second, users[dups[0].second].ID, dups[0].first)
+	}
 	d.audiences = make(map[int64]*memberSet, len(audiences))
 	for id, members := range audiences {
 		set, err := d.memberSetOf(members)

@@ -68,21 +68,25 @@ func (id userID) hash() uint64 {
 }
 
 // idTable maps IDs to user numbers by open addressing with linear
-// probing. A slot holds the user number + 1, or 0 when empty, so the table
-// costs 4 bytes a slot and the IDs themselves live only in Dataset.ids.
+// probing. A slot holds a 32-bit tag from the ID's hash and the user
+// number + 1 (0 for an empty slot), so a probe compares tags and reads the
+// ID itself, in Dataset.ids, only when the tags match.
 type idTable struct {
-	slots []uint32
-	shift uint8 // 64 - log2(len(slots))
+	slots []uint64
+	shift uint8 // 64 - log2(len(slots)): a hash's top bits are its home slot
 }
 
-// newIDTable returns a table sized for n IDs at a load factor of at most
-// one half.
+// slotOf packs a tag and a user number into a slot.
+func slotOf(h uint64, i uint32) uint64 { return uint64(uint32(h))<<32 | uint64(i+1) }
+
+// newIDTable returns an empty table sized for n IDs at a load factor of
+// at most two thirds.
 func newIDTable(n int) idTable {
 	size := 16
-	for size < 2*n {
+	for 2*size < 3*n {
 		size <<= 1
 	}
-	return idTable{slots: make([]uint32, size), shift: uint8(64 - bits.TrailingZeros(uint(size)))}
+	return idTable{slots: make([]uint64, size), shift: uint8(64 - bits.TrailingZeros(uint(size)))}
 }
 
 // find returns the number of id, looking IDs up in ids.
@@ -90,64 +94,93 @@ func (t *idTable) find(ids []userID, id userID) (uint32, bool) {
 	if len(t.slots) == 0 {
 		return 0, false
 	}
+	h := id.hash()
+	tag := uint64(uint32(h)) << 32
 	mask := uint64(len(t.slots) - 1)
-	for h := id.hash() >> t.shift; ; h = (h + 1) & mask {
-		s := t.slots[h]
+	for p := h >> t.shift; ; p = (p + 1) & mask {
+		s := t.slots[p]
 		if s == 0 {
 			return 0, false
 		}
-		if ids[s-1] == id {
-			return s - 1, true
+		// The bound check guards against a damaged index file.
+		if i := uint32(s) - 1; s&^0xffffffff == tag && int(i) < len(ids) && ids[i] == id {
+			return i, true
 		}
 	}
 }
 
-// insert adds ids[i], growing the table as needed. It returns the number
-// of an earlier equal ID and false when ids[i] is a duplicate.
-func (t *idTable) insert(ids []userID, i uint32) (uint32, bool) {
-	if 2*int(i+1) > len(t.slots) {
-		t.grow(ids[:i])
-	}
-	id := ids[i]
+// insert puts user number i, whose ID hashes to h, in the table. When an
+// equal ID is there, it returns that user's number and false instead.
+func (t *idTable) insert(ids []userID, h uint64, i uint32) (uint32, bool) {
+	tag := uint64(uint32(h)) << 32
 	mask := uint64(len(t.slots) - 1)
-	for h := id.hash() >> t.shift; ; h = (h + 1) & mask {
-		s := t.slots[h]
+	for p := h >> t.shift; ; p = (p + 1) & mask {
+		s := t.slots[p]
 		if s == 0 {
-			t.slots[h] = i + 1
+			t.slots[p] = slotOf(h, i)
 			return 0, true
 		}
-		if ids[s-1] == id {
-			return s - 1, false
+		if s&^0xffffffff == tag && ids[uint32(s)-1] == ids[i] {
+			return uint32(s) - 1, false
 		}
 	}
 }
 
-// grow doubles the table and re-inserts ids, which are known distinct.
-func (t *idTable) grow(ids []userID) {
-	*t = newIDTable(max(len(t.slots), 8))
-	mask := uint64(len(t.slots) - 1)
-	for i, id := range ids {
-		h := id.hash() >> t.shift
-		for t.slots[h] != 0 {
-			h = (h + 1) & mask
-		}
-		t.slots[h] = uint32(i) + 1
-	}
-}
+// duplicate is a user ID that appears twice: the user numbers of the
+// first and the second occurrence.
+type duplicate struct{ first, second uint32 }
 
-// touch reads the slot of each id, so that the inserts that follow find
-// them in cache; see usersLoader.flush.
-func (t *idTable) touch(ids []userID) {
-	var sink uint32
+// buildTable maps every ID of ids to its user number and reports the
+// duplicates. For large inputs it first sorts the IDs by home slot into
+// 256 partitions (a counting sort over hashes, reading ids in order), then
+// fills the table one partition at a time: each partition's slots span
+// only 1/256 of the table, so they stay in cache instead of costing a
+// cache miss per ID.
+func buildTable(ids []userID) (idTable, []duplicate) {
+	t := newIDTable(len(ids))
+	var dups []duplicate
+	add := func(h uint64, i uint32) {
+		if prev, ok := t.insert(ids, h, i); !ok {
+			dups = append(dups, duplicate{prev, i})
+		}
+	}
+	const partBits = 8
+	if len(ids) < 1<<16 || 64-int(t.shift) < partBits {
+		for i, id := range ids {
+			add(id.hash(), uint32(i))
+		}
+		return t, dups
+	}
+	var start [1<<partBits + 1]int
 	for _, id := range ids {
-		sink += t.slots[id.hash()>>t.shift]
+		start[id.hash()>>(64-partBits)+1]++
 	}
-	touchSink = sink
+	for p := 1; p < len(start); p++ {
+		start[p] += start[p-1]
+	}
+	hs, order := make([]uint64, len(ids)), make([]uint32, len(ids))
+	next := start
+	for i, id := range ids {
+		h := id.hash()
+		p := h >> (64 - partBits)
+		hs[next[p]], order[next[p]] = h, uint32(i)
+		next[p]++
+	}
+	for p := 0; p < 1<<partBits; p++ {
+		// Within a partition, insert in user order, so that the first
+		// occurrence of a duplicate is the one kept.
+		part, hp := order[start[p]:start[p+1]], hs[start[p]:start[p+1]]
+		for k, i := range part {
+			add(hp[k], i)
+		}
+	}
+	return t, dups
 }
 
 // findBatch looks up every key, setting found[k] to its user number or
-// -1. Like usersLoader.flush, it reads all the first slots, then the IDs
-// they point at, before the real lookups, to overlap cache misses.
+// -1. It first reads the home slot of every key: the reads are
+// independent, so the processor overlaps their cache misses, and the
+// lookups that follow find their slots in cache.
 func (t *idTable) findBatch(ids []userID, keys []userID, found []int64) {
 	if len(t.slots) == 0 {
 		for k := range keys {
@@ -155,14 +188,11 @@ func (t *idTable) findBatch(ids []userID, keys []userID, found []int64) {
 		}
 		return
 	}
-	t.touch(keys)
-	var sink byte
+	var sink uint64
 	for _, key := range keys {
-		if s := t.slots[key.hash()>>t.shift]; s != 0 {
-			sink += ids[s-1][0]
-		}
+		sink += t.slots[key.hash()>>t.shift]
 	}
-	touchSink += uint32(sink)
+	touchSink += sink
 	for k, key := range keys {
 		found[k] = -1
 		if i, ok := t.find(ids, key); ok {
@@ -171,5 +201,5 @@ func (t *idTable) findBatch(ids []userID, keys []userID, found []int64) {
 	}
 }
 
-// touchSink keeps the compiler from dropping touch's reads.
-var touchSink uint32
+// touchSink keeps the compiler from dropping findBatch's reads.
+var touchSink uint64

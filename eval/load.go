@@ -192,14 +192,13 @@ func loadUsers(path string, progress func(done, total int64)) (*Dataset, error) 
 			progress(lr.read, lr.size)
 		}
 	}
-	u.flush()
 	if progress != nil {
 		progress(lr.size, lr.size)
 	}
 	if err := u.errs.Err(); err != nil {
 		return nil, err
 	}
-	return u.finish(), nil
+	return u.finish()
 }
 
 // usersLoader holds the state of reading one users.csv.
@@ -208,7 +207,6 @@ type usersLoader struct {
 	b     *builder
 	cols  [numColumns]nctarget.Attr // attribute of each column; 0 for userId
 	lines lineIndex
-	batch batch
 	errs  nctarget.ErrorList
 	first int // line of the first appType "others"
 }
@@ -309,44 +307,15 @@ func (u *usersLoader) row(line []byte) {
 	u.add(id, &r)
 }
 
-// batchSize is how many parsed rows are inserted together.
+// batchSize is how many IDs of an audience file are looked up together.
 const batchSize = 256
 
-// batch holds parsed rows waiting to be inserted.
-type batch struct {
-	n     int
-	ids   [batchSize]userID
-	rows  [batchSize]row
-	lines [batchSize]int
-}
-
-// add queues a parsed row, inserting the queue when it is full.
+// add adds a parsed row, remembering its line for error messages.
 func (u *usersLoader) add(id userID, r *row) {
-	q := &u.batch
-	q.ids[q.n], q.rows[q.n], q.lines[q.n] = id, *r, u.lr.line
-	if q.n++; q.n == batchSize {
-		u.flush()
+	i := u.b.add(id, r)
+	if u.lines.lineOf(i) != u.lr.line {
+		u.lines.add(i, u.lr.line)
 	}
-}
-
-// flush inserts the queued rows, reporting a duplicate ID with both lines.
-// It first reads the table slot of every queued ID: the reads are
-// independent, so the processor overlaps their cache misses, and the
-// inserts that follow find their slots in cache. This halves load time.
-func (u *usersLoader) flush() {
-	q := &u.batch
-	u.b.table.touch(q.ids[:q.n])
-	for k := range q.n {
-		i := uint32(len(u.b.ids))
-		if u.lines.lineOf(i) != q.lines[k] {
-			u.lines.add(i, q.lines[k])
-		}
-		if prev, ok := u.b.add(q.ids[k], &q.rows[k]); !ok {
-			u.errs = append(u.errs, dataError(u.lr.path, q.lines[k], 1, "each friend appears once in users.csv",
-				"duplicate user ID %s, first on line %d", q.ids[k], u.lines.lineOf(prev)))
-		}
-	}
-	q.n = 0
 }
 
 // fail records a malformed-line error at column col of the current line.
@@ -355,11 +324,18 @@ func (u *usersLoader) fail(col int, hint, format string, args ...any) {
 }
 
 // finish builds the dataset and its data warnings.
-func (u *usersLoader) finish() *Dataset {
-	d := u.b.finish()
+func (u *usersLoader) finish() (*Dataset, error) {
+	d, dups := u.b.finish()
+	for _, dup := range dups[:min(len(dups), maxErrors)] {
+		u.errs = append(u.errs, dataError(u.lr.path, u.lines.lineOf(dup.second), 1, "each friend appears once in users.csv",
+			"duplicate user ID %s, first on line %d", d.ids[dup.first], u.lines.lineOf(dup.first)))
+	}
+	if err := u.errs.Err(); err != nil {
+		return nil, err
+	}
 	d.others, d.othersLine = u.b.others, u.first
 	d.dataWarnings(u.lr.path)
-	return d
+	return d, nil
 }
 
 // dataWarnings sets the warnings about the users file at path.
