@@ -49,20 +49,26 @@ func Simplify(r *Rule) (*Simplification, error) {
 	if len(s.errs) > 0 {
 		return nil, s.errs.Err()
 	}
+	if s.suppressed > 0 {
+		s.warnings = append(s.warnings, &Diagnostic{Pos: r.Start, End: r.Start, Severity: SeverityWarning,
+			Msg:  fmt.Sprintf("and %d more redundant clauses", s.suppressed),
+			Hint: "nctarget compile --explain lists every rewrite"})
+	}
 	return &Simplification{Rule: &out, Rewrites: s.rewrites, Warnings: s.warnings}, nil
 }
 
 // simplifier holds the state of one Simplify call.
 type simplifier struct {
-	side     string          // "recipient expression" or "filter", for messages
-	keys     map[Expr]string // canonical keys, computed once per node
-	costs    map[Expr][2]int // recipient objects and JSON size, once per node
-	stable   map[Expr]bool   // nodes no rule changes any more
-	budget   int             // operand visits left; see workPerNode
-	rewrites []Rewrite
-	warnings []*Diagnostic
-	warned   map[string]bool // warnings already given, by position and text
-	errs     ErrorList
+	side       string          // "recipient expression" or "filter", for messages
+	keys       map[Expr]string // canonical keys, computed once per node
+	costs      map[Expr][2]int // recipient objects and JSON size, once per node
+	stable     map[Expr]bool   // nodes no rule changes any more
+	budget     int             // operand visits left; see workPerNode
+	rewrites   []Rewrite
+	warnings   []*Diagnostic
+	warned     map[string]bool // warnings already given, by position and text
+	suppressed int             // warnings over maxWarnings, not given
+	errs       ErrorList
 }
 
 // run simplifies e to a fixpoint of at most maxRounds rounds.
@@ -110,8 +116,17 @@ func (s *simplifier) recordText(name string, at Pos, before string, after Expr) 
 	s.rewrites = append(s.rewrites, Rewrite{Pos: at, Name: name, Before: before, After: brief(after)})
 }
 
+// maxWarnings caps the warnings of one Simplify call: a generated rule
+// can repeat an audience thousands of times, and one summary says as much
+// as thousands of lines.
+const maxWarnings = 50
+
 // warn adds a warning once per position and message.
 func (s *simplifier) warn(at Node, hint, format string, args ...any) {
+	if len(s.warnings) >= maxWarnings {
+		s.suppressed++
+		return
+	}
 	msg := fmt.Sprintf(format, args...)
 	id := at.Pos().String() + "\x00" + msg
 	if s.warned[id] {

@@ -74,6 +74,11 @@ func (s *simplifier) sortKey(e Expr) (rank, neg int, key string) {
 // key costs the same at every level of a deep rule (a spelled-out key
 // would repeat the whole subtree at each level).
 func (s *simplifier) key(e Expr) string {
+	switch e.(type) {
+	case *Operator, *Not:
+	default:
+		return s.computeKey(e) // cheaper than a lookup in a large map
+	}
 	if k, ok := s.keys[e]; ok {
 		return k
 	}
