@@ -11,26 +11,33 @@ import (
 
 const fuzzFile = "fuzz.nct"
 
-// FuzzParse feeds arbitrary bytes to nctarget.Parse. Whatever the input,
-// Parse must not panic, and a rejected input must come back as diagnostics
-// whose positions all lie inside the input with line and column agreeing
-// with the byte offset, so the caret the CLI prints lands on real text.
+// FuzzParse feeds arbitrary bytes to nctarget.Parse, with the default
+// limits and with tinyLimits. Whatever the input, Parse must not panic,
+// and a rejected input must come back as diagnostics whose positions all
+// lie inside the input with line and column agreeing with the byte offset,
+// so the caret the CLI prints lands on real text.
 func FuzzParse(f *testing.F) {
 	addRuleSeeds(f)
 	f.Fuzz(func(t *testing.T, src []byte) {
-		rule, err := nctarget.Parse(fuzzFile, src)
-		if err == nil {
-			if rule == nil {
-				t.Fatal("Parse returned neither a rule nor an error")
+		for _, limits := range []nctarget.Limits{{}, tinyLimits} {
+			rule, err := limits.Parse(fuzzFile, src)
+			if err == nil {
+				if rule == nil {
+					t.Fatal("Parse returned neither a rule nor an error")
+				}
+				_ = rule.String()
+				continue
 			}
-			_ = rule.String()
-			return
-		}
-		if msg := checkDiagnostics(err, src, true); msg != "" {
-			t.Fatalf("%s\nerror: %v", msg, err)
+			if msg := checkDiagnostics(err, src, true); msg != "" {
+				t.Fatalf("limits %+v: %s\nerror: %v", limits, msg, err)
+			}
 		}
 	})
 }
+
+// tinyLimits are limits small enough for fuzzed inputs to cross each one,
+// so the limit errors are fuzzed too.
+var tinyLimits = nctarget.Limits{MaxBytes: 200, MaxDepth: 3, MaxAtoms: 4, MaxString: 24, MaxValues: 3}
 
 // checkDiagnostics returns what is wrong with the diagnostics carried by
 // err for source src, or "" when every one is well-formed. bom says
