@@ -37,10 +37,23 @@ func Decompile(filename string, data []byte, cat *Catalog) (*Rule, error) {
 		return nil, ErrorList{d.syntaxError(err)}
 	}
 	rule := d.top(root)
+	if n := len(RecipientObjects(rule.Recipient)); n > MaxRecipientObjects && len(d.errs) == 0 {
+		d.errorAt(recipientOffset(root), "LINE rejects the request; combine audiences into one audience group",
+			"$.recipient: %d recipient objects, over the API's limit of %d", n, MaxRecipientObjects)
+	}
 	if err := d.errs.Err(); err != nil {
 		return nil, err
 	}
 	return rule, nil
+}
+
+// recipientOffset returns the offset of the recipient in the input: the
+// "recipient" member of a body, or the whole input.
+func recipientOffset(root *jsonNode) int {
+	if r := root.get("recipient"); r != nil {
+		return r.off
+	}
+	return root.off
 }
 
 // decompiler holds the state of one Decompile call.

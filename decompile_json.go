@@ -46,8 +46,10 @@ func kindName(k byte) string {
 	return map[byte]string{'{': "an object", '[': "an array", 's': "a string", 'n': "a number", 'b': "a boolean", '0': "null"}[k]
 }
 
-// maxJSONDepth bounds nesting, so a hostile input cannot exhaust the stack.
-const maxJSONDepth = 200
+// maxJSONDepth bounds nesting, so a hostile input cannot exhaust the
+// stack. It is encoding/json's own limit: a rule of thousands of nested
+// nots compiles to JSON that deep.
+const maxJSONDepth = 10000
 
 // jsonReader builds a jsonNode tree from a Decoder's tokens.
 type jsonReader struct {

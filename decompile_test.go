@@ -83,13 +83,15 @@ func TestDecompileShapes(t *testing.T) {
 // TestDecompileHostile checks that inputs built to exhaust the decoder
 // fail with a positioned error instead.
 func TestDecompileHostile(t *testing.T) {
-	deep := strings.Repeat(`{"type":"operator","not":`, 1000) + `{"type":"audience","audienceGroupId":1}` + strings.Repeat("}", 1000)
+	deep := strings.Repeat(`{"type":"operator","not":`, 10001) + `{"type":"audience","audienceGroupId":1}` + strings.Repeat("}", 10001)
 	tests := []struct{ name, in, want string }{
-		{"deep", deep, "in.json:1:5009: JSON nested too deep (limit 200)"},
-		{"arrays", strings.Repeat("[", 10000), "in.json:1:202: JSON nested too deep (limit 200)"},
+		{"deep", deep, "in.json:1:250009: JSON nested too deep (limit 10000)"},
+		{"arrays", strings.Repeat("[", 100000), "in.json:1:10002: JSON nested too deep (limit 10000)"},
 		{"empty", "", "in.json:1:1: unexpected end of JSON input"},
 		{"huge", strings.Repeat(" ", MaxDecompileBytes+1), "in.json:1:1: $: 16777217 bytes, over the limit of 16777216"},
 		{"number", "12", "in.json:1:1: $: want an object, got a number"},
+		{"eleven objects", `{"recipient":{"type":"operator","or":[` + strings.Repeat(`{"type":"audience","audienceGroupId":1},`, 10) +
+			`{"type":"audience","audienceGroupId":1}]}}`, "in.json:1:14: $.recipient: 11 recipient objects, over the API's limit of 10"},
 	}
 	for _, tt := range tests {
 		_, err := Decompile("in.json", []byte(tt.in), nil)
@@ -167,4 +169,37 @@ func TestDecompileRoundTripRandom(t *testing.T) {
 	if n < 900 {
 		t.Errorf("only %d of 1000 random rules compile", n)
 	}
+}
+
+// FuzzDecompile decompiles arbitrary bytes. Whatever decompiles must
+// format into a rule that compiles, as written, and back to JSON that
+// decompiles to the same rule text.
+func FuzzDecompile(f *testing.F) {
+	files, _ := filepath.Glob("testdata/decompile/*.json")
+	for _, file := range files {
+		if data, err := os.ReadFile(file); err == nil {
+			f.Add(data)
+		}
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		rule, err := Decompile("fuzz.json", data, nil)
+		if err != nil {
+			if len(Diagnostics(err)) == 0 {
+				t.Fatalf("error without diagnostics: %v", err)
+			}
+			return
+		}
+		text := Format(rule)
+		req, err := Compile("decompiled.nct", text, Options{NoSimplify: true})
+		if err != nil {
+			t.Fatalf("decompiled rule does not compile: %v\n%s\nfrom %s", err, text, data)
+		}
+		again, err := Decompile("compiled.json", req.JSON(false), nil)
+		if err != nil {
+			t.Fatalf("compiled JSON does not decompile: %v\n%s", err, req.JSON(false))
+		}
+		if got := Format(again); !bytes.Equal(got, text) {
+			t.Fatalf("decompile(compile(decompile(x))) differs:\n%s\nthen\n%s", text, got)
+		}
+	})
 }

@@ -1,6 +1,9 @@
 package nctarget
 
-import "strings"
+import (
+	"fmt"
+	"strings"
+)
 
 // This file is the canonical formatter behind nctarget fmt: like gofmt, it
 // gives every rule one way to be written, so rules can be diffed and
@@ -22,7 +25,8 @@ import "strings"
 //   - a clause longer than MaxWidth columns breaks before each operator of
 //     its outermost and/or, continuation lines indented four spaces per
 //     level of parentheses; a group that still does not fit breaks the same
-//     way one level deeper, and a long value list fills lines;
+//     way one level deeper, down to an indentation of 40 columns, below
+//     which groups stay on one line; a long value list fills lines;
 //   - comments are kept: a comment at the end of a clause's last line stays
 //     there; any other comment is printed on its own line before the clause
 //     it is in or precedes, and comments after the last clause stay at the
@@ -38,7 +42,13 @@ func FormatSource(filename string, src []byte) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return Format(rule), nil
+	out := Format(rule)
+	if len(out) > DefaultLimits.MaxBytes {
+		p := Pos{Filename: filename, Line: 1, Column: 1}
+		return nil, ErrorList{{Pos: p, End: p, Msg: fmt.Sprintf("the formatted rule would be %d bytes, over the limit of %d", len(out), DefaultLimits.MaxBytes),
+			Hint: "split the rule"}}
+	}
+	return out, nil
 }
 
 // Format returns the canonical source text of rule, with its comments.
@@ -176,10 +186,15 @@ func (p *printer) operand(e Expr) {
 	p.inline(e)
 }
 
+// maxIndent is the deepest indentation Format breaks at: groups nested
+// deeper are printed on one line, so deep nesting cannot multiply the size
+// of the text.
+const maxIndent = MaxWidth / 2
+
 // block writes e starting at column col, breaking it when it does not fit
 // in MaxWidth; indent is the indentation of the line e starts on.
 func (p *printer) block(e Expr, col, indent int) {
-	if fits(e, MaxWidth-col) {
+	if indent >= maxIndent || fits(e, MaxWidth-col) {
 		p.inline(e)
 		return
 	}
