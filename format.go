@@ -288,13 +288,17 @@ func isBareWord(s string) bool {
 func syntax(e Expr, max int) string {
 	p := &printer{max: max}
 	p.inline(e)
-	if !p.full() {
-		return p.String()
+	return cut(p.String(), max)
+}
+
+// cut shortens str to about max bytes, marking the cut with an ellipsis.
+func cut(str string, max int) string {
+	if max <= 0 || len(str) <= max {
+		return str
 	}
-	s := p.String()
 	n := max
-	for n > 0 && s[n]&0xC0 == 0x80 { // do not split a UTF-8 sequence
+	for n > 0 && str[n]&0xC0 == 0x80 { // do not split a UTF-8 sequence
 		n--
 	}
-	return s[:n] + "…"
+	return str[:n] + "…"
 }
