@@ -54,6 +54,9 @@ func FormatSource(filename string, src []byte) ([]byte, error) {
 // Format returns the canonical source text of rule, with its comments.
 // It does not simplify: Parse(Format(r)) has the same tree as r.
 func Format(rule *Rule) []byte {
+	if rule == nil {
+		return nil
+	}
 	var out lineWriter
 	items := clauses(rule)
 	cs := rule.Comments

@@ -63,6 +63,16 @@ func TestFormatExamples(t *testing.T) {
 	}
 }
 
+// TestNilRule checks that the library's entry points accept a nil rule.
+func TestNilRule(t *testing.T) {
+	if got := Format(nil); got != nil {
+		t.Errorf("Format(nil) = %q", got)
+	}
+	if s, err := Simplify(nil); err != nil || s.Rule != nil {
+		t.Errorf("Simplify(nil) = %v, %v", s, err)
+	}
+}
+
 // TestFormatErrors checks that a rule that does not parse is not
 // formatted, and the error is Parse's.
 func TestFormatErrors(t *testing.T) {

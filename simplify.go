@@ -11,8 +11,9 @@ import (
 // optimizer runs its passes. Every rule preserves meaning exactly under the
 // semantics of SPEC section 3; in particular an unknown attribute never
 // matches an atom, so gender in (male, female) is not "everyone" and
-// not gender in (male) is not gender in (female). Same-attribute atoms are
-// merged through cells.go, which models that exactly.
+// not gender in (male) is not gender in (female). The rules are in
+// simplify_rules.go and simplify_factor.go; same-attribute atoms are
+// merged through simplify_cells.go, which models unknown values exactly.
 
 // maxRounds bounds the fixpoint: each round is one bottom-up pass, and a
 // round that rewrites nothing ends the loop early.
@@ -39,6 +40,9 @@ type Simplification struct {
 // nobody (age[20,25) and age[30,35), a and not a) is certainly a mistake:
 // it is reported as an error, an ErrorList, rather than sent.
 func Simplify(r *Rule) (*Simplification, error) {
+	if r == nil {
+		return &Simplification{}, nil
+	}
 	s := &simplifier{keys: make(map[Expr]string), costs: make(map[Expr][2]int), stable: make(map[Expr]bool), warned: make(map[string]bool)}
 	out := *r
 	s.side = "recipient expression"
