@@ -59,7 +59,7 @@ An index written by "nctarget index DIR" is used when it is up to date.`,
 	fl.StringVar(&f.catalog, "catalog", "", "JSON `FILE` mapping audience names to ids")
 	fl.Uint64Var(&f.min, "min", eval.DefaultMinimum, "warn when fewer than `N` recipients remain")
 	fl.BoolVar(&f.jsonOut, "json", false, "print one JSON object per rule")
-	fl.BoolVar(&f.explain, "explain", false, "also print the time taken to load, plan and evaluate, on standard error")
+	fl.BoolVar(&f.explain, "explain", false, "also print the simplifier's rewrites and the time taken to load, plan and evaluate, on standard error")
 	fl.IntVar(&f.sample, "sample", 5, "show `K` recipient IDs, spread over the recipients")
 	fl.StringVar(&f.out, "out", "", "write every recipient ID (after the limit) to `FILE`, one per line, atomically")
 	fl.BoolVar(&f.noCache, "no-cache", false, "ignore the index written by nctarget index")
@@ -168,6 +168,7 @@ func evalOne(cmd *cobra.Command, arg string, d *eval.Dataset, f *evalFlags, firs
 	p.Min = f.min
 	res := p.Eval()
 	if f.explain {
+		printRewrites(cmd, req)
 		fmt.Fprintf(cmd.ErrOrStderr(), "%s: planned in %s, evaluated in %s\n", in.name,
 			planned.Sub(start).Round(time.Microsecond), time.Since(planned).Round(time.Microsecond))
 	}
