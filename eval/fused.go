@@ -2,6 +2,7 @@ package eval
 
 import (
 	"math/bits"
+	"sync"
 
 	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/nctarget/nctarget"
@@ -31,6 +32,7 @@ type fused struct {
 	all      []uint64 // every friend, when a root is absent
 	known    [][]uint64
 	knownAll []uint64 // friends with every filter attribute known; nil without a filter
+	pool     sync.Pool // of *[]uint64 recipient buffers; see scratch
 }
 
 // fnode is one node of a fused plan.
@@ -124,7 +126,7 @@ type pass struct {
 // run makes the fused pass. It only reads f, so plans may be evaluated
 // concurrently.
 func (f *fused) run() *pass {
-	ps := &pass{res: make([]uint64, f.words), counts: make([]uint64, len(f.nodes)), knownInRec: make([]uint64, len(f.known))}
+	ps := &pass{res: f.scratch(), counts: make([]uint64, len(f.nodes)), knownInRec: make([]uint64, len(f.known))}
 	cur := make([][]uint64, len(f.nodes))
 	bufs := make([][]uint64, len(f.nodes))
 	for i, n := range f.nodes {
@@ -140,6 +142,19 @@ func (f *fused) run() *pass {
 	}
 	return ps
 }
+
+// scratch returns a buffer for the recipients' words: reused between
+// evaluations (every word is overwritten by the pass), so that an Eval
+// does not zero a fresh megabyte per million friends.
+func (f *fused) scratch() []uint64 {
+	if b, ok := f.pool.Get().(*[]uint64); ok {
+		return *b
+	}
+	return make([]uint64, f.words)
+}
+
+// release returns a buffer from scratch once its contents are copied.
+func (f *fused) release(b []uint64) { f.pool.Put(&b) }
 
 // block evaluates words [w0, w1) of every node, operands before operators.
 func (f *fused) block(ps *pass, cur, bufs [][]uint64, w0, w1 int) {

@@ -70,7 +70,8 @@ func (p *Plan) Eval() *Result {
 	for i, n := range p.fused.nodes {
 		r.Nodes = append(r.Nodes, NodeCount{Expr: n.expr, Clause: n.clause, Depth: n.depth, Count: ps.counts[i]})
 	}
-	r.Recipients = roaring.FromDense(ps.res, false)
+	r.Recipients = roaring.FromDense(ps.res, true) // copies, so the buffer can be reused
+	p.fused.release(ps.res)
 	r.Waterfall = Waterfall{Friends: uint64(p.d.Len()), AfterRecipient: ps.afterRecipient, AfterFilter: ps.afterFilter}
 	r.Count = ps.afterFilter
 	if r.Limit > 0 {
