@@ -19,7 +19,11 @@ func simplifyString(t *testing.T, src string) (string, *Simplification, error) {
 	if err != nil {
 		t.Fatalf("Parse(%q): %v", src, err)
 	}
+	before := rule.String()
 	s, err := Simplify(rule)
+	if after := rule.String(); after != before {
+		t.Errorf("Simplify(%q) modified its input: %s", src, after)
+	}
 	if err != nil {
 		return "", nil, err
 	}
