@@ -31,7 +31,7 @@ type fused struct {
 	filRoot  int      // index of the filter's root, or -1
 	all      []uint64 // every friend, when a root is absent
 	known    [][]uint64
-	knownAll []uint64 // friends with every filter attribute known; nil without a filter
+	knownAll []uint64  // friends with every filter attribute known; nil without a filter
 	pool     sync.Pool // of *[]uint64 recipient buffers; see scratch
 }
 
