@@ -322,3 +322,19 @@ func shuffle(r *rand.Rand, e Expr) Expr {
 	}
 	return e
 }
+
+// TestSimplifyResolvedAudiences checks that an audience named through the
+// catalog and the same audience written by id are one recipient object.
+func TestSimplifyResolvedAudiences(t *testing.T) {
+	cat := NewCatalog(CatalogEntry{Name: "vip", AudienceGroupID: 5614991017776}, CatalogEntry{Name: "gold", AudienceGroupID: 5614991017776})
+	req, err := Compile("t.nct", []byte("audience(vip) or audience(5614991017776) or audience(gold)"), Options{Catalog: cat})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := string(req.JSON(false)); got != `{"recipient":{"type":"audience","audienceGroupId":5614991017776}}` {
+		t.Errorf("got %s", got)
+	}
+	if len(req.Warnings) != 2 {
+		t.Errorf("want a redundancy warning for each repeat, got %v", req.Warnings)
+	}
+}
