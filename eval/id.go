@@ -180,26 +180,24 @@ func buildTable(ids []userID) (idTable, []duplicate) {
 // findBatch looks up every key, setting found[k] to its user number or
 // -1. It first reads the home slot of every key: the reads are
 // independent, so the processor overlaps their cache misses, and the
-// lookups that follow find their slots in cache.
-func (t *idTable) findBatch(ids []userID, keys []userID, found []int64) {
+// lookups that follow find their slots in cache. It returns a sum of the
+// slots read, which the caller keeps so that the reads are not optimized
+// away.
+func (t *idTable) findBatch(ids []userID, keys []userID, found []int64) (sink uint64) {
 	if len(t.slots) == 0 {
 		for k := range keys {
 			found[k] = -1
 		}
-		return
+		return 0
 	}
-	var sink uint64
 	for _, key := range keys {
 		sink += t.slots[key.hash()>>t.shift]
 	}
-	touchSink += sink
 	for k, key := range keys {
 		found[k] = -1
 		if i, ok := t.find(ids, key); ok {
 			found[k] = int64(i)
 		}
 	}
+	return sink
 }
-
-// touchSink keeps the compiler from dropping findBatch's reads.
-var touchSink uint64

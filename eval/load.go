@@ -9,7 +9,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strconv"
 
 	"github.com/nctarget/nctarget"
 )
@@ -307,9 +306,6 @@ func (u *usersLoader) row(line []byte) {
 	u.add(id, &r)
 }
 
-// batchSize is how many IDs of an audience file are looked up together.
-const batchSize = 256
-
 // add adds a parsed row, remembering its line for error messages.
 func (u *usersLoader) add(id userID, r *row) {
 	i := u.b.add(id, r)
@@ -367,126 +363,4 @@ func (l lineIndex) lineOf(i uint32) int {
 		j--
 	}
 	return l[j].line + int(i) - l[j].user
-}
-
-// audience returns the members of audience a, loading its file when needed.
-func (d *Dataset) audience(a *nctarget.Audience) (*memberSet, error) {
-	if a.ID == 0 {
-		return nil, &ruleError{fmt.Sprintf("%s has no audienceGroupId", a), "compile the rule with its catalog (--catalog) first"}
-	}
-	key := strconv.FormatInt(a.ID, 10)
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	if s, ok := d.audiences[a.ID]; ok {
-		return s, nil
-	}
-	s, err := d.loadSet("audiences", key, a.String())
-	if err == nil {
-		d.audiences[a.ID] = s
-	}
-	return s, err
-}
-
-// redelivery returns the members of redelivery r, loading its file when
-// needed.
-func (d *Dataset) redelivery(r *nctarget.Redelivery) (*memberSet, error) {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	if s, ok := d.redeliveries[r.RequestID]; ok {
-		return s, nil
-	}
-	s, err := d.loadSet("redeliveries", r.RequestID, r.String())
-	if err == nil {
-		d.redeliveries[r.RequestID] = s
-	}
-	return s, err
-}
-
-// loadSet loads dir/sub/name.txt (or .txt.gz); what is the atom, for
-// messages.
-func (d *Dataset) loadSet(sub, name, what string) (*memberSet, error) {
-	if d.dir == "" {
-		return nil, &ruleError{"the dataset has no " + what, "add it to the dataset"}
-	}
-	want := filepath.Join(d.dir, sub, name+".txt")
-	if filepath.Base(name) != name || name == "" {
-		return nil, &ruleError{fmt.Sprintf("no data for %s: %q is not a file name", what, name), ""}
-	}
-	path, err := dataFile(want)
-	if err != nil {
-		return nil, &ruleError{fmt.Sprintf("no data for %s: %s does not exist", what, want),
-			"put its user IDs in that file, one per line (LINE's audience upload format), or .txt.gz"}
-	}
-	if d.opts.CacheDir != "" {
-		if set, err := d.readSetIndex(path); err == nil {
-			return set, nil
-		}
-	}
-	return d.loadMembers(path)
-}
-
-// loadMembers reads a file of user IDs, one per line.
-func (d *Dataset) loadMembers(path string) (*memberSet, error) {
-	lr, err := openLines(path)
-	if err != nil {
-		return nil, err
-	}
-	defer lr.Close()
-	m := &membersLoader{d: d, set: &memberSet{path: path}, bits: make(dense, (len(d.ids)+63)/64)}
-	for len(m.errs) < maxErrors {
-		line, err := lr.next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			m.errs = append(m.errs, err.(*nctarget.Diagnostic))
-			break
-		}
-		id, ok := parseID(bytes.TrimSpace(line))
-		if !ok {
-			m.errs = append(m.errs, dataError(path, lr.line, 1, "one user ID per line: U followed by 32 lowercase hex digits", "bad user ID %q", line))
-			continue
-		}
-		m.add(id)
-	}
-	m.flush()
-	if err := m.errs.Err(); err != nil {
-		return nil, err
-	}
-	m.set.bits = m.bits.bitmap()
-	return m.set, nil
-}
-
-// membersLoader holds the state of reading one audience or redelivery
-// file; IDs are looked up in batches (see idTable.findBatch).
-type membersLoader struct {
-	d     *Dataset
-	set   *memberSet
-	bits  dense
-	errs  nctarget.ErrorList
-	n     int
-	keys  [batchSize]userID
-	found [batchSize]int64
-}
-
-// add queues an ID for lookup.
-func (m *membersLoader) add(id userID) {
-	m.keys[m.n] = id
-	if m.n++; m.n == batchSize {
-		m.flush()
-	}
-}
-
-// flush looks up the queued IDs and records them.
-func (m *membersLoader) flush() {
-	m.d.table.findBatch(m.d.ids, m.keys[:m.n], m.found[:m.n])
-	for _, i := range m.found[:m.n] {
-		m.set.lines++
-		if i < 0 {
-			m.set.nonFriends++
-		} else {
-			m.bits.set(uint32(i))
-		}
-	}
-	m.n = 0
 }
