@@ -1,6 +1,7 @@
 package eval
 
 import (
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -239,6 +240,37 @@ func TestEmptyDataset(t *testing.T) {
 		r := evalRule(t, d, rule)
 		if r.Count != 0 || r.Waterfall != (Waterfall{}) || len(r.Sample(3)) != 0 {
 			t.Errorf("%s: count %d, waterfall %+v; want all zero", rule, r.Count, r.Waterfall)
+		}
+	}
+}
+
+// TestConcurrentEval evaluates one plan from several goroutines (run with
+// -race): Eval must only read the plan and the dataset.
+func TestConcurrentEval(t *testing.T) {
+	d := handDataset(t)
+	req, err := nctarget.Compile("t.nct", []byte("audience(100) or audience(200) where not gender in (male) limit 3"), nctarget.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := d.Plan(req.Rule)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := p.Eval().Recipients.ToArray()
+	errs := make(chan string, 8)
+	for range 8 {
+		go func() {
+			got := p.Eval().Recipients.ToArray()
+			if !slices.Equal(got, want) {
+				errs <- fmt.Sprintf("got %v, want %v", got, want)
+				return
+			}
+			errs <- ""
+		}()
+	}
+	for range 8 {
+		if e := <-errs; e != "" {
+			t.Error(e)
 		}
 	}
 }
