@@ -174,6 +174,7 @@ func loadUsers(path string, progress func(done, total int64)) (*Dataset, error) 
 	if err := u.header(); err != nil {
 		return nil, err
 	}
+	u.startAdder()
 	for n := 0; ; n++ {
 		line, err := lr.next()
 		if err == io.EOF {
@@ -191,6 +192,7 @@ func loadUsers(path string, progress func(done, total int64)) (*Dataset, error) 
 			progress(lr.read, lr.size)
 		}
 	}
+	u.stopAdder()
 	if progress != nil {
 		progress(lr.size, lr.size)
 	}
@@ -207,7 +209,12 @@ type usersLoader struct {
 	cols  [numColumns]nctarget.Attr // attribute of each column; 0 for userId
 	lines lineIndex
 	errs  nctarget.ErrorList
-	first int // line of the first appType "others"
+	count uint32 // rows parsed so far: the next user number
+
+	batch      *rowBatch      // rows being filled by the parser
+	full, free chan *rowBatch // to the adder, and back
+	done       chan struct{}  // closed when the adder has finished
+	first      int            // line of the first appType "others"
 }
 
 // header reads the header line, whose columns may come in any order.
@@ -306,11 +313,56 @@ func (u *usersLoader) row(line []byte) {
 	u.add(id, &r)
 }
 
-// add adds a parsed row, remembering its line for error messages.
+// rowBatch is a run of parsed rows handed from the parser to the adder.
+type rowBatch struct {
+	n    int
+	ids  [4096]userID
+	rows [4096]row
+}
+
+// startAdder starts the goroutine that adds parsed rows to the builder,
+// so that parsing the next rows (this goroutine) and setting the bits of
+// the last ones (the adder) use two processors.
+func (u *usersLoader) startAdder() {
+	u.full, u.free, u.done = make(chan *rowBatch, 4), make(chan *rowBatch, 5), make(chan struct{})
+	for range cap(u.free) {
+		u.free <- new(rowBatch)
+	}
+	u.batch = <-u.free
+	go func() {
+		defer close(u.done)
+		for q := range u.full {
+			for k := range q.n {
+				u.b.add(q.ids[k], &q.rows[k])
+			}
+			q.n = 0
+			u.free <- q
+		}
+	}()
+}
+
+// stopAdder hands over the last rows and waits until all are added.
+func (u *usersLoader) stopAdder() {
+	if u.batch.n > 0 {
+		u.full <- u.batch
+	}
+	close(u.full)
+	<-u.done
+}
+
+// add queues a parsed row for the adder, remembering its line for error
+// messages.
 func (u *usersLoader) add(id userID, r *row) {
-	i := u.b.add(id, r)
+	i := u.count
+	u.count++
 	if u.lines.lineOf(i) != u.lr.line {
 		u.lines.add(i, u.lr.line)
+	}
+	q := u.batch
+	q.ids[q.n], q.rows[q.n] = id, *r
+	if q.n++; q.n == len(q.ids) {
+		u.full <- q
+		u.batch = <-u.free
 	}
 }
 
