@@ -49,8 +49,9 @@ type NodeCount struct {
 }
 
 // Warning is a problem with the preview that does not stop it. Kind names
-// it for programs: "belowMinimum", "empty", "smallAudience", "nonFriends",
-// "unknownAttributes".
+// it for programs: Eval gives "belowMinimum", "empty", "smallAudience",
+// "nonFriends" and "unknownAttributes"; CatalogWarnings gives "catalog";
+// callers wrap other diagnostics with Warn ("compile", "data" in eval).
 type Warning struct {
 	Kind string
 	*nctarget.Diagnostic
