@@ -70,8 +70,8 @@ func ParseCatalog(filename string, data []byte) (*Catalog, error) {
 			err = json.Unmarshal(v, &e.AudienceGroupID)
 		}
 		if err != nil {
-			off := bytes.Index(data, v)
-			return nil, &Diagnostic{Pos: offsetPos(filename, data, off), Msg: fmt.Sprintf("catalog entry %q: %v", name, err),
+			p := offsetPos(filename, data, bytes.Index(data, v))
+			return nil, &Diagnostic{Pos: p, End: p, Msg: fmt.Sprintf("catalog entry %q: %v", name, err),
 				Hint: `give an audienceGroupId: "vip": 5614991017776 or "vip": {"audienceGroupId": 5614991017776}`}
 		}
 		e.Name = name
@@ -146,7 +146,8 @@ func jsonError(filename string, data []byte, err error, hint string) *Diagnostic
 	case errors.As(err, &typ):
 		off = max(0, int(typ.Offset)-1) // just past the value's first byte
 	}
-	return &Diagnostic{Pos: offsetPos(filename, data, off), Msg: err.Error(), Hint: hint}
+	p := offsetPos(filename, data, off)
+	return &Diagnostic{Pos: p, End: p, Msg: err.Error(), Hint: hint}
 }
 
 // offsetPos returns the position of byte offset off in data.

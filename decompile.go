@@ -74,7 +74,8 @@ func (d *decompiler) errorAt(off int, hint, format string, args ...any) {
 func (d *decompiler) syntaxError(err error) *Diagnostic {
 	var oe *offsetError
 	if errors.As(err, &oe) {
-		return &Diagnostic{Pos: offsetPos(d.filename, d.data, oe.off), Msg: oe.msg, Hint: oe.hint}
+		p := offsetPos(d.filename, d.data, oe.off)
+		return &Diagnostic{Pos: p, End: p, Msg: oe.msg, Hint: oe.hint}
 	}
 	return jsonError(d.filename, d.data, err, "the input must be JSON: a narrowcast request body or its recipient/filter parts")
 }
