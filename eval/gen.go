@@ -26,9 +26,9 @@ type GenAudience struct {
 	Members int     // a fixed number of friends instead of a density
 }
 
-// GenAudiences are the audiences Generate writes: the one of LINE's example
-// rule (examples/line-full.nct), four more of 10–50% density, one
-// clustered, and one with fewer than 50 friends. Each also lists about 1%
+// GenAudiences are the audiences Generate writes: four more of 10–50%
+// density, one clustered, one with fewer than 50 friends, and the two of
+// LINE's example rule (examples/line-full.nct), the first and the last. Each also lists about 1%
 // as many users who are not friends.
 var GenAudiences = []GenAudience{
 	{Name: "5614991017776", Density: 0.30},
@@ -37,6 +37,7 @@ var GenAudiences = []GenAudience{
 	{Name: "1000000000040", Density: 0.40},
 	{Name: "1000000000050", Density: 0.50},
 	{Name: "1000000000999", Members: 30},
+	{Name: "4389303728991", Density: 0.20},
 }
 
 // GenRedeliveries are the redeliveries Generate writes; the first is the
