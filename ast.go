@@ -202,62 +202,25 @@ func (l *Limit) String() string {
 	return s
 }
 
-// String prints the operands joined by the operator, parenthesizing an
-// operand that binds more loosely.
-func (o *Operator) String() string {
-	parts := make([]string, len(o.Args))
-	for i, a := range o.Args {
-		parts[i] = a.String()
-		if inner, ok := a.(*Operator); ok && inner.Op == OpOr && o.Op == OpAnd {
-			parts[i] = "(" + parts[i] + ")"
-		}
-	}
-	return strings.Join(parts, " "+o.Op.String()+" ")
-}
+// String prints the expression on one line in canonical syntax, as fmt
+// does: every and/or operand of another operator or of not is
+// parenthesized.
+func (o *Operator) String() string { return syntax(o, 0) }
 
-// String prints "not X", parenthesizing an operator operand.
-func (n *Not) String() string {
-	if _, ok := n.X.(*Operator); ok {
-		return "not (" + n.X.String() + ")"
-	}
-	return "not " + n.X.String()
-}
+// String prints "not X" in canonical syntax.
+func (n *Not) String() string { return syntax(n, 0) }
 
 // String prints audience(name) when the audience was named, else its id.
-func (a *Audience) String() string {
-	if a.Name != "" {
-		return "audience(" + quoteName(a.Name) + ")"
-	}
-	return "audience(" + strconv.FormatInt(a.ID, 10) + ")"
-}
+func (a *Audience) String() string { return syntax(a, 0) }
 
 // String prints redelivery("…").
-func (r *Redelivery) String() string {
-	return "redelivery(" + strconv.Quote(r.RequestID) + ")"
-}
+func (r *Redelivery) String() string { return syntax(r, 0) }
 
-// String prints "attr in (v, …)" with each value as written, lower-cased
-// when it is a name.
-func (s *Set) String() string {
-	vals := make([]string, len(s.Values))
-	for i, v := range s.Values {
-		vals[i] = v.String()
-	}
-	return s.Attr.String() + " in (" + strings.Join(vals, ", ") + ")"
-}
-
-// String prints the value as written, in canonical (lower) case.
-func (v Value) String() string {
-	if v.Text == "" {
-		return v.Code
-	}
-	return strings.ToLower(v.Text)
-}
+// String prints "attr in (v, …)", each value in its canonical spelling.
+func (s *Set) String() string { return syntax(s, 0) }
 
 // String prints "attr[gte,lt)" with open bounds left empty.
-func (r *Range) String() string {
-	return r.Attr.String() + "[" + bound(r.Gte) + "," + bound(r.Lt) + ")"
-}
+func (r *Range) String() string { return syntax(r, 0) }
 
 func bound(n int) string {
 	if n == 0 {
@@ -268,8 +231,7 @@ func bound(n int) string {
 
 // quoteName returns name bare when it lexes as one identifier, else quoted.
 func quoteName(name string) string {
-	toks, err := lex("", []byte(name))
-	if err == nil && len(toks) == 2 && toks[0].Type == tokenIdent {
+	if isBareWord(name) {
 		return name
 	}
 	return strconv.Quote(name)

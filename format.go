@@ -2,6 +2,7 @@ package nctarget
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -172,9 +173,16 @@ func (p *printer) inline(e Expr) {
 			p.WriteString(formatValue(n.Attr, v))
 		}
 		p.WriteString(")")
-	case nil:
-	default:
-		p.WriteString(e.String())
+	case *Range:
+		p.WriteString(n.Attr.String() + "[" + bound(n.Gte) + "," + bound(n.Lt) + ")")
+	case *Audience:
+		if n.Name != "" {
+			p.WriteString("audience(" + quoteName(n.Name) + ")")
+		} else {
+			p.WriteString("audience(" + strconv.FormatInt(n.ID, 10) + ")")
+		}
+	case *Redelivery:
+		p.WriteString("redelivery(" + strconv.Quote(n.RequestID) + ")")
 	}
 }
 
