@@ -110,10 +110,24 @@ func parseCST(toks []lexer.Token) (*cstRule, error) {
 
 // checkTokens enforces the token-level limits and bracket balance before
 // the recursive-descent parser runs, so deep nesting is an error, never a
-// stack overflow, and an unclosed bracket is reported where it opens.
+// stack overflow, and an unclosed bracket is reported where it opens. A
+// run of nots counts towards the depth too: each nests one more operator
+// object in the JSON, which LINE and JSON decoders bound as well.
 func checkTokens(toks []lexer.Token, l Limits) *Diagnostic {
 	var open []lexer.Token
+	nots := 0 // the run of consecutive nots: each nests an operator object
 	for _, t := range toks {
+		switch {
+		case t.Type == tokenWhitespace || t.Type == tokenComment:
+			continue
+		case t.Type == tokenKeyword && strings.EqualFold(t.Value, "not"):
+			if nots++; len(open)+nots > l.MaxDepth {
+				return tokenError(t, fmt.Sprintf("nesting too deep (limit %d)", l.MaxDepth),
+					"each not nests one operator object, and not not x is x: remove pairs of nots; or raise Limits.MaxDepth")
+			}
+			continue
+		}
+		nots = 0
 		switch {
 		case (t.Type == tokenIdent || t.Type == tokenString || t.Type == tokenInt) && len(t.Value) > l.MaxString:
 			return tokenError(t, fmt.Sprintf("%d-byte token, over the limit of %d", len(t.Value), l.MaxString),

@@ -232,10 +232,12 @@ func TestNestingTooDeep(t *testing.T) {
 	}
 }
 
-// TestManyNots checks that 10,000 nots parse: they are a list in the
-// grammar, not a recursion, so they cannot exhaust the parser's stack.
+// TestManyNots checks that a run of nots counts towards the nesting
+// limit (each nests an operator object in the JSON): MaxDepth of them parse
+// into a chain of Not nodes and cancel in pairs when compiled; one more,
+// or 10,000, is a "nesting too deep" error at the first not too many.
 func TestManyNots(t *testing.T) {
-	const n = 10000
+	n := DefaultLimits.MaxDepth
 	src := strings.Repeat("not ", n) + "audience(5614991017776)"
 	r, err := Parse("nots.nct", []byte(src))
 	if err != nil {
@@ -252,8 +254,7 @@ func TestManyNots(t *testing.T) {
 	if a, ok := e.(*Audience); depth != n || !ok || a.ID != 5614991017776 {
 		t.Errorf("%d nots parsed as %d Not nodes around %T, want %d around audience(5614991017776)", n, depth, e, n)
 	}
-	// Compiled, the nots cancel in pairs.
-	for _, k := range []int{n, n + 1} {
+	for _, k := range []int{n - 1, n} {
 		req, err := Compile("nots.nct", []byte(strings.Repeat("not ", k)+"audience(5614991017776)"), Options{})
 		if err != nil {
 			t.Fatalf("%d nots: %v", k, err)
@@ -264,6 +265,14 @@ func TestManyNots(t *testing.T) {
 		}
 		if got := string(req.JSON(false)); got != want {
 			t.Errorf("%d nots compile to %s, want %s", k, got, want)
+		}
+	}
+	for _, k := range []int{n + 1, 10000} {
+		_, err := Parse("nots.nct", []byte(strings.Repeat("not ", k)+"audience(5614991017776)"))
+		ds := Diagnostics(err)
+		want := fmt.Sprintf("nesting too deep (limit %d)", n)
+		if len(ds) != 1 || ds[0].Msg != want || ds[0].Pos.Line != 1 || ds[0].Pos.Column != 4*n+1 {
+			t.Errorf("%d nots: got %v, want %q at 1:%d", k, err, want, 4*n+1)
 		}
 	}
 }
