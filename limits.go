@@ -1,0 +1,110 @@
+package nctarget
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/alecthomas/participle/v2/lexer"
+)
+
+// This file holds the limits Parse enforces before any real work, so that
+// no input, however hostile, can take more than a bounded time and memory.
+
+// Limits bound the work Parse will do, so that a hostile or runaway input
+// fails fast with an error naming the limit instead of exhausting time or
+// memory. A zero field takes its value from DefaultLimits.
+type Limits struct {
+	MaxBytes  int // size of the rule's source text
+	MaxDepth  int // nesting of parentheses and brackets
+	MaxAtoms  int // audience, redelivery and demographic atoms in the rule
+	MaxString int // length in bytes of one name, number or quoted string
+	MaxValues int // values in one "in (…)" list
+}
+
+// DefaultLimits are generous for any rule a person or a pipeline writes
+// (the API's 10 recipient objects and some 90 areas keep real rules to a
+// few kilobytes) and keep the worst input under a second and 100 MB.
+// Parsing allocates about two kilobytes per byte of a hostile source, so
+// MaxBytes is what bounds memory; TestWorstCaseMemory and
+// BenchmarkWorstCase in limits_test.go hold the defaults to that.
+var DefaultLimits = Limits{
+	MaxBytes:  64 << 10,
+	MaxDepth:  200,
+	MaxAtoms:  10_000,
+	MaxString: 1024,
+	MaxValues: 1000,
+}
+
+// withDefaults fills the zero fields of l from DefaultLimits.
+func (l Limits) withDefaults() Limits {
+	d := DefaultLimits
+	if l.MaxBytes > 0 {
+		d.MaxBytes = l.MaxBytes
+	}
+	if l.MaxDepth > 0 {
+		d.MaxDepth = l.MaxDepth
+	}
+	if l.MaxAtoms > 0 {
+		d.MaxAtoms = l.MaxAtoms
+	}
+	if l.MaxString > 0 {
+		d.MaxString = l.MaxString
+	}
+	if l.MaxValues > 0 {
+		d.MaxValues = l.MaxValues
+	}
+	return d
+}
+
+// checkTokens enforces the token-level limits and bracket balance before
+// the recursive-descent parser runs, so deep nesting is an error, never a
+// stack overflow, and an unclosed bracket is reported where it opens. A
+// run of nots counts towards the depth too: each nests one more operator
+// object in the JSON, which LINE and JSON decoders bound as well.
+func checkTokens(toks []lexer.Token, l Limits) *Diagnostic {
+	var open []lexer.Token
+	nots := 0 // the run of consecutive nots: each nests an operator object
+	for _, t := range toks {
+		switch {
+		case t.Type == tokenWhitespace || t.Type == tokenComment:
+			continue
+		case t.Type == tokenKeyword && strings.EqualFold(t.Value, "not"):
+			if nots++; len(open)+nots > l.MaxDepth {
+				return tokenError(t, fmt.Sprintf("nesting too deep (limit %d)", l.MaxDepth),
+					"each not nests one operator object, and not not x is x: remove pairs of nots; or raise Limits.MaxDepth")
+			}
+			continue
+		}
+		nots = 0
+		switch {
+		case (t.Type == tokenIdent || t.Type == tokenString || t.Type == tokenInt) && len(t.Value) > l.MaxString:
+			return tokenError(t, fmt.Sprintf("%d-byte token, over the limit of %d", len(t.Value), l.MaxString),
+				"shorten it, or raise Limits.MaxString")
+		case t.Type != tokenPunct:
+		case t.Value == "(" || t.Value == "[":
+			if len(open) == l.MaxDepth {
+				return tokenError(t, fmt.Sprintf("nesting too deep (limit %d)", l.MaxDepth),
+					"flatten the expression: a and (b and c) is a and b and c; or raise Limits.MaxDepth")
+			}
+			open = append(open, t)
+		case t.Value == ")" || t.Value == "]":
+			if len(open) == 0 {
+				return tokenError(t, fmt.Sprintf("unmatched %q", t.Value), "remove it, or add the opening bracket it closes")
+			}
+			open = open[:len(open)-1]
+		}
+	}
+	if len(open) > 0 {
+		t := open[len(open)-1]
+		return tokenError(t, fmt.Sprintf("unclosed %q", t.Value), "add the closing bracket")
+	}
+	return nil
+}
+
+func tokenError(t lexer.Token, msg, hint string) *Diagnostic {
+	start := posOf(t.Pos)
+	end := start
+	end.Offset += len(t.Value)
+	end.Column += len([]rune(t.Value))
+	return &Diagnostic{Pos: start, End: end, Msg: msg, Hint: hint}
+}
