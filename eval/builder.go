@@ -25,12 +25,15 @@ type builder struct {
 // newBuilder returns a builder expecting about hint users.
 func newBuilder(hint int) *builder {
 	b := &builder{ids: make([]userID, 0, hint)}
+	adviseHuge(b.ids)
 	words := (hint + 63) / 64
 	for _, a := range nctarget.Attrs {
 		b.known[a] = make(dense, 0, words)
+		adviseHuge(b.known[a])
 		b.values[a] = make([]dense, numValues(a))
 		for v := range b.values[a] {
 			b.values[a][v] = make(dense, 0, words)
+			adviseHuge(b.values[a][v])
 		}
 	}
 	return b

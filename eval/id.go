@@ -86,7 +86,9 @@ func newIDTable(n int) idTable {
 	for 2*size < 3*n {
 		size <<= 1
 	}
-	return idTable{slots: make([]uint64, size), shift: uint8(64 - bits.TrailingZeros(uint(size)))}
+	slots := make([]uint64, size)
+	adviseHuge(slots)
+	return idTable{slots: slots, shift: uint8(64 - bits.TrailingZeros(uint(size)))}
 }
 
 // find returns the number of id, looking IDs up in ids.
@@ -159,6 +161,8 @@ func buildTable(ids []userID) (idTable, []duplicate) {
 		start[p] += start[p-1]
 	}
 	hs, order := make([]uint64, len(ids)), make([]uint32, len(ids))
+	adviseHuge(hs)
+	adviseHuge(order)
 	next := start
 	for i, id := range ids {
 		h := id.hash()
