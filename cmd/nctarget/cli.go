@@ -34,7 +34,13 @@ var errReported = errors.New("invalid input (diagnostics printed)")
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	defer func() {
 		if p := recover(); p != nil {
-			fmt.Fprintf(stderr, "nctarget: internal error: %v\n%s\nplease report this with the input that caused it\n", p, debug.Stack())
+			// SPEC section 4: no panic or stack trace reaches a user. The
+			// stack is printed only when NCTARGET_DEBUG is set, for the
+			// report.
+			fmt.Fprintf(stderr, "nctarget: internal error: %v\nplease report this with the input that caused it (set NCTARGET_DEBUG=1 for details)\n", p)
+			if os.Getenv("NCTARGET_DEBUG") != "" {
+				stderr.Write(debug.Stack())
+			}
 			code = exitInvalid
 		}
 	}()
