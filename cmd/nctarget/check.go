@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 
 	"github.com/nctarget/nctarget"
@@ -27,18 +26,7 @@ valid (warnings allowed) and 1 otherwise, so check can gate a pipeline.`,
 			if err != nil {
 				return err
 			}
-			failed := false
-			for _, arg := range args {
-				if err := checkOne(cmd, arg, cat); errors.Is(err, errReported) {
-					failed = true
-				} else if err != nil {
-					return err
-				}
-			}
-			if failed {
-				return errReported
-			}
-			return nil
+			return eachArg(args, func(_ int, arg string) error { return checkOne(cmd, arg, cat) })
 		},
 	}
 	cmd.Flags().StringVar(&catalogPath, "catalog", "", "JSON `FILE` mapping audience names to ids")

@@ -143,6 +143,25 @@ func argOrStdin(args []string) string {
 	return args[0]
 }
 
+// eachArg runs fn on every argument in turn. It goes on after an argument
+// whose diagnostics fn has reported (errReported), so one run reports every
+// file's problems, and returns errReported at the end when there was one;
+// any other error stops it at once.
+func eachArg(args []string, fn func(i int, arg string) error) error {
+	failed := false
+	for i, arg := range args {
+		if err := fn(i, arg); errors.Is(err, errReported) {
+			failed = true
+		} else if err != nil {
+			return err
+		}
+	}
+	if failed {
+		return errReported
+	}
+	return nil
+}
+
 // report prints the diagnostics of err against the source they refer to
 // and returns errReported, or returns err unchanged when it carries none.
 func report(w io.Writer, err error, src []byte) error {

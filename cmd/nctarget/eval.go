@@ -86,21 +86,12 @@ func runEval(cmd *cobra.Command, args []string, f *evalFlags) error {
 	if f.explain {
 		fmt.Fprintf(cmd.ErrOrStderr(), "loaded %d friends from %s in %s\n", d.Len(), f.data, time.Since(start).Round(time.Millisecond))
 	}
-	failed := false
-	for i, arg := range args {
+	return eachArg(args, func(i int, arg string) error {
 		if i > 0 && !f.jsonOut {
 			fmt.Fprintln(cmd.OutOrStdout())
 		}
-		if err := evalOne(cmd, arg, d, f, i == 0); errors.Is(err, errReported) {
-			failed = true
-		} else if err != nil {
-			return err
-		}
-	}
-	if failed {
-		return errReported
-	}
-	return nil
+		return evalOne(cmd, arg, d, f, i == 0)
+	})
 }
 
 // loadData loads the dataset, with a progress bar on a terminal.

@@ -61,21 +61,16 @@ func runFmt(cmd *cobra.Command, args []string, flags fmtFlags) error {
 			}
 		}
 	}
-	failed, differs := false, false
-	for _, arg := range args {
+	differs := false
+	err := eachArg(args, func(_ int, arg string) error {
 		changed, err := fmtOne(cmd, arg, flags)
-		switch {
-		case errors.Is(err, errReported):
-			failed = true
-		case err != nil:
-			return err
-		}
 		differs = differs || changed
-	}
-	if failed || (flags.list && differs) {
+		return err
+	})
+	if err == nil && flags.list && differs {
 		return errReported
 	}
-	return nil
+	return err
 }
 
 // fmtOne formats one file and reports whether its formatting differs.
