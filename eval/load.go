@@ -138,7 +138,7 @@ func (lr *lineReader) next() ([]byte, error) {
 			return nil, io.EOF
 		}
 		lr.line++
-		line = bytes.TrimRight(line, "\r\n")
+		line = trimEOL(line)
 		if lr.line == 1 {
 			line = bytes.TrimPrefix(line, []byte("\xef\xbb\xbf"))
 		}
@@ -146,6 +146,17 @@ func (lr *lineReader) next() ([]byte, error) {
 			return line, nil
 		}
 	}
+}
+
+// trimEOL removes the line ending, and any further \r or \n before it,
+// as bytes.TrimRight(line, "\r\n") does, without its set lookup: it runs
+// once per line of files with tens of millions of lines.
+func trimEOL(line []byte) []byte {
+	n := len(line)
+	for n > 0 && (line[n-1] == '\n' || line[n-1] == '\r') {
+		n--
+	}
+	return line[:n]
 }
 
 // readError describes a read failure after the last good line.
