@@ -285,15 +285,19 @@ func (u *usersLoader) row(line []byte) {
 	var cells [numColumns][]byte
 	var starts [numColumns]int
 	n, start := 0, 0
-	for i := 0; i <= len(line); i++ {
-		if i < len(line) && line[i] != ',' {
-			continue
+	for { // bytes.IndexByte finds each comma several bytes at a time
+		end := len(line)
+		if j := bytes.IndexByte(line[start:], ','); j >= 0 {
+			end = start + j
 		}
 		if n < len(cells) {
-			cells[n], starts[n] = line[start:i], start
+			cells[n], starts[n] = line[start:end], start
 		}
 		n++
-		start = i + 1
+		if end == len(line) {
+			break
+		}
+		start = end + 1
 	}
 	if n != len(cells) {
 		u.fail(1, "each row has 6 cells: "+string(joinHeader()), "%d cells, the header has %d", n, len(cells))
