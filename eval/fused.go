@@ -25,7 +25,6 @@ const blockWords = 512
 // fused is a plan compiled for the fused pass.
 type fused struct {
 	words    int      // words per bitset: ceil(friends / 64)
-	friends  uint64   // number of friends
 	lastMask uint64   // the bits of the last word that are friends
 	nodes    []fnode  // every node of the rule, recipient then filter, in preorder
 	recRoot  int      // index of the recipient expression's root, or -1
@@ -51,7 +50,7 @@ type fnode struct {
 // compileFused builds the fused form of a plan.
 func (p *Plan) compileFused() *fused {
 	n := p.d.Len()
-	f := &fused{words: (n + 63) / 64, friends: uint64(n), recRoot: -1, filRoot: -1, lastMask: ^uint64(0)}
+	f := &fused{words: (n + 63) / 64, recRoot: -1, filRoot: -1, lastMask: ^uint64(0)}
 	if r := n % 64; r != 0 {
 		f.lastMask = 1<<r - 1
 	}
@@ -127,40 +126,21 @@ type pass struct {
 // run makes the fused pass. It only reads f, so plans may be evaluated
 // concurrently.
 func (f *fused) run() *pass {
-	ps := f.newPass()
-	ps.res = f.scratch()
-	f.runRange(ps, 0, f.words)
-	for i, n := range f.nodes {
-		if n.leaf != nil {
-			ps.counts[i] = n.count
-		}
-	}
-	ps.afterRecipient = f.friends
-	if f.recRoot >= 0 {
-		ps.afterRecipient = ps.counts[f.recRoot] // the root's count is the recipient set's size
-	}
-	return ps
-}
-
-// newPass returns a pass with zero counts and no recipient buffer; run
-// sets the atoms' counts, computed when planning, at the end.
-func (f *fused) newPass() *pass {
-	return &pass{counts: make([]uint64, len(f.nodes)), knownInRec: make([]uint64, len(f.known))}
-}
-
-// runRange evaluates words [w0, w1) block by block into ps; w0 is a
-// multiple of blockWords.
-func (f *fused) runRange(ps *pass, w0, w1 int) {
+	ps := &pass{res: f.scratch(), counts: make([]uint64, len(f.nodes)), knownInRec: make([]uint64, len(f.known))}
 	cur := make([][]uint64, len(f.nodes))
 	bufs := make([][]uint64, len(f.nodes))
 	for i, n := range f.nodes {
 		if n.leaf == nil {
 			bufs[i] = make([]uint64, blockWords)
+		} else {
+			ps.counts[i] = n.count
 		}
 	}
-	for ; w0 < w1; w0 += blockWords {
-		f.block(ps, cur, bufs, w0, min(w0+blockWords, w1))
+	for w0 := 0; w0 < f.words; w0 += blockWords {
+		w1 := min(w0+blockWords, f.words)
+		f.block(ps, cur, bufs, w0, w1)
 	}
+	return ps
 }
 
 // scratch returns a buffer for the recipients' words: reused between
@@ -177,9 +157,6 @@ func (f *fused) scratch() []uint64 {
 func (f *fused) release(b []uint64) { f.pool.Put(&b) }
 
 // block evaluates words [w0, w1) of every node, operands before operators.
-// Each operator is one pass over its operands' words that also counts the
-// result's bits, so a block of a node is written once and never re-read
-// only to be counted.
 func (f *fused) block(ps *pass, cur, bufs [][]uint64, w0, w1 int) {
 	m := w1 - w0
 	for i := len(f.nodes) - 1; i >= 0; i-- { // reverse preorder: operands first
@@ -189,52 +166,38 @@ func (f *fused) block(ps *pass, cur, bufs [][]uint64, w0, w1 int) {
 			continue
 		}
 		b := bufs[i][:m]
-		var c uint64
 		switch {
 		case n.not:
-			c = notCount(b, cur[n.kids[0]])
+			notWords(b, cur[n.kids[0]])
 			if w1 == f.words {
-				c -= uint64(bits.OnesCount64(b[m-1] &^ f.lastMask))
 				b[m-1] &= f.lastMask
 			}
 		case n.op == nctarget.OpOr:
-			c = combine(b, cur, n.kids, or2Count, orWords, orCount)
+			copy(b, cur[n.kids[0]])
+			for _, k := range n.kids[1:] {
+				orWords(b, cur[k])
+			}
 		default:
-			c = combine(b, cur, n.kids, and2Count, andWords, andCount)
+			copy(b, cur[n.kids[0]])
+			for _, k := range n.kids[1:] {
+				andWords(b, cur[k])
+			}
 		}
 		cur[i] = b
-		ps.counts[i] += c
+		ps.counts[i] += popcount(b)
 	}
 	rec, fil := f.rootWords(cur, f.recRoot, w0, w1), f.rootWords(cur, f.filRoot, w0, w1)
 	out := ps.res[w0:w1]
-	ps.afterFilter += and2Count(out, rec, fil)
+	copy(out, rec)
+	andWords(out, fil)
+	ps.afterRecipient += popcount(rec)
+	ps.afterFilter += popcount(out)
 	for a, k := range f.known {
 		ps.knownInRec[a] += popcountAnd(rec, k[w0:w1])
 	}
 	if f.knownAll != nil {
 		ps.allKnown += popcountAnd(out, f.knownAll[w0:w1])
 	}
-}
-
-// combine computes an operator over the current blocks of its operands
-// kids into dst and returns the number of bits set: the first two in one
-// pass (two2), the middle ones in place (in), the last one in place while
-// counting (inCount).
-func combine(dst []uint64, cur [][]uint64, kids []int,
-	two2 func(dst, a, b []uint64) uint64, in func(dst, src []uint64), inCount func(dst, src []uint64) uint64) uint64 {
-	if len(kids) == 1 {
-		copy(dst, cur[kids[0]])
-		return popcount(dst)
-	}
-	if len(kids) == 2 {
-		return two2(dst, cur[kids[0]], cur[kids[1]])
-	}
-	last := len(kids) - 1
-	two2(dst, cur[kids[0]], cur[kids[1]])
-	for _, k := range kids[2:last] {
-		in(dst, cur[k])
-	}
-	return inCount(dst, cur[kids[last]])
 }
 
 // rootWords returns the current block of a clause's root, or of every
@@ -246,40 +209,11 @@ func (f *fused) rootWords(cur [][]uint64, root, w0, w1 int) []uint64 {
 	return cur[root]
 }
 
-// notCount sets dst to the complement of src and returns its bits.
-func notCount(dst, src []uint64) uint64 {
+func notWords(dst, src []uint64) {
 	src = src[:len(dst)]
-	n := 0
 	for j := range dst {
-		w := ^src[j]
-		dst[j] = w
-		n += bits.OnesCount64(w)
+		dst[j] = ^src[j]
 	}
-	return uint64(n)
-}
-
-// and2Count sets dst to a AND b and returns its bits.
-func and2Count(dst, a, b []uint64) uint64 {
-	a, b = a[:len(dst)], b[:len(dst)]
-	n := 0
-	for j := range dst {
-		w := a[j] & b[j]
-		dst[j] = w
-		n += bits.OnesCount64(w)
-	}
-	return uint64(n)
-}
-
-// or2Count sets dst to a OR b and returns its bits.
-func or2Count(dst, a, b []uint64) uint64 {
-	a, b = a[:len(dst)], b[:len(dst)]
-	n := 0
-	for j := range dst {
-		w := a[j] | b[j]
-		dst[j] = w
-		n += bits.OnesCount64(w)
-	}
-	return uint64(n)
 }
 
 func andWords(dst, src []uint64) {
@@ -294,30 +228,6 @@ func orWords(dst, src []uint64) {
 	for j := range dst {
 		dst[j] |= src[j]
 	}
-}
-
-// andCount ANDs src into dst and returns dst's bits.
-func andCount(dst, src []uint64) uint64 {
-	src = src[:len(dst)]
-	n := 0
-	for j := range dst {
-		w := dst[j] & src[j]
-		dst[j] = w
-		n += bits.OnesCount64(w)
-	}
-	return uint64(n)
-}
-
-// orCount ORs src into dst and returns dst's bits.
-func orCount(dst, src []uint64) uint64 {
-	src = src[:len(dst)]
-	n := 0
-	for j := range dst {
-		w := dst[j] | src[j]
-		dst[j] = w
-		n += bits.OnesCount64(w)
-	}
-	return uint64(n)
 }
 
 func popcount(ws []uint64) uint64 {
