@@ -26,25 +26,14 @@ type builder struct {
 func newBuilder(hint int) *builder {
 	b := &builder{ids: make([]userID, 0, hint)}
 	adviseHuge(b.ids)
-	// Every bitset is carved out of one array, so that huge pages cover
-	// them all (each alone is smaller than two huge pages): that saves a
-	// page fault per 4 KB and a TLB miss per bit set.
-	words, sets := (hint+63)/64, 0
+	words := (hint + 63) / 64
 	for _, a := range nctarget.Attrs {
-		sets += 1 + numValues(a)
-	}
-	pool := make([]uint64, words*sets)
-	adviseHuge(pool)
-	carve := func() dense {
-		d := pool[:0:words]
-		pool = pool[words:]
-		return d
-	}
-	for _, a := range nctarget.Attrs {
-		b.known[a] = carve()
+		b.known[a] = make(dense, 0, words)
+		adviseHuge(b.known[a])
 		b.values[a] = make([]dense, numValues(a))
 		for v := range b.values[a] {
-			b.values[a][v] = carve()
+			b.values[a][v] = make(dense, 0, words)
+			adviseHuge(b.values[a][v])
 		}
 	}
 	return b
