@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/alecthomas/participle/v2/lexer"
+
+	"github.com/nctarget/nctarget/internal/cputime"
 )
 
 // Benchmarks of the compiler, the numbers in docs/compiler.md:
@@ -91,7 +93,7 @@ func BenchmarkCompileAtoms(b *testing.B) {
 				b.SetBytes(int64(len(src)))
 				b.ReportAllocs()
 				opts := Options{Limits: bigRuleLimits, NoSimplify: noSimplify}
-				start := processCPU()
+				start := cputime.Process()
 				for b.Loop() {
 					req, err := Compile("gen.nct", src, opts)
 					if err != nil {
@@ -100,7 +102,7 @@ func BenchmarkCompileAtoms(b *testing.B) {
 					_ = req.JSON(false)
 				}
 				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/atom")
-				b.ReportMetric(float64(processCPU()-start)/float64(b.N)/float64(n), "cpu-ns/atom")
+				b.ReportMetric(float64(cputime.Process()-start)/float64(b.N)/float64(n), "cpu-ns/atom")
 			})
 		}
 	}

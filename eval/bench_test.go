@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/nctarget/nctarget"
+	"github.com/nctarget/nctarget/internal/cputime"
 )
 
 // The benchmarks run on a dataset made by Generate: by default a small one
@@ -209,18 +210,18 @@ func loadBench(b *testing.B) *Dataset {
 func compare(b *testing.B, base, ours func(b *testing.B)) (baseT, oursT time.Duration) {
 	var baseCPU time.Duration
 	b.Run("baseline", func(b *testing.B) {
-		start := cpuTime()
+		start := cputime.Process()
 		base(b)
 		n := time.Duration(max(b.N, 1))
-		baseT, baseCPU = b.Elapsed()/n, (cpuTime()-start)/n
+		baseT, baseCPU = b.Elapsed()/n, (cputime.Process()-start)/n
 		b.ReportMetric(float64(baseCPU)/1e6, "cpu-ms/op")
 	})
 	b.Run("nctarget", func(b *testing.B) {
-		start := cpuTime()
+		start := cputime.Process()
 		ours(b)
 		n := time.Duration(max(b.N, 1))
 		oursT = b.Elapsed() / n
-		cpu := (cpuTime() - start) / n
+		cpu := (cputime.Process() - start) / n
 		b.ReportMetric(float64(cpu)/1e6, "cpu-ms/op")
 		if baseT > 0 && baseCPU > 0 {
 			b.ReportMetric(float64(oursT)/float64(baseT), "x-baseline")
