@@ -3,7 +3,6 @@ package nctarget
 import (
 	"fmt"
 	"slices"
-	"strings"
 )
 
 // This file is the simplifier: small rewrite rules, one function each,
@@ -111,7 +110,7 @@ func (s *simplifier) record(name string, before, after Expr) {
 
 // recordOp notes a rewrite of o's operands from before to after.
 func (s *simplifier) recordOp(name string, o *Operator, before, after []Expr) {
-	s.recordText(name, o.Pos(), joinBrief(before, o.Op), opOf(o.Op, after))
+	s.recordText(name, o.Pos(), briefOp(o.Op, before), opOf(o.Op, after))
 }
 
 // recordText notes a rewrite whose before side is several operands.
@@ -181,6 +180,10 @@ func (s *simplifier) top(e Expr) Expr {
 
 // brief prints e for a Rewrite, cut short when it is long.
 func brief(e Expr) string { return syntax(e, 120) }
+
+// briefOp is brief for operands joined by op, as one operator would print
+// them.
+func briefOp(op Op, args []Expr) string { return brief(&Operator{Op: op, Args: args}) }
 
 // expr simplifies e bottom-up, returning e itself when nothing changed.
 func (s *simplifier) expr(e Expr) Expr {
@@ -316,24 +319,4 @@ func (s *simplifier) dropConstant(o *Operator, c *constant) {
 	}
 	s.rewrites = append(s.rewrites, Rewrite{Pos: c.Start, Name: "drop nobody", Before: c.why, After: "(nothing)"})
 	s.warn(c, "remove it", "this clause matches nobody, so the or ignores it: %s", c.why)
-}
-
-// joinBrief prints operands joined by an operator, each operator operand
-// in parentheses, for a Rewrite.
-func joinBrief(args []Expr, op Op) string {
-	var b strings.Builder
-	for i, a := range args {
-		if i > 0 {
-			b.WriteString(" " + op.String() + " ")
-		}
-		if _, ok := a.(*Operator); ok {
-			b.WriteString("(" + brief(a) + ")")
-		} else {
-			b.WriteString(brief(a))
-		}
-		if b.Len() > 120 {
-			break
-		}
-	}
-	return cut(b.String(), 120)
 }

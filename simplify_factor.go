@@ -47,7 +47,7 @@ func (s *simplifier) factorOnce(o *Operator, args []Expr) []Expr {
 	if !s.smaller(o.Op, len(rest), group, factored) {
 		return nil
 	}
-	s.recordText("factor", group[0].Pos(), joinBrief(group, o.Op), factored)
+	s.recordText("factor", group[0].Pos(), briefOp(o.Op, group), factored)
 	return append(rest, factored)
 }
 

@@ -1,9 +1,6 @@
 package nctarget
 
-import (
-	"slices"
-	"strings"
-)
+import "slices"
 
 // This file holds the rewrite rules the simplifier applies to the
 // operands of one and/or, one function each; factoring is in
@@ -159,13 +156,13 @@ func (s *simplifier) merge(o *Operator, args []Expr) ([]Expr, *constant) {
 // atoms have no value in common.
 func (s *simplifier) mergeGroup(o *Operator, args []Expr, idx []int, drop map[int]bool) *constant {
 	acc, _ := atomCells(args[idx[0]])
-	parts := []string{brief(args[idx[0]])}
+	group := []Expr{args[idx[0]]}
 	for _, i := range idx[1:] {
 		c, _ := atomCells(args[i])
 		acc = acc.combine(o.Op, c)
-		parts = append(parts, brief(args[i]))
+		group = append(group, args[i])
 	}
-	before := strings.Join(parts, " "+o.Op.String()+" ")
+	before := briefOp(o.Op, group)
 	first := args[idx[0]]
 	switch {
 	case acc.isEmpty():
