@@ -2,7 +2,6 @@ package nctarget
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -245,33 +244,6 @@ func TestRecipientCountAfterSimplify(t *testing.T) {
 	want := "many.nct:1:1: at most 10 recipient objects; this rule has 12 even after simplification: audience(1) at 1:1, audience(2) at 1:31,"
 	if got := fmt.Sprint(err); !strings.HasPrefix(got, want) || !strings.Contains(got, "audience(12) at 1:335") {
 		t.Errorf("error\n got %s\nwant prefix %s and audience(12) at 1:335", got, want)
-	}
-}
-
-// TestLINEExamplesNoLarger compiles the two examples of LINE's "Send
-// messages" page with simplification and checks that the body is no
-// larger than the page's own.
-func TestLINEExamplesNoLarger(t *testing.T) {
-	for _, tc := range []struct{ rule, page string }{
-		{"examples/line-full.nct", "testdata/line/full.json"},
-		{"examples/line-nested.nct", "testdata/line/nested.json"},
-	} {
-		page, err := os.ReadFile(tc.page)
-		if err != nil {
-			t.Fatal(err)
-		}
-		msgs, err := ParseMessages(tc.page, page)
-		if err != nil {
-			t.Fatal(err)
-		}
-		req := compileFile(t, tc.rule, Options{Messages: msgs})
-		var compact bytes.Buffer
-		if err := json.Compact(&compact, page); err != nil {
-			t.Fatal(err)
-		}
-		if got, want := len(req.JSON(false)), compact.Len(); got > want {
-			t.Errorf("%s compiles to %d bytes, more than the page's %d:\n%s", tc.rule, got, want, req.JSON(false))
-		}
 	}
 }
 
