@@ -231,10 +231,9 @@ func compare(b *testing.B, base, ours func(b *testing.B)) (baseT, oursT time.Dur
 	return baseT, oursT
 }
 
-// BenchmarkEval evaluates the typical rule with bitmaps (full Eval: the
-// count, waterfall, every node count and the warnings) against the
-// baseline, a per-user loop computing the count alone.
-func BenchmarkEval(b *testing.B) {
+// planTypical loads the benchmark dataset, plans typicalRule on it and
+// extracts the columns the per-user baselines loop over.
+func planTypical(b *testing.B) (*Dataset, *Plan, *columns) {
 	d := loadBench(b)
 	req, err := nctarget.Compile("typical.nct", []byte(typicalRule), nctarget.Options{})
 	if err != nil {
@@ -244,7 +243,14 @@ func BenchmarkEval(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	c := columnsOf(b, d)
+	return d, p, columnsOf(b, d)
+}
+
+// BenchmarkEval evaluates the typical rule with bitmaps (full Eval: the
+// count, waterfall, every node count and the warnings) against the
+// baseline, a per-user loop computing the count alone.
+func BenchmarkEval(b *testing.B) {
+	d, p, c := planTypical(b)
 	jp23, jp05 := int16(codeIndex[nctarget.AttrArea]["jp_23"]), int16(codeIndex[nctarget.AttrArea]["jp_05"])
 	if got, want := p.Eval().Waterfall.AfterFilter, uint64(c.loopCount(jp23, jp05)); got != want {
 		b.Fatalf("bitmaps count %d, loop %d", got, want)
@@ -264,16 +270,7 @@ func BenchmarkEval(b *testing.B) {
 // BenchmarkEvalStructs is BenchmarkEval against the loop as usually
 // written, over []User with string attributes.
 func BenchmarkEvalStructs(b *testing.B) {
-	d := loadBench(b)
-	req, err := nctarget.Compile("typical.nct", []byte(typicalRule), nctarget.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	p, err := d.Plan(req.Rule)
-	if err != nil {
-		b.Fatal(err)
-	}
-	c := columnsOf(b, d)
+	d, p, c := planTypical(b)
 	users := usersOf(c)
 	if got, want := p.Eval().Waterfall.AfterFilter, uint64(structCount(users, c.inAud, c.inRedel)); got != want {
 		b.Fatalf("bitmaps count %d, loop %d", got, want)
