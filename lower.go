@@ -73,26 +73,26 @@ func (lw *lowerer) rule(c *cstRule) *Rule {
 	return r
 }
 
+// or lowers "a or b or …"; and lowers "a and b and …".
 func (lw *lowerer) or(c *cstOr, kind exprKind) Expr {
-	if len(c.Terms) == 1 {
-		return lw.and(c.Terms[0], kind)
-	}
-	op := &Operator{Span: spanOf(c.Pos, c.EndPos), Op: OpOr, Args: make([]Expr, len(c.Terms))}
-	for i, t := range c.Terms {
-		op.Args[i] = lw.and(t, kind)
-	}
-	return op
+	return operator(OpOr, spanOf(c.Pos, c.EndPos), c.Terms, func(t *cstAnd) Expr { return lw.and(t, kind) })
 }
 
 func (lw *lowerer) and(c *cstAnd, kind exprKind) Expr {
-	if len(c.Terms) == 1 {
-		return lw.not(c.Terms[0], kind)
+	return operator(OpAnd, spanOf(c.Pos, c.EndPos), c.Terms, func(t *cstNot) Expr { return lw.not(t, kind) })
+}
+
+// operator lowers the terms of an and/or chain: a single term is itself,
+// several are one n-ary Operator, as in the API's operator object.
+func operator[T any](op Op, span Span, terms []T, lower func(T) Expr) Expr {
+	if len(terms) == 1 {
+		return lower(terms[0])
 	}
-	op := &Operator{Span: spanOf(c.Pos, c.EndPos), Op: OpAnd, Args: make([]Expr, len(c.Terms))}
-	for i, t := range c.Terms {
-		op.Args[i] = lw.not(t, kind)
+	o := &Operator{Span: span, Op: op, Args: make([]Expr, len(terms))}
+	for i, t := range terms {
+		o.Args[i] = lower(t)
 	}
-	return op
+	return o
 }
 
 func (lw *lowerer) not(c *cstNot, kind exprKind) Expr {
