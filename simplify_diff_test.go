@@ -69,7 +69,7 @@ func recipients(t *testing.T, d *eval.Dataset, rule *nctarget.Rule) *roaring.Bit
 	if err != nil {
 		t.Fatalf("Plan(%s): %v", rule, err)
 	}
-	return p.Eval().Recipients
+	return p.Eval().Recipients()
 }
 
 // TestSimplifyDifferential runs 4,000 seeded random rules over 20 random

@@ -103,7 +103,7 @@ func TestSemantics(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.rule, func(t *testing.T) {
 			r := evalRule(t, d, tt.rule)
-			if diff := cmp.Diff(tt.want, r.Recipients.ToArray(), cmpEmpty); diff != "" {
+			if diff := cmp.Diff(tt.want, r.Recipients().ToArray(), cmpEmpty); diff != "" {
 				t.Errorf("recipients (-want +got):\n%s", diff)
 			}
 			if r.Waterfall.AfterFilter != uint64(len(tt.want)) {
@@ -256,11 +256,11 @@ func TestConcurrentEval(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := p.Eval().Recipients.ToArray()
+	want := p.Eval().Recipients().ToArray()
 	errs := make(chan string, 8)
 	for range 8 {
 		go func() {
-			got := p.Eval().Recipients.ToArray()
+			got := p.Eval().Recipients().ToArray()
 			if !slices.Equal(got, want) {
 				errs <- fmt.Sprintf("got %v, want %v", got, want)
 				return

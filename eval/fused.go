@@ -2,6 +2,7 @@ package eval
 
 import (
 	"math/bits"
+	"runtime"
 	"sync"
 
 	"github.com/RoaringBitmap/roaring/v2"
@@ -11,28 +12,43 @@ import (
 // This file is the evaluator's inner loop. Planning turns every atom's
 // roaring bitmap into a plain bitset (one bit per friend); Eval then makes
 // a single fused pass over those bitsets, a block of words at a time,
-// computing every operator of the rule, every count of the report and
-// the recipient set together. Each block of every node stays in the
-// processor's cache, and no intermediate bitmap is ever allocated, which
-// makes it several times faster than combining roaring bitmaps operator by
-// operator (SPEC section 3 semantics are unchanged; the differential test
-// checks them against a per-user loop).
+// computing every operator of the rule and every count of the report
+// together. Each block of every node stays in the processor's cache, no
+// intermediate bitmap is ever allocated, and a "not" is never computed on
+// its own: its parent combines with the complement of its operand (and
+// not, or not) and its count is the friends minus its operand's. The
+// blocks are shared among the processors. This makes it several times
+// faster than combining roaring bitmaps operator by operator (SPEC section
+// 3 semantics are unchanged; the differential test checks them against a
+// per-user loop).
 
-// blockWords is how many 64-bit words the pass handles at a time: 4 KB a
-// node, so a rule's blocks fit in cache together.
-const blockWords = 512
+// They are variables so that tests can make a small dataset span many
+// blocks and processors.
+var (
+	// blockWords is how many 64-bit words the pass handles at a time: 4
+	// KB a node, so a rule's blocks fit in cache together.
+	blockWords = 512
+	// minParallelBlocks is the fewest blocks per processor worth sharing
+	// the pass for: below it, starting goroutines costs more than it saves.
+	minParallelBlocks = 16
+)
 
 // fused is a plan compiled for the fused pass.
 type fused struct {
-	words    int      // words per bitset: ceil(friends / 64)
-	lastMask uint64   // the bits of the last word that are friends
-	nodes    []fnode  // every node of the rule, recipient then filter, in preorder
-	recRoot  int      // index of the recipient expression's root, or -1
-	filRoot  int      // index of the filter's root, or -1
-	all      []uint64 // every friend, when a root is absent
-	known    [][]uint64
-	knownAll []uint64  // friends with every filter attribute known; nil without a filter
-	pool     sync.Pool // of *[]uint64 recipient buffers; see scratch
+	friends  uint64
+	words    int        // words per bitset: ceil(friends / 64)
+	blocks   int        // ceil(words / blockWords)
+	lastMask uint64     // the bits of the last word that are friends
+	nodes    []fnode    // every node of the rule, recipient then filter, in preorder
+	rec, fil operand    // the clauses' roots; idx -1 when a clause is absent: every friend
+	known    [][]uint64 // per filter attribute: friends with it known
+}
+
+// operand is a node's result as an operator reads it: node idx, or its
+// complement within friends when neg is set. idx -1 is every friend.
+type operand struct {
+	idx int
+	neg bool
 }
 
 // fnode is one node of a fused plan.
@@ -42,171 +58,394 @@ type fnode struct {
 	depth  int
 	leaf   []uint64 // an atom's friends; nil for an operator
 	count  uint64   // an atom's count, computed once when planning
-	not    bool
+	not    *operand // a not: what it complements, computed by no one
 	op     nctarget.Op
-	kids   []int // indexes of the operands in nodes
+	args   []operand // an and or or: its operands
 }
 
 // compileFused builds the fused form of a plan.
 func (p *Plan) compileFused() *fused {
 	n := p.d.Len()
-	f := &fused{words: (n + 63) / 64, recRoot: -1, filRoot: -1, lastMask: ^uint64(0)}
+	f := &fused{friends: uint64(n), words: (n + 63) / 64, lastMask: ^uint64(0),
+		rec: operand{idx: -1}, fil: operand{idx: -1}}
+	f.blocks = (f.words + blockWords - 1) / blockWords
 	if r := n % 64; r != 0 {
 		f.lastMask = 1<<r - 1
 	}
-	dense := map[*roaring.Bitmap][]uint64{}
-	toDense := func(bm *roaring.Bitmap) []uint64 {
-		if d, ok := dense[bm]; ok {
-			return d
-		}
-		d := bm.ToDense() // up to the highest member
-		if len(d) < f.words {
-			d = append(d, make([]uint64, f.words-len(d))...)
-		}
-		d = d[:f.words]
-		dense[bm] = d
-		return d
-	}
+	dense := newDenseCache(f.words)
 	if p.recipient != nil {
-		f.recRoot = f.add(p.recipient, "recipient", 0, toDense)
+		f.rec = f.operandOf(f.add(p.recipient, "recipient", 0, dense))
 	}
 	if p.filter != nil {
-		f.filRoot = f.add(p.filter, "where", 0, toDense)
-	}
-	if f.recRoot < 0 || f.filRoot < 0 {
-		f.all = toDense(p.d.all)
+		f.fil = f.operandOf(f.add(p.filter, "where", 0, dense))
 	}
 	for _, a := range p.attrs {
-		k := toDense(p.d.attrs[a].known)
-		f.known = append(f.known, k)
-		if f.knownAll == nil {
-			f.knownAll = append([]uint64(nil), k...)
-			continue
-		}
-		for i := range f.knownAll {
-			f.knownAll[i] &= k[i]
-		}
+		f.known = append(f.known, dense.of(p.d.attrs[a].known))
 	}
 	return f
 }
 
+// denseCache turns roaring bitmaps into bitsets of a fixed length, once
+// per distinct set: atoms with the same friends (gender in (male,
+// female) and "gender known", say) share one bitset, which the pass then
+// reads from cache rather than from memory twice.
+type denseCache struct {
+	words int
+	seen  []struct {
+		bm *roaring.Bitmap
+		d  []uint64
+	}
+}
+
+func newDenseCache(words int) *denseCache { return &denseCache{words: words} }
+
+// of returns the bitset of bm.
+func (c *denseCache) of(bm *roaring.Bitmap) []uint64 {
+	for _, s := range c.seen {
+		if s.bm == bm || (s.bm.GetCardinality() == bm.GetCardinality() && s.bm.Equals(bm)) {
+			return s.d
+		}
+	}
+	d := bm.ToDense() // up to the highest member
+	if len(d) < c.words {
+		d = append(d, make([]uint64, c.words-len(d))...)
+	}
+	d = d[:c.words]
+	c.seen = append(c.seen, struct {
+		bm *roaring.Bitmap
+		d  []uint64
+	}{bm, d})
+	return d
+}
+
 // add appends node n and its operands in preorder and returns its index.
-func (f *fused) add(n *node, clause string, depth int, toDense func(*roaring.Bitmap) []uint64) int {
+func (f *fused) add(n *node, clause string, depth int, dense *denseCache) int {
 	at := len(f.nodes)
 	fn := fnode{expr: n.expr, clause: clause, depth: depth}
 	if n.leaf != nil {
-		fn.leaf, fn.count = toDense(n.leaf), n.leaf.GetCardinality()
+		fn.leaf, fn.count = dense.of(n.leaf), n.leaf.GetCardinality()
 		f.nodes = append(f.nodes, fn)
 		return at
 	}
-	switch x := n.expr.(type) {
-	case *nctarget.Not:
-		fn.not = true
-	case *nctarget.Operator:
+	if x, ok := n.expr.(*nctarget.Operator); ok {
 		fn.op = x.Op
 	}
 	f.nodes = append(f.nodes, fn)
+	var args []operand
 	for _, k := range n.kids {
-		i := f.add(k, clause, depth+1, toDense)
-		f.nodes[at].kids = append(f.nodes[at].kids, i)
+		args = append(args, f.operandOf(f.add(k, clause, depth+1, dense)))
+	}
+	if _, ok := n.expr.(*nctarget.Not); ok {
+		f.nodes[at].not = &args[0]
+	} else {
+		f.nodes[at].args = args
 	}
 	return at
 }
 
-// pass is the outcome of one fused pass.
+// operandOf returns how an operator reads node i: a not is read as the
+// complement of its operand, so that it is never computed.
+func (f *fused) operandOf(i int) operand {
+	if x := f.nodes[i].not; x != nil {
+		return operand{idx: x.idx, neg: !x.neg}
+	}
+	return operand{idx: i}
+}
+
+// pass holds the counts of a fused pass, or of the part of it one
+// processor made.
 type pass struct {
-	res            []uint64 // the recipients: recipient set ∩ filter set
-	counts         []uint64 // per node, in preorder
+	counts         []uint64 // per node, in preorder; a not's are filled in by finish
 	afterRecipient uint64
 	afterFilter    uint64
 	knownInRec     []uint64 // per filter attribute: recipients (before the filter) with it known
 	allKnown       uint64   // recipients with every filter attribute known
+	blockFilter    []uint64 // per block: recipients in it (shared; each worker writes its own blocks)
+	blockKnown     []uint64 // per block: recipients in it with every filter attribute known
 }
 
-// run makes the fused pass. It only reads f, so plans may be evaluated
-// concurrently.
-func (f *fused) run() *pass {
-	ps := &pass{res: f.scratch(), counts: make([]uint64, len(f.nodes)), knownInRec: make([]uint64, len(f.known))}
-	cur := make([][]uint64, len(f.nodes))
-	bufs := make([][]uint64, len(f.nodes))
+// worker is one processor's scratch space for the pass.
+type worker struct {
+	cur  [][]uint64 // per node: its words in the current block
+	bufs [][]uint64 // per operator node: a block of words
+	out  []uint64   // the recipients of the current block
+	all  []uint64   // the friends with every filter attribute known, in the block
+	neg  [2][]uint64
+}
+
+// newWorker returns scratch space for a pass over f.
+func (f *fused) newWorker() *worker {
+	w := &worker{cur: make([][]uint64, len(f.nodes)), bufs: make([][]uint64, len(f.nodes)),
+		out: make([]uint64, blockWords), all: make([]uint64, blockWords)}
 	for i, n := range f.nodes {
-		if n.leaf == nil {
-			bufs[i] = make([]uint64, blockWords)
-		} else {
-			ps.counts[i] = n.count
+		if n.leaf == nil && n.not == nil {
+			w.bufs[i] = make([]uint64, blockWords)
 		}
 	}
-	for w0 := 0; w0 < f.words; w0 += blockWords {
-		w1 := min(w0+blockWords, f.words)
-		f.block(ps, cur, bufs, w0, w1)
+	w.neg = [2][]uint64{make([]uint64, blockWords), make([]uint64, blockWords)}
+	return w
+}
+
+// run makes the fused pass, sharing the blocks among the processors. When
+// res is not nil it receives the recipients' words. run only reads f, so
+// plans may be evaluated concurrently.
+func (f *fused) run(res []uint64) *pass {
+	ps := f.newPass()
+	procs := min(runtime.GOMAXPROCS(0), f.blocks/minParallelBlocks)
+	if procs <= 1 {
+		f.runBlocks(ps, f.newWorker(), res, 0, f.blocks)
+		return f.finish(ps)
+	}
+	parts := make([]*pass, procs)
+	var wg sync.WaitGroup
+	for k := range procs {
+		parts[k] = f.newPass()
+		parts[k].blockFilter, parts[k].blockKnown = ps.blockFilter, ps.blockKnown
+		wg.Go(func() { f.runBlocks(parts[k], f.newWorker(), res, k*f.blocks/procs, (k+1)*f.blocks/procs) })
+	}
+	wg.Wait()
+	for _, part := range parts {
+		ps.add(part)
+	}
+	return f.finish(ps)
+}
+
+// newPass returns a pass with zero counts.
+func (f *fused) newPass() *pass {
+	return &pass{counts: make([]uint64, len(f.nodes)), knownInRec: make([]uint64, len(f.known)),
+		blockFilter: make([]uint64, f.blocks), blockKnown: make([]uint64, f.blocks)}
+}
+
+// add adds the counts of part to ps.
+func (ps *pass) add(part *pass) {
+	for i, c := range part.counts {
+		ps.counts[i] += c
+	}
+	for i, c := range part.knownInRec {
+		ps.knownInRec[i] += c
+	}
+	ps.afterRecipient += part.afterRecipient
+	ps.afterFilter += part.afterFilter
+	ps.allKnown += part.allKnown
+}
+
+// finish fills in the counts no block computes: atoms' (known from
+// planning) and nots' (friends minus their operand's), in reverse
+// preorder so that a not of a not finds its operand's count.
+func (f *fused) finish(ps *pass) *pass {
+	for i := len(f.nodes) - 1; i >= 0; i-- {
+		n := &f.nodes[i]
+		switch {
+		case n.leaf != nil:
+			ps.counts[i] = n.count
+		case n.not != nil:
+			c := ps.counts[n.not.idx]
+			if n.not.neg {
+				c = f.friends - c
+			}
+			ps.counts[i] = f.friends - c
+		}
 	}
 	return ps
 }
 
-// scratch returns a buffer for the recipients' words: reused between
-// evaluations (every word is overwritten by the pass), so that an Eval
-// does not zero a fresh megabyte per million friends.
-func (f *fused) scratch() []uint64 {
-	if b, ok := f.pool.Get().(*[]uint64); ok {
-		return *b
+// runBlocks evaluates blocks [b0, b1).
+func (f *fused) runBlocks(ps *pass, w *worker, res []uint64, b0, b1 int) {
+	for b := b0; b < b1; b++ {
+		w0, w1 := b*blockWords, min((b+1)*blockWords, f.words)
+		f.block(ps, w, b, w0, w1)
+		if res != nil {
+			copy(res[w0:w1], w.out[:w1-w0])
+		}
 	}
-	return make([]uint64, f.words)
 }
 
-// release returns a buffer from scratch once its contents are copied.
-func (f *fused) release(b []uint64) { f.pool.Put(&b) }
-
-// block evaluates words [w0, w1) of every node, operands before operators.
-func (f *fused) block(ps *pass, cur, bufs [][]uint64, w0, w1 int) {
+// block evaluates words [w0, w1), block b, of every node, operands before
+// operators, and then the recipients.
+func (f *fused) block(ps *pass, w *worker, b, w0, w1 int) {
 	m := w1 - w0
+	last := w1 == f.words
 	for i := len(f.nodes) - 1; i >= 0; i-- { // reverse preorder: operands first
 		n := &f.nodes[i]
-		if n.leaf != nil {
-			cur[i] = n.leaf[w0:w1]
-			continue
-		}
-		b := bufs[i][:m]
 		switch {
-		case n.not:
-			notWords(b, cur[n.kids[0]])
-			if w1 == f.words {
-				b[m-1] &= f.lastMask
-			}
-		case n.op == nctarget.OpOr:
-			copy(b, cur[n.kids[0]])
-			for _, k := range n.kids[1:] {
-				orWords(b, cur[k])
-			}
-		default:
-			copy(b, cur[n.kids[0]])
-			for _, k := range n.kids[1:] {
-				andWords(b, cur[k])
-			}
+		case n.leaf != nil:
+			w.cur[i] = n.leaf[w0:w1]
+		case n.not == nil:
+			out := w.bufs[i][:m]
+			ps.counts[i] += f.combine(out, w, n.op, n.args, last)
+			w.cur[i] = out
 		}
-		cur[i] = b
-		ps.counts[i] += popcount(b)
 	}
-	rec, fil := f.rootWords(cur, f.recRoot, w0, w1), f.rootWords(cur, f.filRoot, w0, w1)
-	out := ps.res[w0:w1]
-	copy(out, rec)
-	andWords(out, fil)
-	ps.afterRecipient += popcount(rec)
-	ps.afterFilter += popcount(out)
-	for a, k := range f.known {
-		ps.knownInRec[a] += popcountAnd(rec, k[w0:w1])
+	rec, fil := f.operandWords(w, f.rec, w.neg[0][:m], w0, w1), f.operandWords(w, f.fil, w.neg[1][:m], w0, w1)
+	out := w.out[:m]
+	afterFil := combine3(out, rec, fil, fil, 0, 0, 0, false)
+	afterRec, allKnown := popcount(rec), uint64(0)
+	if len(f.known) > 0 {
+		all := w.all[:m]
+		for a, k := range f.known {
+			ps.knownInRec[a] += knownAnd(all, k[w0:w1], rec, a == 0)
+		}
+		allKnown = popcountAnd(out, all)
 	}
-	if f.knownAll != nil {
-		ps.allKnown += popcountAnd(out, f.knownAll[w0:w1])
-	}
+	ps.afterRecipient += afterRec
+	ps.afterFilter += afterFil
+	ps.allKnown += allKnown
+	ps.blockFilter[b], ps.blockKnown[b] = afterFil, allKnown
 }
 
-// rootWords returns the current block of a clause's root, or of every
-// friend when the clause is absent.
-func (f *fused) rootWords(cur [][]uint64, root, w0, w1 int) []uint64 {
-	if root < 0 {
-		return f.all[w0:w1]
+// knownInFirst returns how many of the first k recipients, in user order,
+// have every filter attribute known: the waterfall's AllKnown when
+// limit.max cuts the recipients. Whole blocks come from the pass's
+// per-block counts; only the block where the k-th recipient falls is
+// evaluated again.
+func (f *fused) knownInFirst(ps *pass, k uint64) uint64 {
+	var n uint64
+	for b := range f.blocks {
+		if ps.blockFilter[b] < k {
+			k, n = k-ps.blockFilter[b], n+ps.blockKnown[b]
+			continue
+		}
+		w0, w1 := b*blockWords, min((b+1)*blockWords, f.words)
+		w := f.newWorker()
+		f.block(f.newPass(), w, b, w0, w1)
+		for j, o := range w.out[:w1-w0] {
+			if c := uint64(bits.OnesCount64(o)); c < k {
+				k -= c
+			} else {
+				o, k = lowestBits(o, k), 0
+			}
+			n += uint64(bits.OnesCount64(o & f.knownWord(w0+j)))
+			if k == 0 {
+				return n
+			}
+		}
 	}
-	return cur[root]
+	return n
+}
+
+// knownWord returns word j of the friends with every filter attribute
+// known.
+func (f *fused) knownWord(j int) uint64 {
+	all := ^uint64(0)
+	for _, k := range f.known {
+		all &= k[j]
+	}
+	return all
+}
+
+// lowestBits returns the k lowest set bits of w.
+func lowestBits(w, k uint64) uint64 {
+	var out uint64
+	for ; k > 0 && w != 0; k-- {
+		low := w & -w
+		out, w = out|low, w&^low
+	}
+	return out
+}
+
+// operandWords returns operand o's words in [w0, w1): the node's own,
+// every friend's, or their complement written into scratch.
+func (f *fused) operandWords(w *worker, o operand, scratch []uint64, w0, w1 int) []uint64 {
+	if o.idx < 0 {
+		fillOnes(scratch, w1 == f.words, f.lastMask)
+		return scratch
+	}
+	if !o.neg {
+		return w.cur[o.idx]
+	}
+	notWords(scratch, w.cur[o.idx])
+	if w1 == f.words {
+		scratch[len(scratch)-1] &= f.lastMask
+	}
+	return scratch
+}
+
+// combine computes an and or an or of args into out and returns its
+// count, three operands a loop where it can (each loop reads and writes
+// out once). A complemented operand is read xor all ones; the last word
+// is cut to the friends, as a complement sets the bits beyond them.
+func (f *fused) combine(out []uint64, w *worker, op nctarget.Op, args []operand, last bool) uint64 {
+	or := op == nctarget.OpOr
+	src := func(k int) ([]uint64, uint64) { // operand k; past the end, the last again (x and x is x)
+		a := args[min(k, len(args)-1)]
+		return w.cur[a.idx], negMask(a)
+	}
+	a, ma := src(0)
+	b, mb := src(1)
+	c, mc := src(2)
+	n := combine3(out, a, b, c, ma, mb, mc, or)
+	for k := 3; k < len(args); k += 2 {
+		b, mb = src(k)
+		c, mc = src(k + 1)
+		n = combine3(out, out, b, c, 0, mb, mc, or)
+	}
+	if last {
+		out[len(out)-1] &= f.lastMask
+		n = popcount(out)
+	}
+	return n
+}
+
+// negMask returns what to xor an operand's words with: all ones for a
+// complement, which flips every bit, and zero otherwise.
+func negMask(o operand) uint64 {
+	if o.neg {
+		return ^uint64(0)
+	}
+	return 0
+}
+
+// combine3 sets dst to (a xor ma) and (b xor mb) and (c xor mc), or
+// their or, word by word, and returns the bits set: combining and
+// counting in one loop, while the words are in registers. dst may be a.
+func combine3(dst, a, b, c []uint64, ma, mb, mc uint64, or bool) uint64 {
+	a, b, c = a[:len(dst)], b[:len(dst)], c[:len(dst)]
+	n := 0
+	if or {
+		for j := range dst {
+			x := (a[j] ^ ma) | (b[j] ^ mb) | (c[j] ^ mc)
+			dst[j] = x
+			n += bits.OnesCount64(x)
+		}
+	} else {
+		for j := range dst {
+			x := (a[j] ^ ma) & (b[j] ^ mb) & (c[j] ^ mc)
+			dst[j] = x
+			n += bits.OnesCount64(x)
+		}
+	}
+	return uint64(n)
+}
+
+// knownAnd counts the bits of rec in known and narrows all to known (sets
+// it to known when first): the per-attribute counts of the recipients
+// with an attribute known and the friends with every one known, in one
+// loop.
+func knownAnd(all, known, rec []uint64, first bool) uint64 {
+	known, rec = known[:len(all)], rec[:len(all)]
+	n := 0
+	if first {
+		for j, k := range known {
+			all[j] = k
+			n += bits.OnesCount64(rec[j] & k)
+		}
+	} else {
+		for j, k := range known {
+			all[j] &= k
+			n += bits.OnesCount64(rec[j] & k)
+		}
+	}
+	return uint64(n)
+}
+
+// fillOnes sets every bit of dst, but only the friends' of the last word.
+func fillOnes(dst []uint64, last bool, lastMask uint64) {
+	for j := range dst {
+		dst[j] = ^uint64(0)
+	}
+	if last {
+		dst[len(dst)-1] = lastMask
+	}
 }
 
 func notWords(dst, src []uint64) {
@@ -216,33 +455,19 @@ func notWords(dst, src []uint64) {
 	}
 }
 
-func andWords(dst, src []uint64) {
-	src = src[:len(dst)]
-	for j := range dst {
-		dst[j] &= src[j]
+func popcountAnd(a, b []uint64) uint64 {
+	b = b[:len(a)]
+	n := 0
+	for j, w := range a {
+		n += bits.OnesCount64(w & b[j])
 	}
-}
-
-func orWords(dst, src []uint64) {
-	src = src[:len(dst)]
-	for j := range dst {
-		dst[j] |= src[j]
-	}
+	return uint64(n)
 }
 
 func popcount(ws []uint64) uint64 {
 	n := 0
 	for _, w := range ws {
 		n += bits.OnesCount64(w)
-	}
-	return uint64(n)
-}
-
-func popcountAnd(a, b []uint64) uint64 {
-	b = b[:len(a)]
-	n := 0
-	for j, w := range a {
-		n += bits.OnesCount64(w & b[j])
 	}
 	return uint64(n)
 }

@@ -3,6 +3,7 @@ package eval
 import (
 	"fmt"
 	"math"
+	"sync"
 
 	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/nctarget/nctarget"
@@ -11,10 +12,6 @@ import (
 // Result is the preview of one rule: who would receive it, the waterfall
 // of counts, each clause's own count, and warnings.
 type Result struct {
-	// Recipients is the recipient set ∩ the demographic set, before
-	// limit.max, as user numbers (see Dataset.UserID). Selected applies
-	// the limit.
-	Recipients *roaring.Bitmap
 	// Count is the number of recipients after limit.max: what LINE would
 	// deliver to, and the "count" of eval --json.
 	Count uint64
@@ -24,6 +21,10 @@ type Result struct {
 	Warnings  []Warning   // problems that predict a failed or surprising send
 	Min       uint64      // the minimum the count was judged against
 	Limit     uint64      // limit.max, or 0 when there is none
+
+	plan       *Plan // what Recipients evaluates again; nil for an empty result
+	once       sync.Once
+	recipients *roaring.Bitmap
 }
 
 // Waterfall is the recipient count narrowed step by step (SPEC section 3).
@@ -60,19 +61,19 @@ type Warning struct {
 // BelowMinimum reports whether the count is below the minimum.
 func (r *Result) BelowMinimum() bool { return r.Count < r.Min }
 
-// Eval evaluates the plan. The dataset is only read, so plans of one
-// dataset may be evaluated concurrently.
+// Eval evaluates the plan: the counts, the waterfall and the warnings. The
+// recipients themselves are left for Recipients, Selected and Sample to
+// compute when asked, since most previews need only counts. The dataset is
+// only read, so plans of one dataset may be evaluated concurrently.
 func (p *Plan) Eval() *Result {
-	r := &Result{Min: p.Min}
+	r := &Result{Min: p.Min, plan: p}
 	if l := p.rule.Limit; l != nil && l.Max > 0 {
 		r.Limit = uint64(l.Max)
 	}
-	ps := p.fused.run()
+	ps := p.fused.run(nil)
 	for i, n := range p.fused.nodes {
 		r.Nodes = append(r.Nodes, NodeCount{Expr: n.expr, Clause: n.clause, Depth: n.depth, Count: ps.counts[i]})
 	}
-	r.Recipients = roaring.FromDense(ps.res, true) // copies, so the buffer can be reused
-	p.fused.release(ps.res)
 	r.Waterfall = Waterfall{Friends: uint64(p.d.Len()), AfterRecipient: ps.afterRecipient, AfterFilter: ps.afterFilter}
 	r.Count = ps.afterFilter
 	if r.Limit > 0 {
@@ -80,29 +81,47 @@ func (p *Plan) Eval() *Result {
 	}
 	r.Waterfall.AfterLimit = r.Count
 	switch {
-	case p.fused.knownAll == nil:
+	case len(p.attrs) == 0:
 		r.Waterfall.AllKnown = r.Count // no filter attribute to know
 	case r.Count == ps.afterFilter:
 		r.Waterfall.AllKnown = ps.allKnown
 	default:
-		r.Waterfall.AllKnown = p.allKnown(r.Selected())
+		r.Waterfall.AllKnown = p.fused.knownInFirst(ps, r.Count)
 	}
 	r.Warnings = p.warnings(r, ps)
 	return r
+}
+
+// Recipients returns the recipient set ∩ the demographic set, before
+// limit.max, as user numbers (see Dataset.UserID); Selected applies the
+// limit. The first call evaluates the plan again to collect them; the
+// caller must not modify the set.
+func (r *Result) Recipients() *roaring.Bitmap {
+	r.once.Do(func() {
+		if r.plan == nil {
+			r.recipients = roaring.New()
+			return
+		}
+		res := make([]uint64, r.plan.fused.words)
+		r.plan.fused.run(res)
+		r.recipients = roaring.FromDense(res, false)
+	})
+	return r.recipients
 }
 
 // Selected returns the recipients after limit.max: the lowest user numbers,
 // that is the first recipients in users.csv order, so the same data always
 // gives the same recipients.
 func (r *Result) Selected() *roaring.Bitmap {
-	if r.Count == r.Recipients.GetCardinality() {
-		return r.Recipients
+	all := r.Recipients()
+	if r.Count == all.GetCardinality() {
+		return all
 	}
-	last, err := r.Recipients.Select(uint32(r.Count - 1))
+	last, err := all.Select(uint32(r.Count - 1))
 	if err != nil || r.Count == 0 {
 		return roaring.New()
 	}
-	out := r.Recipients.Clone()
+	out := all.Clone()
 	out.RemoveRange(uint64(last)+1, math.MaxUint32+1)
 	return out
 }
@@ -127,14 +146,6 @@ func (r *Result) Sample(k int) []uint32 {
 		}
 	}
 	return out
-}
-
-// allKnown counts the users of set whose every filter attribute is known.
-func (p *Plan) allKnown(set *roaring.Bitmap) uint64 {
-	for _, a := range p.attrs {
-		set = roaring.And(set, p.d.attrs[a].known)
-	}
-	return set.GetCardinality()
 }
 
 // warnings returns the warnings of a result evaluated by pass ps.

@@ -54,13 +54,13 @@ func FuzzSimplify(f *testing.F) {
 	})
 }
 
-// recipients evaluates rule on data and returns Result.Recipients.
+// recipients evaluates rule on data and returns Result.Recipients().
 func recipients(data *eval.Dataset, rule *nctarget.Rule) (*roaring.Bitmap, error) {
 	plan, err := data.Plan(rule)
 	if err != nil {
 		return nil, err
 	}
-	return plan.Eval().Recipients, nil
+	return plan.Eval().Recipients(), nil
 }
 
 // population returns a random dataset for rule, seeded from src so a
