@@ -166,11 +166,11 @@ type pass struct {
 
 // worker is one processor's scratch space for the pass.
 type worker struct {
-	cur  [][]uint64 // per node: its words in the current block
-	bufs [][]uint64 // per operator node: a block of words
-	out  []uint64   // the recipients of the current block
-	all  []uint64   // the friends with every filter attribute known, in the block
-	neg  [2][]uint64
+	cur  [][]uint64  // per node: its words in the current block
+	bufs [][]uint64  // per operator node: a block of words
+	out  []uint64    // the recipients of the current block
+	all  []uint64    // the friends with every filter attribute known, in the block
+	neg  [2][]uint64 // the clause roots' words when complemented, or every friend's
 }
 
 // newWorker returns scratch space for a pass over f.
@@ -199,8 +199,7 @@ func (f *fused) run(res []uint64) *pass {
 	parts := make([]*pass, procs)
 	var wg sync.WaitGroup
 	for k := range procs {
-		parts[k] = f.newPass()
-		parts[k].blockFilter, parts[k].blockKnown = ps.blockFilter, ps.blockKnown
+		parts[k] = ps.part()
 		wg.Go(func() { f.runBlocks(parts[k], f.newWorker(), res, k*f.blocks/procs, (k+1)*f.blocks/procs) })
 	}
 	wg.Wait()
@@ -214,6 +213,13 @@ func (f *fused) run(res []uint64) *pass {
 func (f *fused) newPass() *pass {
 	return &pass{counts: make([]uint64, len(f.nodes)), knownInRec: make([]uint64, len(f.known)),
 		blockFilter: make([]uint64, f.blocks), blockKnown: make([]uint64, f.blocks)}
+}
+
+// part returns a pass for one processor's share of ps: counts of its
+// own, the per-block counts shared (each processor writes its own blocks).
+func (ps *pass) part() *pass {
+	return &pass{counts: make([]uint64, len(ps.counts)), knownInRec: make([]uint64, len(ps.knownInRec)),
+		blockFilter: ps.blockFilter, blockKnown: ps.blockKnown}
 }
 
 // add adds the counts of part to ps.
