@@ -2,60 +2,37 @@ package eval
 
 import (
 	"fmt"
+	"runtime"
 	"strconv"
+	"sync"
 
 	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/nctarget/nctarget"
 )
 
-// row is one user's attributes as loaded: for a set attribute the
-// position of its code in Attr.Codes(), for a range attribute the number
-// itself; unknown (-1) when the attribute is unknown.
-type row [numAttrs]int32
-
-// builder accumulates users into a Dataset: IDs and one dense bitset per
-// attribute value; finish builds the ID table.
+// builder accumulates users into a Dataset: their IDs, and per attribute
+// a column of one byte per user (the number of its code or, for a range
+// attribute, of its bucket; noValue when unknown). Loading users.csv also
+// hands it each chunk's ID table entries, sorted by partition (see
+// segment). finish builds the ID table and the attribute bitmaps.
 type builder struct {
-	ids    []userID
-	known  [numAttrs]dense
-	values [numAttrs][]dense
-	others uint64 // users whose appType is "others"
+	ids     []userID
+	cols    [numAttrs][]uint8
+	entries []uint64  // see segment; nil until a chunk is added
+	segs    []segment // runs of entries
+	others  uint64    // users whose appType is "others"
 }
 
-// newBuilder returns a builder expecting about hint users.
+// newBuilder returns a builder expecting about hint users. Capacity
+// beyond what is used is never touched, so it costs address space only.
 func newBuilder(hint int) *builder {
 	b := &builder{ids: make([]userID, 0, hint)}
 	adviseHuge(b.ids)
-	words := (hint + 63) / 64
 	for _, a := range nctarget.Attrs {
-		b.known[a] = make(dense, 0, words)
-		adviseHuge(b.known[a])
-		b.values[a] = make([]dense, numValues(a))
-		for v := range b.values[a] {
-			b.values[a][v] = make(dense, 0, words)
-			adviseHuge(b.values[a][v])
-		}
+		b.cols[a] = make([]uint8, 0, hint)
+		adviseHuge(b.cols[a])
 	}
 	return b
-}
-
-// add appends a user and returns its number. Duplicate IDs are found
-// later, by finish.
-func (b *builder) add(id userID, r *row) uint32 {
-	i := uint32(len(b.ids))
-	b.ids = append(b.ids, id)
-	for _, a := range nctarget.Attrs {
-		v := r[a]
-		if v == unknown {
-			continue
-		}
-		b.known[a].set(i)
-		if a.IsRange() {
-			v = bucket(a, v)
-		}
-		b.values[a][v].set(i)
-	}
-	return i
 }
 
 // addUser adds a User given as a struct (NewDataset).
@@ -64,18 +41,25 @@ func (b *builder) addUser(u User) error {
 	if !ok {
 		return fmt.Errorf("bad user ID %q: want U followed by 32 lowercase hex digits", u.ID)
 	}
-	var r row
-	var err error
 	fields := [numAttrs]string{
 		nctarget.AttrGender: u.Gender, nctarget.AttrAppType: u.AppType, nctarget.AttrArea: u.Area,
 		nctarget.AttrAge: intField(u.Age), nctarget.AttrSubscriptionPeriod: intField(u.SubscriptionPeriod),
 	}
+	var vals [numAttrs]uint8
 	for _, a := range nctarget.Attrs {
-		if r[a], err = b.parseField(a, []byte(fields[a])); err != nil {
+		v, others, err := cellValue(a, []byte(fields[a]))
+		if err != nil {
 			return err
 		}
+		if others {
+			b.others++
+		}
+		vals[a] = v
 	}
-	b.add(id, &r)
+	b.ids = append(b.ids, id)
+	for _, a := range nctarget.Attrs {
+		b.cols[a] = append(b.cols[a], vals[a])
+	}
 	return nil
 }
 
@@ -91,23 +75,27 @@ func intField(n int) string {
 // years old or has been a friend for longer than LINE has existed.
 var maxValue = [numAttrs]int32{nctarget.AttrAge: 150, nctarget.AttrSubscriptionPeriod: 36500}
 
-// parseField decodes one users.csv cell of attribute a. An empty cell is
-// unknown; so is appType "others", which is counted for a warning.
-func (b *builder) parseField(a nctarget.Attr, cell []byte) (int32, error) {
+// cellValue decodes one users.csv cell of attribute a to its column byte.
+// An empty cell is unknown; so is appType "others", for which others is
+// true (it is counted for a warning).
+func cellValue(a nctarget.Attr, cell []byte) (v uint8, others bool, err error) {
 	if len(cell) == 0 {
-		return unknown, nil
+		return noValue, false, nil
 	}
 	if a.IsRange() {
-		return parseWhole(a, cell)
+		n, err := parseWhole(a, cell)
+		if err != nil {
+			return 0, false, err
+		}
+		return bucketOfValue[a][n], false, nil
 	}
 	if i, ok := lookupCode(a, cell); ok {
-		return i, nil
+		return uint8(i), false, nil
 	}
 	if a == nctarget.AttrAppType && string(cell) == "others" {
-		b.others++
-		return unknown, nil
+		return noValue, true, nil
 	}
-	return 0, fmt.Errorf("unknown %s %q: use one of %s, or leave the cell empty for unknown", a, cell, codeList(a))
+	return 0, false, fmt.Errorf("unknown %s %q: use one of %s, or leave the cell empty for unknown", a, cell, codeList(a))
 }
 
 // lookupCode returns the position of cell among a's codes.
@@ -168,29 +156,21 @@ func areaIndex(cell []byte) (int32, bool) {
 	return areaCodes[k], true
 }
 
-// ageBucket holds the bucket of every possible age, so loading does not
-// search the bounds for each friend.
-var ageBucket = func() (t [151]int32) {
-	for age := range t {
-		t[age] = int32(bucketOf(nctarget.AttrAge.Bounds(), age))
+// bucketOfValue holds, per range attribute, the bucket of every value up
+// to maxValue, so loading does not search the bounds for each friend.
+// Range attributes are only ever used through their buckets.
+var bucketOfValue = func() (t [numAttrs][]uint8) {
+	for _, a := range nctarget.Attrs {
+		if !a.IsRange() {
+			continue
+		}
+		t[a] = make([]uint8, maxValue[a]+1)
+		for v := range t[a] {
+			t[a][v] = uint8(bucketOf(a.Bounds(), v))
+		}
 	}
 	return t
 }()
-
-// bucket returns the bucket of value v of range attribute a.
-func bucket(a nctarget.Attr, v int32) int32 {
-	if a == nctarget.AttrAge && int(v) < len(ageBucket) {
-		return ageBucket[v]
-	}
-	k := int32(0)
-	for _, b := range a.Bounds() {
-		if int(v) < b {
-			break
-		}
-		k++
-	}
-	return k
-}
 
 // codeList describes a set attribute's codes for an error message.
 func codeList(a nctarget.Attr) string {
@@ -231,21 +211,62 @@ func unitOf(a nctarget.Attr) string {
 	return "days"
 }
 
-// finish turns the bitsets into roaring bitmaps, builds the ID table and
-// returns the dataset and any duplicate IDs.
+// tableGroups is how many partition ranges the ID table is built in, as
+// separate tasks: enough to share among the processors evenly.
+const tableGroups = 16
+
+// finish builds the ID table and the attribute bitmaps, sharing the work
+// among the processors, and returns the dataset and any duplicate IDs in
+// file order.
 func (b *builder) finish() (*Dataset, []duplicate) {
 	d := &Dataset{ids: b.ids, all: roaring.New(),
 		audiences: map[int64]*memberSet{}, redeliveries: map[string]*memberSet{}}
 	d.all.AddRange(0, uint64(len(b.ids)))
-	for _, a := range nctarget.Attrs {
-		vals := make([]*roaring.Bitmap, len(b.values[a]))
-		for v, s := range b.values[a] {
-			vals[v] = s.bitmap()
-		}
-		d.attrs[a] = newIndex(a, b.known[a].bitmap(), vals)
-		b.values[a], b.known[a] = nil, nil // let the bitsets go before the table is built
+	if b.segs == nil {
+		entries, start := partition(b.ids, nil, 0)
+		b.entries, b.segs = entries, []segment{{start: start}}
 	}
-	var dups []duplicate
-	d.table, dups = buildTable(d.ids)
-	return d, dups
+	tb := newTableBuilder(b.ids, b.entries, b.segs)
+	groups := tb.groups(tableGroups)
+	deferred, dups := make([][]uint64, groups), make([][]duplicate, groups)
+	var tasks []func()
+	for _, a := range []nctarget.Attr{nctarget.AttrArea, nctarget.AttrAge, nctarget.AttrSubscriptionPeriod, nctarget.AttrGender, nctarget.AttrAppType} {
+		tasks = append(tasks, func() {
+			d.attrs[a] = columnIndex(a, b.cols[a])
+			b.cols[a] = nil
+		})
+	}
+	for g := range groups {
+		tasks = append(tasks, func() {
+			deferred[g], dups[g] = tb.fill(g*numParts/groups, (g+1)*numParts/groups)
+		})
+	}
+	runTasks(tasks)
+	b.entries, b.segs = nil, nil
+	var all []duplicate
+	d.table, all = tb.finish(deferred, dups)
+	return d, all
+}
+
+// runTasks runs tasks on GOMAXPROCS goroutines, in order of starting, and
+// returns when all are done.
+func runTasks(tasks []func()) {
+	var mu sync.Mutex
+	next := 0
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(tasks)) {
+		wg.Go(func() {
+			for {
+				mu.Lock()
+				k := next
+				next++
+				mu.Unlock()
+				if k >= len(tasks) {
+					return
+				}
+				tasks[k]()
+			}
+		})
+	}
+	wg.Wait()
 }

@@ -1,9 +1,11 @@
 package eval
 
 import (
+	"cmp"
 	"encoding/binary"
 	"encoding/hex"
 	"math/bits"
+	"slices"
 )
 
 // userID is a LINE user ID ("U" + 32 lowercase hex digits) decoded to its
@@ -68,16 +70,22 @@ func (id userID) hash() uint64 {
 }
 
 // idTable maps IDs to user numbers by open addressing with linear
-// probing. A slot holds a 32-bit tag from the ID's hash and the user
-// number + 1 (0 for an empty slot), so a probe compares tags and reads the
-// ID itself, in Dataset.ids, only when the tags match.
+// probing. A slot holds the top 32 bits of the ID's hash (its tag) and the
+// user number + 1 (0 for an empty slot), so a probe compares tags and reads
+// the ID itself, in Dataset.ids, only when the tags match. The home slot is
+// the top bits of the hash, which the tag holds too: a slot's value alone
+// says where it belongs, so the table is built from slot values sorted by
+// partition (see tableBuilder) without hashing an ID twice.
 type idTable struct {
 	slots []uint64
 	shift uint8 // 64 - log2(len(slots)): a hash's top bits are its home slot
 }
 
-// slotOf packs a tag and a user number into a slot.
-func slotOf(h uint64, i uint32) uint64 { return uint64(uint32(h))<<32 | uint64(i+1) }
+// tagMask selects a slot's tag.
+const tagMask = ^uint64(0xffffffff)
+
+// slotOf packs the tag of hash h and user number i into a slot.
+func slotOf(h uint64, i uint32) uint64 { return h&tagMask | uint64(i+1) }
 
 // newIDTable returns an empty table sized for n IDs at a load factor of
 // at most two thirds.
@@ -97,7 +105,7 @@ func (t *idTable) find(ids []userID, id userID) (uint32, bool) {
 		return 0, false
 	}
 	h := id.hash()
-	tag := uint64(uint32(h)) << 32
+	tag := h & tagMask
 	mask := uint64(len(t.slots) - 1)
 	for p := h >> t.shift; ; p = (p + 1) & mask {
 		s := t.slots[p]
@@ -105,80 +113,171 @@ func (t *idTable) find(ids []userID, id userID) (uint32, bool) {
 			return 0, false
 		}
 		// The bound check guards against a damaged index file.
-		if i := uint32(s) - 1; s&^0xffffffff == tag && int(i) < len(ids) && ids[i] == id {
+		if i := uint32(s) - 1; s&tagMask == tag && int(i) < len(ids) && ids[i] == id {
 			return i, true
 		}
 	}
 }
 
-// insert puts user number i, whose ID hashes to h, in the table. When an
-// equal ID is there, it returns that user's number and false instead.
-func (t *idTable) insert(ids []userID, h uint64, i uint32) (uint32, bool) {
-	tag := uint64(uint32(h)) << 32
+// insert puts slot value s (see slotOf) in the table. When an equal ID
+// is there, it returns that user's number and true.
+func (t *idTable) insert(ids []userID, s uint64) (uint32, bool) {
 	mask := uint64(len(t.slots) - 1)
-	for p := h >> t.shift; ; p = (p + 1) & mask {
-		s := t.slots[p]
-		if s == 0 {
-			t.slots[p] = slotOf(h, i)
-			return 0, true
-		}
-		if s&^0xffffffff == tag && ids[uint32(s)-1] == ids[i] {
-			return uint32(s) - 1, false
+	for p := s >> t.shift; ; p = (p + 1) & mask {
+		if prev, dup, placed := t.try(ids, s, p); placed {
+			return prev, dup
 		}
 	}
+}
+
+// insertBefore is insert probing no further than slot end (exclusive),
+// without wrapping around; placed is false when every slot up to end is
+// taken.
+func (t *idTable) insertBefore(ids []userID, s, end uint64) (prev uint32, dup, placed bool) {
+	for p := s >> t.shift; p < end; p++ {
+		if prev, dup, placed := t.try(ids, s, p); placed {
+			return prev, dup, true
+		}
+	}
+	return 0, false, false
+}
+
+// try puts s in slot p if it is empty (placed), or reports the user there
+// when it holds the same ID (placed and dup).
+func (t *idTable) try(ids []userID, s, p uint64) (prev uint32, dup, placed bool) {
+	cur := t.slots[p]
+	if cur == 0 {
+		t.slots[p] = s
+		return 0, false, true
+	}
+	if cur&tagMask == s&tagMask && ids[uint32(cur)-1] == ids[uint32(s)-1] {
+		return uint32(cur) - 1, true, true
+	}
+	return 0, false, false
 }
 
 // duplicate is a user ID that appears twice: the user numbers of the
 // first and the second occurrence.
 type duplicate struct{ first, second uint32 }
 
-// buildTable maps every ID of ids to its user number and reports the
-// duplicates. For large inputs it first sorts the IDs by home slot into
-// 256 partitions (a counting sort over hashes, reading ids in order), then
-// fills the table one partition at a time: each partition's slots span
-// only 1/256 of the table, so they stay in cache instead of costing a
-// cache miss per ID.
-func buildTable(ids []userID) (idTable, []duplicate) {
-	t := newIDTable(len(ids))
-	var dups []duplicate
-	add := func(h uint64, i uint32) {
-		if prev, ok := t.insert(ids, h, i); !ok {
-			dups = append(dups, duplicate{prev, i})
-		}
-	}
-	const partBits = 8
-	if len(ids) < 1<<16 || 64-int(t.shift) < partBits {
-		for i, id := range ids {
-			add(id.hash(), uint32(i))
-		}
-		return t, dups
-	}
-	var start [1<<partBits + 1]int
+// partBits is log2 of the number of partitions of the table build: each
+// partition's slots span 1/256 of the table, so they stay in cache
+// instead of costing a cache miss per ID.
+const partBits = 8
+
+// numParts is the number of partitions of the table build.
+const numParts = 1 << partBits
+
+// segment is a run of consecutive users whose slot values (see slotOf, with
+// user numbers counted from the segment's first user) are stored in
+// partition order: partition p's are entries[start[p]:start[p+1]], in
+// user order.
+type segment struct {
+	base  uint32
+	start [numParts + 1]uint32
+}
+
+// partition appends the slot values of ids, numbered from 0, to entries
+// in partition order (a counting sort by the top bits of each hash), and
+// returns where each partition starts, counted from the first appended
+// value plus off.
+func partition(ids []userID, entries []uint64, off int) ([]uint64, [numParts + 1]uint32) {
+	var start [numParts + 1]uint32
+	n0 := len(entries)
+	entries = slices.Grow(entries, len(ids))[:n0+len(ids)]
+	out := entries[n0:]
+	var count [numParts]uint32
 	for _, id := range ids {
-		start[id.hash()>>(64-partBits)+1]++
+		count[id.hash()>>(64-partBits)]++
 	}
-	for p := 1; p < len(start); p++ {
-		start[p] += start[p-1]
+	var next [numParts]uint32
+	sum := uint32(0)
+	for p, c := range count {
+		start[p], next[p] = uint32(off)+sum, sum
+		sum += c
 	}
-	hs, order := make([]uint64, len(ids)), make([]uint32, len(ids))
-	adviseHuge(hs)
-	adviseHuge(order)
-	next := start
+	start[numParts] = uint32(off) + sum
 	for i, id := range ids {
 		h := id.hash()
 		p := h >> (64 - partBits)
-		hs[next[p]], order[next[p]] = h, uint32(i)
+		out[next[p]] = slotOf(h, uint32(i))
 		next[p]++
 	}
-	for p := 0; p < 1<<partBits; p++ {
-		// Within a partition, insert in user order, so that the first
-		// occurrence of a duplicate is the one kept.
-		part, hp := order[start[p]:start[p+1]], hs[start[p]:start[p+1]]
-		for k, i := range part {
-			add(hp[k], i)
+	return entries, start
+}
+
+// tableBuilder fills an idTable from segments of partitioned slot values,
+// a range of partitions at a time, so that several goroutines can fill
+// disjoint ranges of slots at once.
+type tableBuilder struct {
+	t       idTable
+	ids     []userID
+	entries []uint64
+	segs    []segment
+}
+
+// newTableBuilder returns a builder of the table of ids.
+func newTableBuilder(ids []userID, entries []uint64, segs []segment) *tableBuilder {
+	return &tableBuilder{t: newIDTable(len(ids)), ids: ids, entries: entries, segs: segs}
+}
+
+// groups returns how many partition ranges fill may be given: the
+// partitions own disjoint slot ranges only when there are at least as many
+// slots as partitions.
+func (tb *tableBuilder) groups(want int) int {
+	if len(tb.t.slots) < numParts {
+		return 1
+	}
+	return want
+}
+
+// fill inserts the slot values of partitions [p0, p1) in user order,
+// within those partitions' slots. It returns the values whose probe would
+// run past the last of those slots, to be inserted by finish, and the
+// duplicates found.
+func (tb *tableBuilder) fill(p0, p1 int) (deferred []uint64, dups []duplicate) {
+	end := uint64(p1) * uint64(len(tb.t.slots)) / numParts
+	for p := p0; p < p1; p++ {
+		for _, seg := range tb.segs {
+			for _, e := range tb.entries[seg.start[p]:seg.start[p+1]] {
+				s := e + uint64(seg.base)
+				if prev, dup, placed := tb.t.insertBefore(tb.ids, s, end); dup {
+					dups = append(dups, duplicate{prev, uint32(s) - 1})
+				} else if !placed {
+					deferred = append(deferred, s)
+				}
+			}
 		}
 	}
-	return t, dups
+	return deferred, dups
+}
+
+// finish inserts the deferred values of every range, in partition order,
+// and returns the table and all duplicates in file order (by their second
+// occurrence).
+func (tb *tableBuilder) finish(deferred [][]uint64, dups [][]duplicate) (idTable, []duplicate) {
+	var all []duplicate
+	for _, d := range dups {
+		all = append(all, d...)
+	}
+	for _, vs := range deferred {
+		for _, s := range vs {
+			if prev, ok := tb.t.insert(tb.ids, s); ok {
+				all = append(all, duplicate{prev, uint32(s) - 1})
+			}
+		}
+	}
+	slices.SortFunc(all, func(a, b duplicate) int { return cmp.Compare(a.second, b.second) })
+	return tb.t, all
+}
+
+// buildTable maps every ID of ids to its user number and reports the
+// duplicates, on one goroutine.
+func buildTable(ids []userID) (idTable, []duplicate) {
+	entries, start := partition(ids, nil, 0)
+	tb := newTableBuilder(ids, entries, []segment{{start: start}})
+	deferred, dups := tb.fill(0, numParts)
+	return tb.finish([][]uint64{deferred}, [][]duplicate{dups})
 }
 
 // findBatch looks up every key, setting found[k] to its user number or

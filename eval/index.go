@@ -25,7 +25,7 @@ import (
 // time; when the file changes, the old index is simply not found.
 
 // indexMagic starts every index file; the digit is the format version.
-const indexMagic = "NCTIDX03"
+const indexMagic = "NCTIDX04"
 
 // endianCheck is written natively; an index from a machine of the other
 // byte order is ignored.

@@ -9,6 +9,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
+	"sort"
 
 	"github.com/nctarget/nctarget"
 )
@@ -83,10 +85,14 @@ type lineReader struct {
 	path string
 	f    *os.File
 	br   *bufio.Reader
-	line int // number of the line last returned
-	read int64
+	line int   // number of the line last returned
+	off  int64 // bytes of (uncompressed) text returned so far, line endings included
+	read int64 // bytes of the file read so far
 	size int64
 }
+
+// maxLine is the longest line accepted, its line ending included.
+const maxLine = 1 << 20
 
 // openLines opens path for reading by lines.
 func openLines(path string) (*lineReader, error) {
@@ -107,7 +113,7 @@ func openLines(path string) (*lineReader, error) {
 		}
 		r = zr
 	}
-	lr.br = bufio.NewReaderSize(r, 1<<20)
+	lr.br = bufio.NewReaderSize(r, maxLine)
 	return lr, nil
 }
 
@@ -129,7 +135,7 @@ func (lr *lineReader) next() ([]byte, error) {
 	for {
 		line, err := lr.br.ReadSlice('\n')
 		if err == bufio.ErrBufferFull {
-			return nil, dataError(lr.path, lr.line+1, 1, "each line holds one record", "line longer than %d bytes", lr.br.Size())
+			return nil, lineTooLong(lr.path, lr.line+1)
 		}
 		if err != nil && err != io.EOF {
 			return nil, lr.readError(err)
@@ -138,6 +144,7 @@ func (lr *lineReader) next() ([]byte, error) {
 			return nil, io.EOF
 		}
 		lr.line++
+		lr.off += int64(len(line))
 		line = trimEOL(line)
 		if lr.line == 1 {
 			line = bytes.TrimPrefix(line, []byte("\xef\xbb\xbf"))
@@ -160,50 +167,49 @@ func trimEOL(line []byte) []byte {
 }
 
 // readError describes a read failure after the last good line.
-func (lr *lineReader) readError(err error) error {
+func (lr *lineReader) readError(err error) error { return readError(lr.path, lr.line, err) }
+
+// readError describes a read failure of file after line.
+func readError(file string, line int, err error) *nctarget.Diagnostic {
 	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, gzip.ErrChecksum) || errors.Is(err, gzip.ErrHeader) {
-		return dataError(lr.path, lr.line+1, 1, "the file is cut short or corrupt; compress it again", "truncated or corrupt gzip data after line %d", lr.line)
+		return dataError(file, line+1, 1, "the file is cut short or corrupt; compress it again", "truncated or corrupt gzip data after line %d", line)
 	}
-	return dataError(lr.path, lr.line+1, 1, "", "reading: %v", err)
+	return dataError(file, line+1, 1, "", "reading: %v", err)
+}
+
+// lineTooLong is the error for line of file when it exceeds maxLine.
+func lineTooLong(file string, line int) *nctarget.Diagnostic {
+	return dataError(file, line, 1, "each line holds one record", "line longer than %d bytes", maxLine)
 }
 
 // Close closes the file.
 func (lr *lineReader) Close() error { return lr.f.Close() }
 
-// loadUsers reads users.csv into a dataset.
+// loadUsers reads users.csv into a dataset: the header on this goroutine,
+// then the rows in chunks on every processor (see chunks.go).
 func loadUsers(path string, progress func(done, total int64)) (*Dataset, error) {
 	lr, err := openLines(path)
 	if err != nil {
 		return nil, err
 	}
 	defer lr.Close()
-	hint := 0
-	if filepath.Ext(path) != ".gz" {
-		hint = int(lr.size / 44) // rows are 44–60 bytes; unused capacity is never touched
-	}
-	u := &usersLoader{lr: lr, b: newBuilder(hint)}
-	if err := u.header(); err != nil {
+	u := &usersLoader{path: path, progress: progress, total: lr.size}
+	if err := u.header(lr); err != nil {
 		return nil, err
 	}
-	u.startAdder()
-	for n := 0; ; n++ {
-		line, err := lr.next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			u.errs = append(u.errs, err.(*nctarget.Diagnostic))
-			break
-		}
-		u.row(line)
-		if len(u.errs) >= maxErrors {
-			break
-		}
-		if progress != nil && n&0xffff == 0 {
-			progress(lr.read, lr.size)
-		}
+	var src chunkSource
+	hint := 0
+	if filepath.Ext(path) == ".gz" {
+		src = &gzipSource{lr: lr}
+		hint = int(lr.size / 10) // users.csv compresses about 3-4×; rows are 44–60 bytes
+	} else {
+		src = &fileSource{f: lr.f, start: lr.off, size: lr.size}
+		hint = int((lr.size-lr.off)/(idLen+numColumns-1) + 1) // no row is shorter; unused capacity is never touched
 	}
-	u.stopAdder()
+	u.b = newBuilder(hint)
+	u.b.entries = make([]uint64, 0, hint)
+	adviseHuge(u.b.entries)
+	u.run(src, runtime.GOMAXPROCS(0))
 	if progress != nil {
 		progress(lr.size, lr.size)
 	}
@@ -215,24 +221,24 @@ func loadUsers(path string, progress func(done, total int64)) (*Dataset, error) 
 
 // usersLoader holds the state of reading one users.csv.
 type usersLoader struct {
-	lr    *lineReader
-	b     *builder
-	cols  [numColumns]nctarget.Attr // attribute of each column; 0 for userId
-	lines lineIndex
-	errs  nctarget.ErrorList
-	count uint32 // rows parsed so far: the next user number
+	path     string
+	cols     [numColumns]nctarget.Attr // attribute of each column; 0 for userId
+	progress func(done, total int64)
+	total    int64
 
-	batch      *rowBatch      // rows being filled by the parser
-	full, free chan *rowBatch // to the adder, and back
-	done       chan struct{}  // closed when the adder has finished
-	first      int            // line of the first appType "others"
+	// Set by commit, in file order.
+	b          *builder
+	lines      lineIndex // user number → line
+	errs       nctarget.ErrorList
+	lineBase   int // lines before the next chunk to commit
+	othersLine int // line of the first appType "others"
 }
 
 // header reads the header line, whose columns may come in any order.
-func (u *usersLoader) header() error {
-	line, err := u.lr.next()
+func (u *usersLoader) header(lr *lineReader) error {
+	line, err := lr.next()
 	if err == io.EOF {
-		return nctarget.ErrorList{dataError(u.lr.path, 1, 1, "start with the header "+string(joinHeader()), "empty file: no header")}
+		return nctarget.ErrorList{dataError(lr.path, 1, 1, "start with the header "+string(joinHeader()), "empty file: no header")}
 	}
 	if err != nil {
 		return nctarget.ErrorList{err.(*nctarget.Diagnostic)}
@@ -251,9 +257,9 @@ func (u *usersLoader) header() error {
 		u.cols[i] = a
 	}
 	if bad {
-		return nctarget.ErrorList{dataError(u.lr.path, u.lr.line, 1, "the header names each column once: "+string(joinHeader()), "bad header %q", line)}
+		return nctarget.ErrorList{dataError(lr.path, lr.line, 1, "the header names each column once: "+string(joinHeader()), "bad header %q", line)}
 	}
-	u.lines.add(0, u.lr.line+1)
+	u.lineBase = lr.line
 	return nil
 }
 
@@ -280,124 +286,18 @@ func columnAttr(name string) (nctarget.Attr, bool) {
 	return 0, false
 }
 
-// row parses one data line.
-func (u *usersLoader) row(line []byte) {
-	var cells [numColumns][]byte
-	var starts [numColumns]int
-	n, start := 0, 0
-	for { // bytes.IndexByte finds each comma several bytes at a time
-		end := len(line)
-		if j := bytes.IndexByte(line[start:], ','); j >= 0 {
-			end = start + j
-		}
-		if n < len(cells) {
-			cells[n], starts[n] = line[start:end], start
-		}
-		n++
-		if end == len(line) {
-			break
-		}
-		start = end + 1
-	}
-	if n != len(cells) {
-		u.fail(1, "each row has 6 cells: "+string(joinHeader()), "%d cells, the header has %d", n, len(cells))
-		return
-	}
-	var r row
-	var id userID
-	for c, a := range u.cols {
-		if a == 0 {
-			var ok bool
-			if id, ok = parseID(cells[c]); !ok {
-				u.fail(starts[c]+1, "a user ID is U followed by 32 lowercase hex digits", "bad user ID %q", cells[c])
-				return
-			}
-			continue
-		}
-		others := u.b.others
-		v, err := u.b.parseField(a, cells[c])
-		if err != nil {
-			u.fail(starts[c]+1, "", "%v", err)
-			return
-		}
-		if u.b.others > others && u.first == 0 {
-			u.first = u.lr.line
-		}
-		r[a] = v
-	}
-	u.add(id, &r)
-}
-
-// rowBatch is a run of parsed rows handed from the parser to the adder.
-type rowBatch struct {
-	n    int
-	ids  [4096]userID
-	rows [4096]row
-}
-
-// startAdder starts the goroutine that adds parsed rows to the builder,
-// so that parsing the next rows (this goroutine) and setting the bits of
-// the last ones (the adder) use two processors.
-func (u *usersLoader) startAdder() {
-	u.full, u.free, u.done = make(chan *rowBatch, 4), make(chan *rowBatch, 5), make(chan struct{})
-	for range cap(u.free) {
-		u.free <- new(rowBatch)
-	}
-	u.batch = <-u.free
-	go func() {
-		defer close(u.done)
-		for q := range u.full {
-			for k := range q.n {
-				u.b.add(q.ids[k], &q.rows[k])
-			}
-			q.n = 0
-			u.free <- q
-		}
-	}()
-}
-
-// stopAdder hands over the last rows and waits until all are added.
-func (u *usersLoader) stopAdder() {
-	if u.batch.n > 0 {
-		u.full <- u.batch
-	}
-	close(u.full)
-	<-u.done
-}
-
-// add queues a parsed row for the adder, remembering its line for error
-// messages.
-func (u *usersLoader) add(id userID, r *row) {
-	i := u.count
-	u.count++
-	if u.lines.lineOf(i) != u.lr.line {
-		u.lines.add(i, u.lr.line)
-	}
-	q := u.batch
-	q.ids[q.n], q.rows[q.n] = id, *r
-	if q.n++; q.n == len(q.ids) {
-		u.full <- q
-		u.batch = <-u.free
-	}
-}
-
-// fail records a malformed-line error at column col of the current line.
-func (u *usersLoader) fail(col int, hint, format string, args ...any) {
-	u.errs = append(u.errs, dataError(u.lr.path, u.lr.line, col, hint, format, args...))
-}
-
 // finish builds the dataset and its data warnings.
 func (u *usersLoader) finish() (*Dataset, error) {
 	d, dups := u.b.finish()
 	for _, dup := range dups[:min(len(dups), maxErrors)] {
-		u.errs = append(u.errs, dataError(u.lr.path, u.lines.lineOf(dup.second), 1, "each friend appears once in users.csv",
+		u.errs = append(u.errs, dataError(u.path, u.lines.lineOf(dup.second), 1, "each friend appears once in users.csv",
 			"duplicate user ID %s, first on line %d", d.ids[dup.first], u.lines.lineOf(dup.first)))
 	}
 	if err := u.errs.Err(); err != nil {
 		return nil, err
 	}
-	d.others, d.othersLine = u.b.others, u.first
-	d.dataWarnings(u.lr.path)
+	d.others, d.othersLine = u.b.others, u.othersLine
+	d.dataWarnings(u.path)
 	return d, nil
 }
 
@@ -415,7 +315,7 @@ func (d *Dataset) dataWarnings(path string) {
 }
 
 // lineIndex maps user numbers to line numbers with one entry per run of
-// consecutive lines, so it costs nothing unless the file has blank lines.
+// consecutive lines (and per chunk), in user order.
 type lineIndex []struct{ user, line int }
 
 // add records that user number i is on line.
@@ -425,9 +325,9 @@ func (l *lineIndex) add(i uint32, line int) {
 
 // lineOf returns the line of user number i.
 func (l lineIndex) lineOf(i uint32) int {
-	j := len(l) - 1
-	for j > 0 && l[j].user > int(i) {
-		j--
+	j := sort.Search(len(l), func(j int) bool { return l[j].user > int(i) }) - 1
+	if j < 0 {
+		return 0
 	}
 	return l[j].line + int(i) - l[j].user
 }

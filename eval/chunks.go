@@ -1,0 +1,286 @@
+package eval
+
+import (
+	"bytes"
+	"io"
+	"os"
+	"slices"
+	"sync"
+
+	"github.com/nctarget/nctarget"
+)
+
+// This file reads the rows of users.csv in chunks, parsed in parallel
+// and put together in file order. A plain file is split by offset: chunk
+// k owns the lines that start in its range of chunkSize bytes, and each
+// worker reads its own chunk (ReadAt), so reading, parsing, hashing IDs
+// and sorting them for the ID table use every processor. A gzipped file
+// can only be read in order: its chunks are cut from the stream one after
+// the other (one worker decompresses while others parse).
+//
+// A worker knows only line numbers within its chunk; commit, which takes
+// chunks in file order, adds the lines of the chunks before, so every
+// error and every user's line is numbered as if the file had been read
+// line by line.
+
+// chunkSize is how many bytes of users.csv each chunk starts its lines
+// in. It is a variable so that tests can make chunks of a few bytes.
+var chunkSize = 2 << 20
+
+// chunk is one chunk of users.csv: its lines, then what parsing them
+// found. Chunks are reused.
+type chunk struct {
+	seq      int
+	from, to int64 // plain file: the range the chunk's lines start in
+	buf      []byte
+	data     []byte // the lines; the last is unterminated only at the end of the file or when longer than maxLine
+	eof      bool   // data ends at the end of the file
+	readErr  error  // a read failure right after data (add reports it)
+	done     int64  // bytes of the file read up to the chunk, for progress reports
+
+	n          int // rows parsed: the first n of ids and each column
+	ids        []userID
+	cols       [numAttrs][]uint8
+	entries    []uint64 // ID table entries in partition order (see segment)
+	start      [numParts + 1]uint32
+	lines      int       // lines in data
+	users      lineIndex // chunk's user number → chunk's line number
+	nextLine   int       // the line of the next row if no line is skipped
+	errs       []*nctarget.Diagnostic
+	fatal      bool // reading must stop after this chunk
+	others     uint64
+	othersLine int // chunk's line number of the first appType "others"
+}
+
+// chunkSource cuts a file into chunks. next, called in turn, assigns the
+// next chunk to c, or reports that there is none; fill, called in
+// parallel, reads it.
+type chunkSource interface {
+	next(c *chunk) bool
+	fill(c *chunk)
+}
+
+// fileSource cuts a plain file by offset.
+type fileSource struct {
+	f           *os.File
+	start, size int64 // the rows' first byte (after the header), and the file's size
+	pos         int64 // start of the next chunk's range
+}
+
+func (s *fileSource) next(c *chunk) bool {
+	if s.pos < s.start {
+		s.pos = s.start
+	}
+	if s.pos >= s.size {
+		return false
+	}
+	c.from, c.to = s.pos, min(s.pos+int64(chunkSize), s.size)
+	s.pos = c.to
+	c.done = c.to
+	return true
+}
+
+// fill reads the lines that start in [c.from, c.to): from the byte before
+// c.from, to see whether a line starts there, until the end of the line
+// that spans c.to.
+func (s *fileSource) fill(c *chunk) {
+	c.data, c.eof, c.readErr = nil, false, nil
+	lo := c.from
+	if lo > s.start {
+		lo--
+	}
+	for margin := int64(64 << 10); ; margin = c.to - c.from + maxLine + 2 {
+		hi := min(c.to+margin, s.size)
+		c.buf = slices.Grow(c.buf[:0], int(hi-lo))[:hi-lo]
+		n, err := s.f.ReadAt(c.buf, lo)
+		buf := c.buf[:n]
+		if err != nil && err != io.EOF {
+			c.readErr = err
+			return
+		}
+		atEOF := lo+int64(n) >= s.size || err == io.EOF
+		first := int64(0)
+		if lo < c.from { // a line starts after each newline before c.to-1
+			k := bytes.IndexByte(buf[:min(int64(n), c.to-1-lo)], '\n')
+			if k < 0 {
+				return // no line starts in the range
+			}
+			first = int64(k) + 1
+		}
+		from := min(int64(n), c.to-1-lo) // the line that spans c.to ends at the first newline from c.to-1
+		if k := bytes.IndexByte(buf[from:], '\n'); k >= 0 {
+			c.data = buf[first : from+int64(k)+1]
+			return
+		}
+		if atEOF || margin > maxLine {
+			c.data, c.eof = buf[first:], atEOF
+			return
+		}
+	}
+}
+
+// gzipSource cuts a gzipped file, read in order through lr, into chunks
+// of whole lines.
+type gzipSource struct {
+	lr    *lineReader
+	carry []byte // the start of a line begun in the last chunk
+	done  bool
+}
+
+func (s *gzipSource) next(c *chunk) bool {
+	if s.done {
+		return false
+	}
+	c.data, c.eof, c.readErr = nil, false, nil
+	buf := append(c.buf[:0], s.carry...)
+	for {
+		end := len(buf) + chunkSize
+		for len(buf) < end {
+			if len(buf) == cap(buf) { // grow as data comes: chunkSize may be huge in tests
+				buf = slices.Grow(buf, min(end-len(buf), max(len(buf), 64<<10)))
+			}
+			n, err := s.lr.br.Read(buf[len(buf):min(end, cap(buf))])
+			buf = buf[:len(buf)+n]
+			if err == io.EOF {
+				c.eof = true
+				break
+			}
+			if err != nil {
+				c.readErr = err
+				break
+			}
+		}
+		c.buf, c.done = buf, s.lr.read
+		last := bytes.LastIndexByte(buf, '\n')
+		switch {
+		case c.readErr != nil: // the partial line is lost with the rest
+			c.data, s.done = buf[:last+1], true
+		case c.eof:
+			c.data, s.done = buf, true
+		case last < 0 && len(buf) > maxLine: // parsing reports it
+			c.data, s.done = buf, true
+		case last < 0:
+			continue // a line longer than a chunk: read on
+		default:
+			c.data, s.carry = buf[:last+1], append(s.carry[:0], buf[last+1:]...)
+		}
+		return true
+	}
+}
+
+func (s *gzipSource) fill(c *chunk) {}
+
+// run reads the chunks of src on the given number of goroutines and
+// commits them in file order.
+func (u *usersLoader) run(src chunkSource, workers int) {
+	free := make(chan *chunk, 2*workers+2) // bounds the chunks read ahead of the next to commit
+	for range cap(free) {
+		free <- &chunk{}
+	}
+	var (
+		srcMu sync.Mutex
+		seq   int
+		wg    sync.WaitGroup
+		cm    = &committer{u: u, pending: map[int]*chunk{}, free: free}
+	)
+	for range workers {
+		wg.Go(func() {
+			for {
+				c := <-free
+				srcMu.Lock()
+				ok := !cm.stopped() && src.next(c)
+				if ok {
+					c.seq = seq
+					seq++
+				}
+				srcMu.Unlock()
+				if !ok {
+					free <- c
+					return
+				}
+				src.fill(c)
+				u.parseChunk(c)
+				cm.commit(c)
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// committer takes parsed chunks in any order and adds them to the
+// loader in file order.
+type committer struct {
+	u       *usersLoader
+	mu      sync.Mutex
+	pending map[int]*chunk // parsed, waiting for the chunks before
+	next    int            // the next chunk to add
+	stop    bool           // too many errors, or a fatal one: ignore the rest
+	free    chan *chunk
+}
+
+// stopped reports whether reading should stop.
+func (cm *committer) stopped() bool {
+	cm.mu.Lock()
+	defer cm.mu.Unlock()
+	return cm.stop
+}
+
+// commit adds c, and every parsed chunk after it, once those before are
+// added, and frees their buffers.
+func (cm *committer) commit(c *chunk) {
+	cm.mu.Lock()
+	defer cm.mu.Unlock()
+	cm.pending[c.seq] = c
+	for {
+		c, ok := cm.pending[cm.next]
+		if !ok {
+			return
+		}
+		delete(cm.pending, cm.next)
+		cm.next++
+		if !cm.stop {
+			cm.stop = cm.u.add(c)
+		}
+		cm.free <- c
+	}
+}
+
+// add adds a parsed chunk, the next in file order, to the loader, and
+// reports whether reading should stop.
+func (u *usersLoader) add(c *chunk) (stop bool) {
+	for _, e := range c.errs {
+		if len(u.errs) == maxErrors {
+			break
+		}
+		e.Pos.Line += u.lineBase
+		u.errs = append(u.errs, e)
+	}
+	if c.readErr != nil && len(u.errs) < maxErrors {
+		u.errs = append(u.errs, readError(u.path, u.lineBase+c.lines, c.readErr))
+	}
+	if len(u.errs) == 0 { // once there are errors, the rows are not needed
+		base := uint32(len(u.b.ids))
+		u.b.ids = append(u.b.ids, c.ids[:c.n]...)
+		for _, a := range nctarget.Attrs {
+			u.b.cols[a] = append(u.b.cols[a], c.cols[a][:c.n]...)
+		}
+		seg := segment{base: base}
+		for p, s := range c.start {
+			seg.start[p] = uint32(len(u.b.entries)) + s
+		}
+		u.b.entries = append(u.b.entries, c.entries...)
+		u.b.segs = append(u.b.segs, seg)
+		for _, l := range c.users {
+			u.lines.add(base+uint32(l.user), u.lineBase+l.line)
+		}
+		u.b.others += c.others
+		if u.othersLine == 0 && c.othersLine != 0 {
+			u.othersLine = u.lineBase + c.othersLine
+		}
+	}
+	u.lineBase += c.lines
+	if u.progress != nil {
+		u.progress(c.done, u.total)
+	}
+	return c.fatal || c.readErr != nil || len(u.errs) >= maxErrors
+}

@@ -1,0 +1,297 @@
+package eval
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/nctarget/nctarget"
+)
+
+// loaded is what a load gives, in comparable form: the dataset's users
+// and attribute sets, its warnings, or the errors.
+type loaded struct {
+	IDs      []string
+	Known    map[string][]uint32
+	Values   map[string][]uint32
+	Warnings []string
+	Errors   []string
+}
+
+// loadAll loads dir with the given chunk size.
+func loadAll(t *testing.T, dir string, size int) loaded {
+	t.Helper()
+	saved := chunkSize
+	chunkSize = size
+	defer func() { chunkSize = saved }()
+	d, err := Load(dir, LoadOptions{})
+	var l loaded
+	if err != nil {
+		for _, e := range nctarget.Diagnostics(err) {
+			l.Errors = append(l.Errors, strings.TrimPrefix(e.Error(), dir+string(filepath.Separator)))
+		}
+		if len(l.Errors) == 0 {
+			t.Fatalf("error without diagnostics: %v", err)
+		}
+		return l
+	}
+	l.Known, l.Values = map[string][]uint32{}, map[string][]uint32{}
+	for i := range d.Len() {
+		l.IDs = append(l.IDs, d.UserID(uint32(i)))
+	}
+	for _, a := range nctarget.Attrs {
+		l.Known[a.String()] = d.attrs[a].known.ToArray()
+		for v, bm := range d.attrs[a].values {
+			l.Values[fmt.Sprintf("%s/%d", a, v)] = bm.ToArray()
+		}
+	}
+	for _, w := range d.Warnings {
+		l.Warnings = append(l.Warnings, strings.TrimPrefix(w.Error(), dir+string(filepath.Separator)))
+	}
+	return l
+}
+
+// rows returns n varied rows of users.csv, each ending in "\n".
+func rows(n int) []string {
+	genders := []string{"male", "female", ""}
+	apps := []string{"ios", "android", "", "others"}
+	areas := []string{"jp_13", "", "tw_05", "th_08", "id_12", "jp_47"}
+	var out []string
+	for i := range n {
+		age, days := strconv.Itoa(i%97), strconv.Itoa(i*37%1000)
+		if i%5 == 0 {
+			age = ""
+		}
+		if i%7 == 0 {
+			days = "0" + days
+		}
+		out = append(out, fmt.Sprintf("%s,%s,%s,%s,%s,%s\n", FormatID(uint64(i)*7919+1),
+			genders[i%3], age, apps[i%4], areas[i%6], days))
+	}
+	return out
+}
+
+// chunkFiles are users.csv variants for TestChunkBoundaries: name →
+// contents.
+func chunkFiles() map[string]string {
+	r := rows(120)
+	join := func(rs []string) string { return header + strings.Join(rs, "") }
+	edit := func(f func(rs []string)) string {
+		rs := append([]string(nil), r...)
+		f(rs)
+		return join(rs)
+	}
+	many := edit(func(rs []string) {
+		for i := 3; i < len(rs); i += 4 {
+			rs[i] = strings.Replace(rs[i], ",", ",x", 2) // bad gender
+		}
+	})
+	return map[string]string{
+		"plain":            join(r),
+		"no final newline": strings.TrimSuffix(join(r), "\n"),
+		"windows and bom":  "\ufeff" + strings.ReplaceAll(join(r), "\n", "\r\n"),
+		"stray returns":    edit(func(rs []string) { rs[5] = strings.TrimSuffix(rs[5], "\n") + "\r\r\n" }),
+		"blank lines":      "\n \n" + edit(func(rs []string) { rs[0] = "\n" + rs[0]; rs[40] = "\r\n  \n\n" + rs[40]; rs[119] += "\n\n" }),
+		"duplicates":       edit(func(rs []string) { rs[100], rs[110] = rs[2], rs[2] }),
+		"duplicate blanks": edit(func(rs []string) { rs[30] = "\n\n" + rs[90] }),
+		"errors": edit(func(rs []string) {
+			rs[10] = "U123,,,,,\n"
+			rs[50] = rs[50][:40] + "\n"
+			rs[78] = strings.Replace(rs[78], "jp_13", "tokyo", 1)
+		}),
+		"too many errors":   many,
+		"error at the end":  strings.TrimSuffix(join(r), "\n") + ",",
+		"columns reordered": "area,userId,subscriptionPeriod,age,gender,appType\n" + ",U00000000000000000000000000000001,7,30,female,ios\njp_13,U00000000000000000000000000000002,,,,others\n",
+		"nul and utf-8": edit(func(rs []string) {
+			rs[7] = strings.Replace(rs[7], "male", "ma\x00e", 1)
+			rs[9] = strings.Replace(rs[9], "ios", "iös", 1)
+		}),
+	}
+}
+
+// TestChunkBoundaries checks that loading in chunks of any size, split
+// at any byte of the file, gives the same dataset, warnings and errors
+// (with the same line numbers) as loading in one chunk.
+func TestChunkBoundaries(t *testing.T) {
+	for name, content := range chunkFiles() {
+		for _, gz := range []bool{false, true} {
+			file := "users.csv"
+			if gz {
+				file += ".gz"
+			}
+			dir := writeData(t, map[string]string{file: content})
+			want := loadAll(t, dir, 1<<30)
+			if want.Errors == nil && len(want.IDs) == 0 {
+				t.Fatalf("%s: nothing loaded", name)
+			}
+			for _, size := range []int{1, 2, 3, 5, 8, 13, 40, 64, 100, 257, 1000} {
+				if diff := cmp.Diff(want, loadAll(t, dir, size)); diff != "" {
+					t.Errorf("%s (gzip %v), chunks of %d bytes (-one chunk +chunks):\n%s", name, gz, size, diff)
+				}
+			}
+		}
+	}
+}
+
+// TestChunkErrorLines pins the errors of some chunkFiles, so that
+// TestChunkBoundaries compares against the right thing.
+func TestChunkErrorLines(t *testing.T) {
+	files := chunkFiles()
+	tests := []struct {
+		file string
+		want []string
+	}{
+		{"duplicates", []string{
+			"users.csv:102:1: duplicate user ID " + FormatID(2*7919+1) + ", first on line 4",
+			"users.csv:112:1: duplicate user ID " + FormatID(2*7919+1) + ", first on line 4",
+		}},
+		{"duplicate blanks", []string{"users.csv:94:1: duplicate user ID " + FormatID(90*7919+1) + ", first on line 34"}},
+		{"errors", []string{
+			`users.csv:12:1: bad user ID "U123"`,
+			"users.csv:52:1: 5 cells, the header has 6",
+			`users.csv:80:44: unknown area "tokyo": use one of id_01, id_02, … (the API's codes), or leave the cell empty for unknown`,
+		}},
+		{"error at the end", []string{"users.csv:121:1: 7 cells, the header has 6"}},
+	}
+	for _, tt := range tests {
+		for _, size := range []int{3, 1 << 30} {
+			got := loadAll(t, writeData(t, map[string]string{"users.csv": files[tt.file]}), size).Errors
+			for i := range got {
+				got[i], _, _ = strings.Cut(got[i], "\n")
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("%s, chunks of %d (-want +got):\n%s", tt.file, size, diff)
+			}
+		}
+	}
+	errs := loadAll(t, writeData(t, map[string]string{"users.csv": files["too many errors"]}), 5).Errors
+	if len(errs) != maxErrors || !strings.HasPrefix(errs[0], "users.csv:5:") || !strings.HasPrefix(errs[maxErrors-1], "users.csv:81:") {
+		t.Errorf("too many errors: got %d, first %q, last %q; want %d from line 5 to line 81", len(errs), errs[0], errs[len(errs)-1], maxErrors)
+	}
+}
+
+// TestLongLine checks that a line longer than maxLine stops loading with
+// an error at its line, whatever the chunks, and that no later error is
+// reported.
+func TestLongLine(t *testing.T) {
+	content := header + rows(3)[0] + "\n" + strings.Repeat("x", maxLine+10) + "\n" + "bad line\n"
+	want := []string{"users.csv:4:1: line longer than 1048576 bytes"}
+	for _, gz := range []bool{false, true} {
+		file := "users.csv"
+		if gz {
+			file += ".gz"
+		}
+		dir := writeData(t, map[string]string{file: content})
+		for _, size := range []int{4096, 100_000, 2 << 20} {
+			got := loadAll(t, dir, size).Errors
+			for i := range got {
+				got[i], _, _ = strings.Cut(got[i], "\n")
+				got[i] = strings.Replace(got[i], ".gz", "", 1)
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("gzip %v, chunks of %d (-want +got):\n%s", gz, size, diff)
+			}
+		}
+	}
+}
+
+// TestLoadProgress checks that progress is reported as chunks are done,
+// never going back, and ends at the file's size.
+func TestLoadProgress(t *testing.T) {
+	content := header + strings.Join(rows(50), "")
+	dir := writeData(t, map[string]string{"users.csv": content})
+	saved := chunkSize
+	chunkSize = 100
+	defer func() { chunkSize = saved }()
+	var calls [][2]int64
+	if _, err := Load(dir, LoadOptions{Progress: func(done, total int64) { calls = append(calls, [2]int64{done, total}) }}); err != nil {
+		t.Fatal(err)
+	}
+	size := int64(len(content))
+	if len(calls) < 10 || calls[len(calls)-1] != [2]int64{size, size} {
+		t.Fatalf("progress calls %v: want many, ending at %d of %d", calls, size, size)
+	}
+	for i := 1; i < len(calls); i++ {
+		if calls[i][0] < calls[i-1][0] || calls[i][1] != size {
+			t.Fatalf("progress went from %v to %v", calls[i-1], calls[i])
+		}
+	}
+}
+
+// TestLoadMatchesNaive checks a generated dataset, loaded in small chunks,
+// against a naive reading of the same file: every user's ID and which
+// value set of each attribute holds it.
+func TestLoadMatchesNaive(t *testing.T) {
+	dir := t.TempDir()
+	if err := Generate(dir, GenOptions{Users: 5000, Seed: 3}); err != nil {
+		t.Fatal(err)
+	}
+	got := loadAll(t, dir, 4096)
+	data, err := os.ReadFile(filepath.Join(dir, "users.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := loaded{Known: map[string][]uint32{}, Values: map[string][]uint32{}}
+	lines := strings.Split(strings.TrimSuffix(string(data), "\n"), "\n")
+	cols := strings.Split(lines[0], ",")
+	for i, line := range lines[1:] {
+		cells := strings.Split(line, ",")
+		for c, name := range cols {
+			a, _ := columnAttr(name)
+			cell := cells[c]
+			if a == 0 {
+				want.IDs = append(want.IDs, cell)
+				continue
+			}
+			v := naiveValue(t, a, cell)
+			if v < 0 {
+				continue
+			}
+			want.Known[a.String()] = append(want.Known[a.String()], uint32(i))
+			key := fmt.Sprintf("%s/%d", a, v)
+			want.Values[key] = append(want.Values[key], uint32(i))
+		}
+	}
+	for _, a := range nctarget.Attrs {
+		for v := range numValues(a) {
+			if key := fmt.Sprintf("%s/%d", a, v); want.Values[key] == nil {
+				want.Values[key] = []uint32{}
+			}
+		}
+	}
+	got.Warnings = nil
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("loaded (-naive +chunks):\n%s", diff)
+	}
+}
+
+// naiveValue is the value number of a cell, -1 when unknown.
+func naiveValue(t *testing.T, a nctarget.Attr, cell string) int {
+	if cell == "" || cell == "others" {
+		return -1
+	}
+	if a.IsRange() {
+		n, err := strconv.Atoi(cell)
+		if err != nil {
+			t.Fatalf("%s %q", a, cell)
+		}
+		k := 0
+		for _, b := range a.Bounds() {
+			if n >= b {
+				k++
+			}
+		}
+		return k
+	}
+	for i, c := range a.Codes() {
+		if c == cell {
+			return i
+		}
+	}
+	t.Fatalf("%s %q", a, cell)
+	return 0
+}

@@ -1,0 +1,185 @@
+package eval
+
+import (
+	"bytes"
+
+	"github.com/nctarget/nctarget"
+)
+
+// This file parses the rows of a chunk of users.csv. Most rows take the
+// fast path, fastRow, which reads cells without splitting the line first;
+// anything unusual (an error, a blank line, stray carriage returns, an
+// unterminated last line) goes to the slow path, slowRow, which reports
+// errors with their columns.
+
+// minRow is the length of the shortest valid row: an ID, five commas.
+const minRow = idLen + numColumns - 1
+
+// parseChunk parses the lines of c.data: IDs, columns, table entries,
+// line numbers and errors, counting lines from 1 at the chunk's first.
+func (u *usersLoader) parseChunk(c *chunk) {
+	c.reset(len(c.data)/minRow + 1)
+	data := c.data
+	pos, line := 0, 0
+	for pos < len(data) && len(c.errs) < maxErrors {
+		line++
+		if next, ok := u.fastRow(c, data, pos, line); ok {
+			pos = next
+			continue
+		}
+		raw := data[pos:]
+		if nl := bytes.IndexByte(raw, '\n'); nl >= 0 {
+			raw = raw[:nl]
+		} else if !c.eof {
+			// Only a line longer than maxLine is cut short (see chunk.data).
+			c.errs, c.fatal = append(c.errs, lineTooLong(u.path, line)), true
+			break
+		}
+		if len(raw)+1 > maxLine {
+			c.errs, c.fatal = append(c.errs, lineTooLong(u.path, line)), true
+			break
+		}
+		pos += len(raw) + 1
+		u.slowRow(c, trimEOL(raw), line)
+	}
+	c.lines = line
+	if c.fatal || len(c.errs) == maxErrors {
+		c.readErr = nil // it comes after the errors reported
+	}
+	c.entries, c.start = partition(c.ids[:c.n], c.entries[:0], 0)
+}
+
+// reset empties c's results, with room for rows rows.
+func (c *chunk) reset(rows int) {
+	c.n, c.lines, c.nextLine, c.fatal, c.others, c.othersLine = 0, 0, 0, false, 0, 0
+	c.users, c.errs = c.users[:0], nil
+	if cap(c.ids) < rows {
+		c.ids = make([]userID, rows)
+		for _, a := range nctarget.Attrs {
+			c.cols[a] = make([]uint8, rows)
+		}
+	}
+	c.ids = c.ids[:cap(c.ids)]
+}
+
+// addRow records a parsed row on line.
+func (c *chunk) addRow(id userID, vals *[numAttrs]uint8, others bool, line int) {
+	i := c.n
+	c.ids[i] = id
+	for _, a := range nctarget.Attrs {
+		c.cols[a][i] = vals[a]
+	}
+	c.n++
+	if line != c.nextLine {
+		c.users.add(uint32(i), line)
+	}
+	c.nextLine = line + 1
+	if others {
+		c.others++
+		if c.othersLine == 0 {
+			c.othersLine = line
+		}
+	}
+}
+
+// fastRow parses the row at data[pos:] when it is well-formed and ends
+// in \n or \r\n, returning the position after it; false for anything
+// else, which slowRow then handles. It reads each cell as one word (see
+// swar.go).
+func (u *usersLoader) fastRow(c *chunk, data []byte, pos, line int) (int, bool) {
+	var vals [numAttrs]uint8
+	var id userID
+	others := false
+	var term byte
+	for k, a := range u.cols {
+		if a == 0 {
+			if pos+idLen >= len(data) {
+				return 0, false
+			}
+			var ok bool
+			if id, ok = parseIDFast(data, pos); !ok {
+				return 0, false
+			}
+			pos += idLen
+		} else {
+			x := load64(data, pos)
+			n := cellLen(x)
+			if n == 8 || pos+n >= len(data) {
+				return 0, false
+			}
+			v, oth, ok := cellFast(a, x, n)
+			if !ok {
+				return 0, false
+			}
+			vals[a], others, pos = v, others || oth, pos+n
+		}
+		if term = data[pos]; k < numColumns-1 {
+			if term != ',' {
+				return 0, false
+			}
+			pos++
+		}
+	}
+	switch {
+	case term == '\n':
+		pos++
+	case term == '\r' && pos+1 < len(data) && data[pos+1] == '\n':
+		pos += 2
+	default:
+		return 0, false
+	}
+	c.addRow(id, &vals, others, line)
+	return pos, true
+}
+
+// slowRow parses one line, without its line ending, reporting what is
+// wrong with it at its column.
+func (u *usersLoader) slowRow(c *chunk, line []byte, lineNo int) {
+	if len(bytes.TrimSpace(line)) == 0 {
+		return // blank
+	}
+	var cells [numColumns][]byte
+	var starts [numColumns]int
+	n, start := 0, 0
+	for {
+		end := len(line)
+		if j := bytes.IndexByte(line[start:], ','); j >= 0 {
+			end = start + j
+		}
+		if n < len(cells) {
+			cells[n], starts[n] = line[start:end], start
+		}
+		n++
+		if end == len(line) {
+			break
+		}
+		start = end + 1
+	}
+	fail := func(col int, hint, format string, args ...any) {
+		c.errs = append(c.errs, dataError(u.path, lineNo, col, hint, format, args...))
+	}
+	if n != len(cells) {
+		fail(1, "each row has 6 cells: "+string(joinHeader()), "%d cells, the header has %d", n, len(cells))
+		return
+	}
+	var vals [numAttrs]uint8
+	var id userID
+	others := false
+	for k, a := range u.cols {
+		if a == 0 {
+			var ok bool
+			if id, ok = parseID(cells[k]); !ok {
+				fail(starts[k]+1, "a user ID is U followed by 32 lowercase hex digits", "bad user ID %q", cells[k])
+				return
+			}
+			continue
+		}
+		v, oth, err := cellValue(a, cells[k])
+		if err != nil {
+			fail(starts[k]+1, "", "%v", err)
+			return
+		}
+		vals[a], others = v, others || oth
+	}
+	c.addRow(id, &vals, others, lineNo)
+}

@@ -1,0 +1,77 @@
+package eval
+
+import (
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"github.com/nctarget/nctarget"
+)
+
+// cellSamples returns cells to decode: every code and bound, near misses,
+// and random strings of up to 7 bytes over an alphabet with digits,
+// letters, separators, NUL and non-ASCII bytes.
+func cellSamples() []string {
+	cells := []string{"", "others", "other", "othersx", "male", "mal", "males", "female", "Male", "ma\x00e",
+		"0", "00", "007", "150", "151", "999", "36500", "36501", "0036500", "1e3", "-1", " 1", "9999999",
+		"jp_13", "jp_1", "jp_133", "jp-13", "tw_00", "xx_13", "jp_1a", "\xffp_13", "id_12", "th_08", "th_09"}
+	for _, a := range nctarget.Attrs {
+		cells = append(cells, a.Codes()...)
+	}
+	for c := range 256 {
+		cells = append(cells, string([]byte{byte(c)}), "jp_1"+string([]byte{byte(c)}), "1"+string([]byte{byte(c)}))
+	}
+	const alphabet = "0123456789_,jptwhidmalefsornc\x00\r\n\x80\xff "
+	r := rand.New(rand.NewPCG(1, 2))
+	for range 20000 {
+		var b strings.Builder
+		for range r.IntN(8) {
+			b.WriteByte(alphabet[r.IntN(len(alphabet))])
+		}
+		cells = append(cells, b.String())
+	}
+	return cells
+}
+
+// TestCellFast checks the word-at-a-time cell decoder against cellValue:
+// the same cell length, and the same value for every cell cellValue
+// accepts; cells cellValue rejects must be rejected.
+func TestCellFast(t *testing.T) {
+	for _, cell := range cellSamples() {
+		data := []byte(cell + ",")
+		x := load64(data, 0)
+		n := cellLen(x)
+		wantN := strings.IndexAny(cell+",", ",\r\n")
+		if n != min(wantN, 8) {
+			t.Fatalf("cellLen(%q) = %d, want %d", cell, n, min(wantN, 8))
+		}
+		if n != len(cell) {
+			continue
+		}
+		for _, a := range nctarget.Attrs {
+			v, others, ok := cellFast(a, x, n)
+			wv, wothers, err := cellValue(a, []byte(cell))
+			if ok != (err == nil) || ok && (v != wv || others != wothers) {
+				t.Errorf("cellFast(%s, %q) = %d, %v, %v; cellValue: %d, %v, %v", a, cell, v, others, ok, wv, wothers, err)
+			}
+		}
+	}
+}
+
+// TestParseIDFast checks the word-at-a-time ID decoder against parseID
+// on IDs with each position changed to each byte.
+func TestParseIDFast(t *testing.T) {
+	base := []byte(FormatID(0x0123456789abcdef) + ",")
+	copy(base[1:], "fedcba98")
+	for i := range idLen {
+		for c := range 256 {
+			s := append([]byte(nil), base...)
+			s[i] = byte(c)
+			got, ok := parseIDFast(s, 0)
+			want, wantOK := parseID(s[:idLen])
+			if ok != wantOK || ok && got != want {
+				t.Fatalf("parseIDFast(%q) = %v, %v; parseID: %v, %v", s[:idLen], got, ok, want, wantOK)
+			}
+		}
+	}
+}
