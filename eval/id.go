@@ -70,22 +70,35 @@ func (id userID) hash() uint64 {
 }
 
 // idTable maps IDs to user numbers by open addressing with linear
-// probing. A slot holds the top 32 bits of the ID's hash (its tag) and the
-// user number + 1 (0 for an empty slot), so a probe compares tags and reads
-// the ID itself, in Dataset.ids, only when the tags match. The home slot is
-// the top bits of the hash, which the tag holds too: a slot's value alone
-// says where it belongs, so the table is built from slot values sorted by
-// partition (see tableBuilder) without hashing an ID twice.
+// probing. A slot is 32 bits: its low userBits hold the user number + 1
+// (0 for an empty slot), the rest a tag, bits of the ID's hash, so that a
+// probe reads the ID itself, in Dataset.ids, only when the tags match
+// (with 10M friends, 24 bits of user number leave an 8-bit tag). The home
+// slot is the top bits of the hash; the tag is the bits of its top half
+// below those, so the top half alone says where a slot value goes, and
+// the table is built from slot values sorted by partition (see
+// tableBuilder) without hashing an ID twice.
 type idTable struct {
-	slots []uint64
-	shift uint8 // 64 - log2(len(slots)): a hash's top bits are its home slot
+	slots    []uint32
+	shift    uint8 // 64 - log2(len(slots)): a hash's top bits are its home slot
+	userBits uint8 // bits of a slot holding the user number + 1
 }
 
-// tagMask selects a slot's tag.
+// tagMask selects the top half of a hash in an entry (see slotOf).
 const tagMask = ^uint64(0xffffffff)
 
-// slotOf packs the tag of hash h and user number i into a slot.
+// slotOf packs the top half of hash h and user number i into the 64-bit
+// entry the table is built from; see idTable.slot.
 func slotOf(h uint64, i uint32) uint64 { return h&tagMask | uint64(i+1) }
+
+// slot returns the slot value of entry e, whose user number is increased
+// by base.
+func (t *idTable) slot(e uint64, base uint32) uint32 {
+	return t.tag(e) | (uint32(e) + base)
+}
+
+// tag returns the tag part of a slot for the hash (or entry) h.
+func (t *idTable) tag(h uint64) uint32 { return uint32(h>>32) << t.userBits }
 
 // newIDTable returns an empty table sized for n IDs at a load factor of
 // at most two thirds.
@@ -94,10 +107,13 @@ func newIDTable(n int) idTable {
 	for 2*size < 3*n {
 		size <<= 1
 	}
-	slots := make([]uint64, size)
+	slots := make([]uint32, size)
 	adviseHuge(slots)
-	return idTable{slots: slots, shift: uint8(64 - bits.TrailingZeros(uint(size)))}
+	return idTable{slots: slots, shift: uint8(64 - bits.TrailingZeros(uint(size))), userBits: uint8(bits.Len32(uint32(n)))}
 }
+
+// userMask selects the user number + 1 of a slot.
+func (t *idTable) userMask() uint32 { return uint32(uint64(1)<<t.userBits - 1) }
 
 // find returns the number of id, looking IDs up in ids.
 func (t *idTable) find(ids []userID, id userID) (uint32, bool) {
@@ -105,7 +121,7 @@ func (t *idTable) find(ids []userID, id userID) (uint32, bool) {
 		return 0, false
 	}
 	h := id.hash()
-	tag := h & tagMask
+	tag, user := t.tag(h), t.userMask()
 	mask := uint64(len(t.slots) - 1)
 	for p := h >> t.shift; ; p = (p + 1) & mask {
 		s := t.slots[p]
@@ -113,17 +129,19 @@ func (t *idTable) find(ids []userID, id userID) (uint32, bool) {
 			return 0, false
 		}
 		// The bound check guards against a damaged index file.
-		if i := uint32(s) - 1; s&tagMask == tag && int(i) < len(ids) && ids[i] == id {
+		if i := s&user - 1; s&^user == tag && int(i) < len(ids) && ids[i] == id {
 			return i, true
 		}
 	}
 }
 
-// insert puts slot value s (see slotOf) in the table. When an equal ID
-// is there, it returns that user's number and true.
-func (t *idTable) insert(ids []userID, s uint64) (uint32, bool) {
+// insert puts entry e (see slotOf), whose user number is increased by
+// base, in the table. When an equal ID is there, it returns that user's
+// number and true.
+func (t *idTable) insert(ids []userID, e uint64, base uint32) (uint32, bool) {
 	mask := uint64(len(t.slots) - 1)
-	for p := s >> t.shift; ; p = (p + 1) & mask {
+	s := t.slot(e, base)
+	for p := e >> t.shift; ; p = (p + 1) & mask {
 		if prev, dup, placed := t.try(ids, s, p); placed {
 			return prev, dup
 		}
@@ -133,8 +151,9 @@ func (t *idTable) insert(ids []userID, s uint64) (uint32, bool) {
 // insertBefore is insert probing no further than slot end (exclusive),
 // without wrapping around; placed is false when every slot up to end is
 // taken.
-func (t *idTable) insertBefore(ids []userID, s, end uint64) (prev uint32, dup, placed bool) {
-	for p := s >> t.shift; p < end; p++ {
+func (t *idTable) insertBefore(ids []userID, e uint64, base uint32, end uint64) (prev uint32, dup, placed bool) {
+	s := t.slot(e, base)
+	for p := e >> t.shift; p < end; p++ {
 		if prev, dup, placed := t.try(ids, s, p); placed {
 			return prev, dup, true
 		}
@@ -142,16 +161,17 @@ func (t *idTable) insertBefore(ids []userID, s, end uint64) (prev uint32, dup, p
 	return 0, false, false
 }
 
-// try puts s in slot p if it is empty (placed), or reports the user there
-// when it holds the same ID (placed and dup).
-func (t *idTable) try(ids []userID, s, p uint64) (prev uint32, dup, placed bool) {
+// try puts slot value s in slot p if it is empty (placed), or reports the
+// user there when it holds the same ID (placed and dup).
+func (t *idTable) try(ids []userID, s uint32, p uint64) (prev uint32, dup, placed bool) {
 	cur := t.slots[p]
 	if cur == 0 {
 		t.slots[p] = s
 		return 0, false, true
 	}
-	if cur&tagMask == s&tagMask && ids[uint32(cur)-1] == ids[uint32(s)-1] {
-		return uint32(cur) - 1, true, true
+	user := t.userMask()
+	if cur&^user == s&^user && ids[cur&user-1] == ids[s&user-1] {
+		return cur&user - 1, true, true
 	}
 	return 0, false, false
 }
@@ -233,18 +253,17 @@ func (tb *tableBuilder) groups(want int) int {
 
 // fill inserts the slot values of partitions [p0, p1) in user order,
 // within those partitions' slots. It returns the values whose probe would
-// run past the last of those slots, to be inserted by finish, and the
-// duplicates found.
+// run past the last of those slots, with their final user numbers, to be
+// inserted by finish, and the duplicates found.
 func (tb *tableBuilder) fill(p0, p1 int) (deferred []uint64, dups []duplicate) {
 	end := uint64(p1) * uint64(len(tb.t.slots)) / numParts
 	for p := p0; p < p1; p++ {
 		for _, seg := range tb.segs {
 			for _, e := range tb.entries[seg.start[p]:seg.start[p+1]] {
-				s := e + uint64(seg.base)
-				if prev, dup, placed := tb.t.insertBefore(tb.ids, s, end); dup {
-					dups = append(dups, duplicate{prev, uint32(s) - 1})
+				if prev, dup, placed := tb.t.insertBefore(tb.ids, e, seg.base, end); dup {
+					dups = append(dups, duplicate{prev, uint32(e) - 1 + seg.base})
 				} else if !placed {
-					deferred = append(deferred, s)
+					deferred = append(deferred, e+uint64(seg.base))
 				}
 			}
 		}
@@ -261,9 +280,9 @@ func (tb *tableBuilder) finish(deferred [][]uint64, dups [][]duplicate) (idTable
 		all = append(all, d...)
 	}
 	for _, vs := range deferred {
-		for _, s := range vs {
-			if prev, ok := tb.t.insert(tb.ids, s); ok {
-				all = append(all, duplicate{prev, uint32(s) - 1})
+		for _, e := range vs {
+			if prev, ok := tb.t.insert(tb.ids, e, 0); ok {
+				all = append(all, duplicate{prev, uint32(e) - 1})
 			}
 		}
 	}
@@ -294,7 +313,7 @@ func (t *idTable) findBatch(ids []userID, keys []userID, found []int64) (sink ui
 		return 0
 	}
 	for _, key := range keys {
-		sink += t.slots[key.hash()>>t.shift]
+		sink += uint64(t.slots[key.hash()>>t.shift])
 	}
 	for k, key := range keys {
 		found[k] = -1

@@ -25,7 +25,7 @@ import (
 // time; when the file changes, the old index is simply not found.
 
 // indexMagic starts every index file; the digit is the format version.
-const indexMagic = "NCTIDX04"
+const indexMagic = "NCTIDX05"
 
 // endianCheck is written natively; an index from a machine of the other
 // byte order is ignored.
@@ -133,7 +133,8 @@ func (d *Dataset) encodeUsers(w *encoder) {
 	w.raw(unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(d.ids))), len(d.ids)*len(userID{})))
 	w.u64(uint64(len(d.table.slots)))
 	w.u64(uint64(d.table.shift))
-	w.raw(unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(d.table.slots))), 8*len(d.table.slots)))
+	w.u64(uint64(d.table.userBits))
+	w.raw(unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(d.table.slots))), 4*len(d.table.slots)))
 	w.u64(d.others)
 	w.u64(uint64(d.othersLine))
 	for _, a := range nctarget.Attrs {
@@ -271,14 +272,16 @@ func decodeUsers(dec *decoder) *Dataset {
 	ids := dec.raw(n * len(userID{}))
 	nslots := int(dec.u64())
 	shift := uint8(dec.u64())
-	slots := dec.raw(8 * nslots)
-	if dec.err != nil || nslots <= n || nslots&(nslots-1) != 0 || int(shift) != 64-bits.TrailingZeros(uint(nslots)) {
+	userBits := dec.u64()
+	slots := dec.raw(4 * nslots)
+	if dec.err != nil || nslots <= n || nslots&(nslots-1) != 0 || int(shift) != 64-bits.TrailingZeros(uint(nslots)) ||
+		userBits != uint64(bits.Len32(uint32(n))) {
 		dec.err = errors.Join(dec.err, errors.New("index corrupt"))
 		return nil
 	}
 	d := &Dataset{audiences: map[int64]*memberSet{}, redeliveries: map[string]*memberSet{}, all: roaring.New()}
 	d.ids = unsafe.Slice((*userID)(unsafe.Pointer(unsafe.SliceData(ids))), n)
-	d.table = idTable{slots: unsafe.Slice((*uint64)(unsafe.Pointer(unsafe.SliceData(slots))), nslots), shift: shift}
+	d.table = idTable{slots: unsafe.Slice((*uint32)(unsafe.Pointer(unsafe.SliceData(slots))), nslots), shift: shift, userBits: uint8(userBits)}
 	d.others, d.othersLine = dec.u64(), int(dec.u64())
 	d.all.AddRange(0, uint64(n))
 	for _, a := range nctarget.Attrs {

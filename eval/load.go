@@ -223,6 +223,7 @@ func loadUsers(path string, progress func(done, total int64)) (*Dataset, error) 
 type usersLoader struct {
 	path     string
 	cols     [numColumns]nctarget.Attr // attribute of each column; 0 for userId
+	kinds    [numColumns]cellKind      // how fastRow decodes each column
 	progress func(done, total int64)
 	total    int64
 
@@ -254,7 +255,7 @@ func (u *usersLoader) header(lr *lineReader) error {
 			break
 		}
 		seen[name] = true
-		u.cols[i] = a
+		u.cols[i], u.kinds[i] = a, kindOf(a)
 	}
 	if bad {
 		return nctarget.ErrorList{dataError(lr.path, lr.line, 1, "the header names each column once: "+string(joinHeader()), "bad header %q", line)}

@@ -62,11 +62,10 @@ func (c *chunk) reset(rows int) {
 	c.ids = c.ids[:cap(c.ids)]
 }
 
-// addRow records a parsed row on line.
-func (c *chunk) addRow(id userID, vals *[numAttrs]uint8, others bool, line int) {
+// addRow records a parsed row on line, whose ID is already in c.ids.
+func (c *chunk) addRow(vals *[numAttrs]uint8, others bool, line int) {
 	i := c.n
-	c.ids[i] = id
-	for _, a := range nctarget.Attrs {
+	for a := nctarget.AttrGender; int(a) < numAttrs; a++ {
 		c.cols[a][i] = vals[a]
 	}
 	c.n++
@@ -88,7 +87,7 @@ func (c *chunk) addRow(id userID, vals *[numAttrs]uint8, others bool, line int) 
 // swar.go).
 func (u *usersLoader) fastRow(c *chunk, data []byte, pos, line int) (int, bool) {
 	var vals [numAttrs]uint8
-	var id userID
+	var lo, hi uint64
 	others := false
 	var term byte
 	for k, a := range u.cols {
@@ -97,7 +96,7 @@ func (u *usersLoader) fastRow(c *chunk, data []byte, pos, line int) (int, bool) 
 				return 0, false
 			}
 			var ok bool
-			if id, ok = parseIDFast(data, pos); !ok {
+			if lo, hi, ok = parseIDFast(data, pos); !ok {
 				return 0, false
 			}
 			pos += idLen
@@ -107,7 +106,18 @@ func (u *usersLoader) fastRow(c *chunk, data []byte, pos, line int) (int, bool) 
 			if n == 8 || pos+n >= len(data) {
 				return 0, false
 			}
-			v, oth, ok := cellFast(a, x, n)
+			var v uint8
+			var oth, ok bool
+			switch u.kinds[k] {
+			case kindSet:
+				x = lowBytes(x, n)
+				c := &setCodes[a][byte(x)]
+				v, oth, ok = c.v, c.others, c.ok && c.word == x && c.n == n
+			case kindArea:
+				v, ok = areaFast(x, n)
+			default:
+				v, ok = rangeFast(a, x, n)
+			}
 			if !ok {
 				return 0, false
 			}
@@ -128,7 +138,8 @@ func (u *usersLoader) fastRow(c *chunk, data []byte, pos, line int) (int, bool) 
 	default:
 		return 0, false
 	}
-	c.addRow(id, &vals, others, line)
+	putID(&c.ids[c.n], lo, hi)
+	c.addRow(&vals, others, line)
 	return pos, true
 }
 
@@ -181,5 +192,6 @@ func (u *usersLoader) slowRow(c *chunk, line []byte, lineNo int) {
 		}
 		vals[a], others = v, others || oth
 	}
-	c.addRow(id, &vals, others, lineNo)
+	c.ids[c.n] = id
+	c.addRow(&vals, others, lineNo)
 }

@@ -52,42 +52,31 @@ func inRange(x uint64, lo, hi byte) uint64 {
 	return (x + (0x80-uint64(lo))*ones) &^ (x + (0x7f-uint64(hi))*ones) & highs
 }
 
-// hexWord decodes 8 lowercase hex digits to 4 bytes, in order, reporting
-// whether they are all hex digits.
-func hexWord(x uint64) (uint32, bool) {
-	digit := inRange(x, '0', '9')
-	letter := inRange(x, 'a', 'f')
-	ok := x&highs == 0 && digit|letter == highs
-	n := x&(0x0f*ones) + (letter>>7)*9 // the value of each digit
-	n = (n<<4 | n>>8) & 0x00ff00ff00ff00ff
-	n = (n | n>>8) & 0x0000ffff0000ffff
-	n = (n | n>>16) & 0xffffffff
-	return uint32(n), ok
-}
-
-// parseIDFast decodes the user ID at data[pos:pos+idLen]; the caller has
-// checked that it is within data.
-func parseIDFast(data []byte, pos int) (id userID, ok bool) {
+// parseIDFast decodes the user ID at data[pos:pos+idLen], whose
+// bounds the caller has checked, to the two little-endian words of a
+// userID, eight hex digits at a time. Words, not a userID: returning an
+// array through memory written in parts stalls the processor on every row.
+func parseIDFast(data []byte, pos int) (lo, hi uint64, ok bool) {
 	s := data[pos : pos+idLen]
-	var bad bool
+	var out [2]uint64
+	bad := uint64(0)
 	for w := range 4 {
-		v, good := hexWord(binary.LittleEndian.Uint64(s[1+8*w:]))
-		binary.LittleEndian.PutUint32(id[4*w:], v)
-		bad = bad || !good
+		x := binary.LittleEndian.Uint64(s[1+8*w:])
+		letter := inRange(x, 'a', 'f')
+		bad |= x&highs | ((inRange(x, '0', '9') | letter) ^ highs)
+		n := x&(0x0f*ones) + (letter>>7)*9 // the value of each digit
+		n = (n<<4 | n>>8) & 0x00ff00ff00ff00ff
+		n = (n | n>>8) & 0x0000ffff0000ffff
+		n = (n | n>>16) & 0xffffffff
+		out[w>>1] |= n << (32 * (w & 1))
 	}
-	return id, s[0] == 'U' && !bad
+	return out[0], out[1], s[0] == 'U' && bad == 0
 }
 
-// wholeFast decodes the n (1–7) digits in the low bytes of x, reporting
-// whether they are all digits.
-func wholeFast(x uint64, n int) (uint32, bool) {
-	x = lowBytes(x, n)
-	ok := x&highs == 0 && inRange(x, '0', '9') == lowBytes(highs, n)
-	x = (x & (0x0f * ones)) << (8 * uint(8-n)) // right-align the digits: leading zeros
-	x = x*10 + x>>8                            // each byte: 10 × its digit + the next
-	x = (x & 0x00ff00ff00ff00ff) * (100<<16 + 1) >> 16
-	x = (x & 0x0000ffff0000ffff) * (10000<<32 + 1) >> 32
-	return uint32(x), ok
+// putID stores the words of parseIDFast in id.
+func putID(id *userID, lo, hi uint64) {
+	binary.LittleEndian.PutUint64(id[:8], lo)
+	binary.LittleEndian.PutUint64(id[8:], hi)
 }
 
 // setCode is a code of a set attribute as the low bytes of a word, for
@@ -111,6 +100,7 @@ var setCodes = func() (t [numAttrs]*[256]setCode) {
 			}
 			t[a][code[0]] = setCode{word: load64([]byte(code), 0), n: len(code), v: v, others: others, ok: true}
 		}
+		t[a][0] = setCode{v: noValue, ok: true} // the empty cell
 		for i, c := range attrCodes[a] {
 			add(c, uint8(i), false)
 		}
@@ -133,31 +123,81 @@ var areaCountry = func() (t [256]struct {
 	return t
 }()
 
+// cellKind is how fastRow decodes a column.
+type cellKind uint8
+
+const (
+	kindID    cellKind = iota // userId
+	kindSet                   // gender, appType: see setCodes
+	kindArea                  // area: see areaFast
+	kindRange                 // age, subscriptionPeriod: see rangeFast
+)
+
+// kindOf returns the cellKind of attribute a (0 for userId).
+func kindOf(a nctarget.Attr) cellKind {
+	switch {
+	case a == 0:
+		return kindID
+	case a == nctarget.AttrArea:
+		return kindArea
+	case a.IsRange():
+		return kindRange
+	}
+	return kindSet
+}
+
 // cellFast decodes the cell of attribute a in the low n (0–7) bytes of
 // x, as cellValue does; ok is false for anything cellValue would reject.
+// fastRow does the same, with the switch in line.
 func cellFast(a nctarget.Attr, x uint64, n int) (v uint8, others, ok bool) {
+	switch kindOf(a) {
+	case kindArea:
+		v, ok = areaFast(x, n)
+	case kindRange:
+		v, ok = rangeFast(a, x, n)
+	default:
+		v, others, ok = setFast(a, x, n)
+	}
+	return v, others, ok
+}
+
+// setFast decodes a gender or appType of n bytes, the low bytes of x.
+func setFast(a nctarget.Attr, x uint64, n int) (v uint8, others, ok bool) {
+	x = lowBytes(x, n)
+	c := &setCodes[a][byte(x)]
+	return c.v, c.others, c.ok && c.word == x && c.n == n
+}
+
+// areaFast decodes an area code of n bytes, the low bytes of x.
+func areaFast(x uint64, n int) (uint8, bool) {
 	if n == 0 {
-		return noValue, false, true
+		return noValue, true
+	}
+	cc := areaCountry[byte(x>>8)]
+	d := (x>>24)&0xffff - '0'*(1+1<<8)
+	d1, d2 := d&0xff, d>>8
+	if n != 5 || byte(x) != cc.first || byte(x>>16) != '_' || d1 > 9 || d2 > 9 || cc.first == 0 {
+		return 0, false
+	}
+	i := areaCodes[cc.country*100+int(d1*10+d2)]
+	return uint8(i), i >= 0
+}
+
+// rangeFast decodes a whole number of n bytes, the low bytes of x, to its
+// bucket of range attribute a: the n digits are right-aligned in the word
+// (leading zeros) and combined pairwise (SWAR number parsing).
+func rangeFast(a nctarget.Attr, x uint64, n int) (uint8, bool) {
+	if n == 0 {
+		return noValue, true
 	}
 	x = lowBytes(x, n)
-	switch a {
-	case nctarget.AttrGender, nctarget.AttrAppType:
-		c := &setCodes[a][byte(x)]
-		return c.v, c.others, c.ok && c.word == x && c.n == n
-	case nctarget.AttrArea:
-		cc := areaCountry[byte(x>>8)]
-		d := (x >> 24) - '0'*(1+1<<8)
-		d1, d2 := int(d&0xff), int(d>>8)
-		if n != 5 || byte(x) != cc.first || byte(x>>16) != '_' || d1 > 9 || d2 > 9 || cc.first == 0 {
-			return 0, false, false
-		}
-		i := areaCodes[cc.country*100+d1*10+d2]
-		return uint8(i), false, i >= 0
-	default: // a range attribute
-		w, ok := wholeFast(x, n)
-		if !ok || w > uint32(maxValue[a]) {
-			return 0, false, false
-		}
-		return bucketOfValue[a][w], false, true
+	ok := x&highs == 0 && inRange(x, '0', '9') == lowBytes(highs, n)
+	x = (x & (0x0f * ones)) << (8 * uint(8-n))
+	x = x*10 + x>>8 // each byte: 10 × its digit + the next
+	x = (x & 0x00ff00ff00ff00ff) * (100<<16 + 1) >> 16
+	x = (x & 0x0000ffff0000ffff) * (10000<<32 + 1) >> 32
+	if !ok || x > uint64(maxValue[a]) {
+		return 0, false
 	}
+	return bucketOfValue[a][x], true
 }

@@ -67,7 +67,9 @@ func TestParseIDFast(t *testing.T) {
 		for c := range 256 {
 			s := append([]byte(nil), base...)
 			s[i] = byte(c)
-			got, ok := parseIDFast(s, 0)
+			lo, hi, ok := parseIDFast(s, 0)
+			var got userID
+			putID(&got, lo, hi)
 			want, wantOK := parseID(s[:idLen])
 			if ok != wantOK || ok && got != want {
 				t.Fatalf("parseIDFast(%q) = %v, %v; parseID: %v, %v", s[:idLen], got, ok, want, wantOK)
