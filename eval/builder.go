@@ -3,6 +3,7 @@ package eval
 import (
 	"fmt"
 	"runtime"
+	"slices"
 	"strconv"
 	"sync"
 
@@ -12,15 +13,23 @@ import (
 
 // builder accumulates users into a Dataset: their IDs, and per attribute
 // a column of one byte per user (the number of its code or, for a range
-// attribute, of its bucket; noValue when unknown). Loading users.csv also
-// hands it each chunk's ID table entries, sorted by partition (see
-// segment). finish builds the ID table and the attribute bitmaps.
+// attribute, of its bucket; noValue when unknown). While loading
+// users.csv, only the users after the last full block of the columns are
+// kept: each full block goes to a goroutine that adds it to the
+// attribute builders. Loading also hands the builder each chunk's ID
+// table entries, sorted by partition (see segment). finish builds the ID
+// table and the attribute bitmaps.
 type builder struct {
 	ids     []userID
-	cols    [numAttrs][]uint8
+	cols    [numAttrs][]uint8 // users from the first not yet in attrs
+	attrs   [numAttrs]*attrBuilder
 	entries []uint64  // see segment; nil until a chunk is added
 	segs    []segment // runs of entries
 	others  uint64    // users whose appType is "others"
+
+	grow         sync.RWMutex            // held to grow ids and entries; read-held to copy a chunk into them
+	blocks, free chan *[numAttrs][]uint8 // full blocks to the goroutine, and back
+	done         chan struct{}           // closed when the goroutine has added every block
 }
 
 // newBuilder returns a builder expecting about hint users. Capacity
@@ -29,10 +38,76 @@ func newBuilder(hint int) *builder {
 	b := &builder{ids: make([]userID, 0, hint)}
 	adviseHuge(b.ids)
 	for _, a := range nctarget.Attrs {
-		b.cols[a] = make([]uint8, 0, hint)
-		adviseHuge(b.cols[a])
+		b.attrs[a] = newAttrBuilder(a, hint)
 	}
 	return b
+}
+
+// reserve makes room for n users in ids and entries, whose lengths are
+// their capacities while loading (see copyChunk).
+func (b *builder) reserve(n int) {
+	if n <= len(b.ids) && n <= len(b.entries) {
+		return
+	}
+	b.grow.Lock()
+	defer b.grow.Unlock()
+	b.ids = slices.Grow(b.ids, n-len(b.ids))
+	b.ids = b.ids[:cap(b.ids)]
+	b.entries = slices.Grow(b.entries, n-len(b.entries))
+	b.entries = b.entries[:cap(b.entries)]
+}
+
+// copyChunk copies the IDs and table entries of a placed chunk into ids
+// and entries. Chunks are copied in parallel: each has its own range.
+func (b *builder) copyChunk(c *chunk) {
+	b.grow.RLock()
+	defer b.grow.RUnlock()
+	copy(b.ids[c.base:], c.ids[:c.n])
+	copy(b.entries[c.base:], c.entries)
+}
+
+// startBlocks starts the goroutine that adds full blocks of the columns
+// (see addColumns) to the attribute builders.
+func (b *builder) startBlocks() {
+	b.blocks, b.free, b.done = make(chan *[numAttrs][]uint8, 4), make(chan *[numAttrs][]uint8, 5), make(chan struct{})
+	for range cap(b.free) {
+		blk := new([numAttrs][]uint8)
+		for _, a := range nctarget.Attrs {
+			blk[a] = make([]uint8, containerBits)
+		}
+		b.free <- blk
+	}
+	go func() {
+		defer close(b.done)
+		for blk := range b.blocks {
+			for _, a := range nctarget.Attrs {
+				b.attrs[a].add(blk[a])
+			}
+			b.free <- blk
+		}
+	}()
+}
+
+// stopBlocks waits until every full block is added.
+func (b *builder) stopBlocks() {
+	close(b.blocks)
+	<-b.done
+}
+
+// addColumns appends the values of users to the columns and hands each
+// full block to the goroutine started by startBlocks.
+func (b *builder) addColumns(cols *[numAttrs][]uint8) {
+	for _, a := range nctarget.Attrs {
+		b.cols[a] = append(b.cols[a], cols[a]...)
+	}
+	for len(b.cols[nctarget.AttrGender]) >= containerBits {
+		blk := <-b.free
+		for _, a := range nctarget.Attrs {
+			copy(blk[a], b.cols[a])
+			b.cols[a] = append(b.cols[a][:0], b.cols[a][containerBits:]...)
+		}
+		b.blocks <- blk
+	}
 }
 
 // addUser adds a User given as a struct (NewDataset).
@@ -232,8 +307,12 @@ func (b *builder) finish() (*Dataset, []duplicate) {
 	var tasks []func()
 	for _, a := range []nctarget.Attr{nctarget.AttrArea, nctarget.AttrAge, nctarget.AttrSubscriptionPeriod, nctarget.AttrGender, nctarget.AttrAppType} {
 		tasks = append(tasks, func() {
-			d.attrs[a] = columnIndex(a, b.cols[a])
-			b.cols[a] = nil
+			ab := b.attrs[a]
+			for col := b.cols[a]; len(col) > 0; col = col[min(len(col), containerBits):] {
+				ab.add(col[:min(len(col), containerBits)])
+			}
+			d.attrs[a] = ab.index()
+			b.cols[a], b.attrs[a] = nil, nil
 		})
 	}
 	for g := range groups {

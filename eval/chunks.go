@@ -47,7 +47,10 @@ type chunk struct {
 	users      lineIndex // chunk's user number → chunk's line number
 	nextLine   int       // the line of the next row if no line is skipped
 	errs       []*nctarget.Diagnostic
-	fatal      bool // reading must stop after this chunk
+	fatal      bool   // reading must stop after this chunk
+	placed     bool   // given its place by the committer
+	keep       bool   // its rows are wanted
+	base       uint32 // user number of its first row
 	others     uint64
 	othersLine int // chunk's line number of the first appType "others"
 }
@@ -170,10 +173,14 @@ func (s *gzipSource) next(c *chunk) bool {
 
 func (s *gzipSource) fill(c *chunk) {}
 
-// run reads the chunks of src on the given number of goroutines and
-// commits them in file order.
+// run reads the chunks of src on the given number of goroutines. Each
+// parses a chunk, waits until the chunks before it are placed (given their
+// first user number and line, in file order), and then copies the chunk's
+// IDs and table entries into place, in parallel with the others: the
+// first writes to those arrays, hundreds of megabytes, cost page faults
+// that would be slow on one processor.
 func (u *usersLoader) run(src chunkSource, workers int) {
-	free := make(chan *chunk, 2*workers+2) // bounds the chunks read ahead of the next to commit
+	free := make(chan *chunk, 2*workers+2) // bounds the chunks read ahead of the next to place
 	for range cap(free) {
 		free <- &chunk{}
 	}
@@ -181,8 +188,10 @@ func (u *usersLoader) run(src chunkSource, workers int) {
 		srcMu sync.Mutex
 		seq   int
 		wg    sync.WaitGroup
-		cm    = &committer{u: u, pending: map[int]*chunk{}, free: free}
+		cm    = &committer{u: u, pending: map[int]*chunk{}}
 	)
+	cm.cond = sync.NewCond(&cm.mu)
+	u.b.startBlocks()
 	for range workers {
 		wg.Go(func() {
 			for {
@@ -200,22 +209,27 @@ func (u *usersLoader) run(src chunkSource, workers int) {
 				}
 				src.fill(c)
 				u.parseChunk(c)
-				cm.commit(c)
+				if cm.place(c) {
+					u.b.copyChunk(c)
+				}
+				free <- c
 			}
 		})
 	}
 	wg.Wait()
+	u.b.stopBlocks()
+	u.b.ids, u.b.entries = u.b.ids[:u.rows], u.b.entries[:u.rows]
 }
 
-// committer takes parsed chunks in any order and adds them to the
-// loader in file order.
+// committer takes parsed chunks in any order and places them in file
+// order.
 type committer struct {
 	u       *usersLoader
 	mu      sync.Mutex
+	cond    *sync.Cond     // signalled when chunks are placed
 	pending map[int]*chunk // parsed, waiting for the chunks before
-	next    int            // the next chunk to add
+	next    int            // the next chunk to place
 	stop    bool           // too many errors, or a fatal one: ignore the rest
-	free    chan *chunk
 }
 
 // stopped reports whether reading should stop.
@@ -225,29 +239,36 @@ func (cm *committer) stopped() bool {
 	return cm.stop
 }
 
-// commit adds c, and every parsed chunk after it, once those before are
-// added, and frees their buffers.
-func (cm *committer) commit(c *chunk) {
+// place places c, and every parsed chunk after it, once those before are
+// placed, waits until c is placed, and reports whether its rows are
+// wanted.
+func (cm *committer) place(c *chunk) bool {
 	cm.mu.Lock()
 	defer cm.mu.Unlock()
 	cm.pending[c.seq] = c
 	for {
-		c, ok := cm.pending[cm.next]
+		p, ok := cm.pending[cm.next]
 		if !ok {
-			return
+			break
 		}
 		delete(cm.pending, cm.next)
 		cm.next++
-		if !cm.stop {
-			cm.stop = cm.u.add(c)
+		if p.keep = false; !cm.stop {
+			p.keep, cm.stop = cm.u.add(p)
 		}
-		cm.free <- c
+		p.placed = true
 	}
+	cm.cond.Broadcast()
+	for !c.placed {
+		cm.cond.Wait()
+	}
+	return c.keep
 }
 
-// add adds a parsed chunk, the next in file order, to the loader, and
-// reports whether reading should stop.
-func (u *usersLoader) add(c *chunk) (stop bool) {
+// add takes a parsed chunk, the next in file order: its errors and line
+// numbers, its place among the users, its columns. It reports whether the
+// chunk's rows are wanted and whether reading should stop.
+func (u *usersLoader) add(c *chunk) (keep, stop bool) {
 	for _, e := range c.errs {
 		if len(u.errs) == maxErrors {
 			break
@@ -258,21 +279,24 @@ func (u *usersLoader) add(c *chunk) (stop bool) {
 	if c.readErr != nil && len(u.errs) < maxErrors {
 		u.errs = append(u.errs, readError(u.path, u.lineBase+c.lines, c.readErr))
 	}
-	if len(u.errs) == 0 { // once there are errors, the rows are not needed
-		base := uint32(len(u.b.ids))
-		u.b.ids = append(u.b.ids, c.ids[:c.n]...)
-		for _, a := range nctarget.Attrs {
-			u.b.cols[a] = append(u.b.cols[a], c.cols[a][:c.n]...)
-		}
+	if keep = len(u.errs) == 0; keep { // once there are errors, the rows are not needed
+		base := uint32(u.rows)
+		c.base = base
+		u.rows += c.n
+		u.b.reserve(u.rows)
 		seg := segment{base: base}
 		for p, s := range c.start {
-			seg.start[p] = uint32(len(u.b.entries)) + s
+			seg.start[p] = base + s
 		}
-		u.b.entries = append(u.b.entries, c.entries...)
 		u.b.segs = append(u.b.segs, seg)
 		for _, l := range c.users {
 			u.lines.add(base+uint32(l.user), u.lineBase+l.line)
 		}
+		var cols [numAttrs][]uint8
+		for _, a := range nctarget.Attrs {
+			cols[a] = c.cols[a][:c.n]
+		}
+		u.b.addColumns(&cols)
 		u.b.others += c.others
 		if u.othersLine == 0 && c.othersLine != 0 {
 			u.othersLine = u.lineBase + c.othersLine
@@ -282,5 +306,5 @@ func (u *usersLoader) add(c *chunk) (stop bool) {
 	if u.progress != nil {
 		u.progress(c.done, u.total)
 	}
-	return c.fatal || c.readErr != nil || len(u.errs) >= maxErrors
+	return keep, c.fatal || c.readErr != nil || len(u.errs) >= maxErrors
 }

@@ -28,62 +28,81 @@ const containerWords = containerBits / 64
 // container with more is a bitset.
 const arrayMax = 4096
 
-// columnIndex builds the index of attribute a from its column.
-func columnIndex(a nctarget.Attr, col []uint8) *index {
+// attrBuilder builds the bitmaps of one attribute from its values, a
+// block of containerBits users at a time, so that only a block of each
+// column need be kept.
+type attrBuilder struct {
+	a       nctarget.Attr
+	nv      int            // values
+	row     [256]int       // column byte → bitset: its value's, or nv for unknown (and anything else)
+	out     []bitmapWriter // the values', then the known users'
+	scratch []uint64       // a bitset per value and one for unknown
+	count   []int          // bits set in each
+	blocks  int            // blocks added
+	expect  int            // blocks expected, for sizing buffers
+}
+
+// newAttrBuilder returns a builder for attribute a expecting about users
+// users.
+func newAttrBuilder(a nctarget.Attr, users int) *attrBuilder {
 	nv := numValues(a)
-	blocks := (len(col) + containerBits - 1) / containerBits
-	var hist [256]int
-	for _, c := range col {
-		hist[c]++
-	}
-	out := make([]bitmapWriter, nv+1) // the values, then the known users
-	known := len(col)
-	for v := range out {
-		n := known
-		if v < nv {
-			n = hist[v]
-			known -= n
-		}
-		out[v].init(blocks, n)
-	}
-	// row maps a column byte to its bitset: the value's, or the last for
-	// unknown (and, in a damaged column, anything else).
-	var row [256]int
-	for b := range row {
-		row[b] = nv
+	ab := &attrBuilder{a: a, nv: nv, out: make([]bitmapWriter, nv+1),
+		scratch: make([]uint64, (nv+1)*containerWords), count: make([]int, nv+1),
+		expect: max(1, (users+containerBits-1)/containerBits)}
+	for b := range ab.row {
+		ab.row[b] = nv
 	}
 	for v := range nv {
-		row[v] = v
+		ab.row[v] = v
 	}
-	scratch := make([]uint64, (nv+1)*containerWords)
-	count := make([]int, nv+1)
-	for k := range blocks {
-		block := col[k*containerBits : min(len(col), (k+1)*containerBits)]
-		for i, c := range block {
-			r := row[c]
-			scratch[r*containerWords+i>>6] |= 1 << (i & 63)
-			count[r]++
-		}
-		for v := range nv {
-			out[v].add(uint16(k), scratch[v*containerWords:(v+1)*containerWords], count[v])
-		}
-		unknown := scratch[nv*containerWords : (nv+1)*containerWords]
-		for w := range unknown {
-			unknown[w] = ^unknown[w]
-		}
-		if tail := len(block) % containerBits; tail != 0 { // users past the end are not known
-			unknown[tail>>6] &= 1<<(tail&63) - 1
-			clear(unknown[tail>>6+1:])
-		}
-		out[nv].add(uint16(k), unknown, len(block)-count[nv])
-		clear(scratch)
-		clear(count)
+	return ab
+}
+
+// add adds the next block of users: col holds their values, containerBits
+// of them unless this is the last block.
+func (ab *attrBuilder) add(col []uint8) {
+	k, nv := ab.blocks, ab.nv
+	ab.blocks++
+	scratch, count := ab.scratch, ab.count
+	for i, c := range col {
+		r := ab.row[c]
+		scratch[r*containerWords+i>>6] |= 1 << (i & 63)
+		count[r]++
 	}
-	values := make([]*roaring.Bitmap, nv)
+	if k == 0 { // size the buffers from the first block
+		known := len(col)
+		for v := range ab.out {
+			n := known
+			if v < nv {
+				n = count[v]
+				known -= n
+			}
+			ab.out[v].init(ab.expect, n*ab.expect*9/8)
+		}
+	}
+	for v := range nv {
+		ab.out[v].add(uint16(k), scratch[v*containerWords:(v+1)*containerWords], count[v])
+	}
+	unknown := scratch[nv*containerWords : (nv+1)*containerWords]
+	for w := range unknown {
+		unknown[w] = ^unknown[w]
+	}
+	if tail := len(col) % containerBits; tail != 0 { // users past the end are not known
+		unknown[tail>>6] &= 1<<(tail&63) - 1
+		clear(unknown[tail>>6+1:])
+	}
+	ab.out[nv].add(uint16(k), unknown, len(col)-count[nv])
+	clear(scratch)
+	clear(count)
+}
+
+// index returns the attribute's index.
+func (ab *attrBuilder) index() *index {
+	values := make([]*roaring.Bitmap, ab.nv)
 	for v := range values {
-		values[v] = out[v].bitmap()
+		values[v] = ab.out[v].bitmap()
 	}
-	return newIndex(a, out[nv].bitmap(), values)
+	return newIndex(ab.a, ab.out[ab.nv].bitmap(), values)
 }
 
 // bitmapWriter writes a roaring bitmap in the serialized format
@@ -97,10 +116,10 @@ type bitmapWriter struct {
 	buf   []byte   // room, then the containers
 }
 
-// init prepares for at most n containers holding card values in all.
+// init prepares for about n containers holding about card values in all.
 func (w *bitmapWriter) init(n, card int) {
 	w.room = 8 + 8*n
-	w.buf = make([]byte, w.room, w.room+min(2*card, 8*containerWords*n)) // room enough: no container takes more
+	w.buf = make([]byte, w.room, w.room+min(2*card, 8*containerWords*n)) // no container takes more
 }
 
 // add appends the container of key k, whose bitset words has card bits
@@ -129,6 +148,10 @@ func (w *bitmapWriter) add(k uint16, words []uint64, card int) {
 // bitmap returns the bitmap written, which refers to the writer's buffer.
 func (w *bitmapWriter) bitmap() *roaring.Bitmap {
 	n := len(w.sizes)
+	if 8+8*n > w.room { // more containers than expected: make room
+		w.buf = append(make([]byte, 8+8*n, 8+8*n+len(w.buf)-w.room), w.buf[w.room:]...)
+		w.room = 8 + 8*n
+	}
 	start := w.room - (8 + 8*n)
 	h := w.buf[start:w.room]
 	binary.LittleEndian.PutUint32(h, 12346) // SERIAL_COOKIE_NO_RUNCONTAINER

@@ -207,7 +207,8 @@ func loadUsers(path string, progress func(done, total int64)) (*Dataset, error) 
 		hint = int((lr.size-lr.off)/(idLen+numColumns-1) + 1) // no row is shorter; unused capacity is never touched
 	}
 	u.b = newBuilder(hint)
-	u.b.entries = make([]uint64, 0, hint)
+	u.b.ids = u.b.ids[:hint] // see builder.copyChunk
+	u.b.entries = make([]uint64, hint)
 	adviseHuge(u.b.entries)
 	u.run(src, runtime.GOMAXPROCS(0))
 	if progress != nil {
@@ -227,11 +228,12 @@ type usersLoader struct {
 	progress func(done, total int64)
 	total    int64
 
-	// Set by commit, in file order.
+	// Set by committer.place, in file order.
 	b          *builder
 	lines      lineIndex // user number → line
 	errs       nctarget.ErrorList
-	lineBase   int // lines before the next chunk to commit
+	lineBase   int // lines before the next chunk to place
+	rows       int // rows placed
 	othersLine int // line of the first appType "others"
 }
 

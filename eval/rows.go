@@ -52,6 +52,7 @@ func (u *usersLoader) parseChunk(c *chunk) {
 // reset empties c's results, with room for rows rows.
 func (c *chunk) reset(rows int) {
 	c.n, c.lines, c.nextLine, c.fatal, c.others, c.othersLine = 0, 0, 0, false, 0, 0
+	c.placed, c.keep, c.base = false, false, 0
 	c.users, c.errs = c.users[:0], nil
 	if cap(c.ids) < rows {
 		c.ids = make([]userID, rows)
