@@ -3,7 +3,6 @@ package eval
 import (
 	"fmt"
 	"runtime"
-	"slices"
 	"strconv"
 	"sync"
 
@@ -43,18 +42,25 @@ func newBuilder(hint int) *builder {
 	return b
 }
 
-// reserve makes room for n users in ids and entries, whose lengths are
-// their capacities while loading (see copyChunk).
-func (b *builder) reserve(n int) {
-	if n <= len(b.ids) && n <= len(b.entries) {
-		return
-	}
+// reserve makes room for n users, or for about more when it must grow,
+// in ids and entries, whose lengths are their capacities while loading
+// (see copyChunk). It sizes the attribute builders when first called.
+func (b *builder) reserve(n, about int) {
 	b.grow.Lock()
 	defer b.grow.Unlock()
-	b.ids = slices.Grow(b.ids, n-len(b.ids))
-	b.ids = b.ids[:cap(b.ids)]
-	b.entries = slices.Grow(b.entries, n-len(b.entries))
-	b.entries = b.entries[:cap(b.entries)]
+	if len(b.ids) == 0 {
+		for _, a := range nctarget.Attrs {
+			b.attrs[a].expect = max(1, (about+containerBits-1)/containerBits)
+		}
+	}
+	size := max(n, about, len(b.ids)*5/4) // the estimate was short: grow by a quarter at least
+	ids := make([]userID, size)
+	adviseHuge(ids)
+	copy(ids, b.ids)
+	entries := make([]uint64, size)
+	adviseHuge(entries)
+	copy(entries, b.entries)
+	b.ids, b.entries = ids, entries
 }
 
 // copyChunk copies the IDs and table entries of a placed chunk into ids

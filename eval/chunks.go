@@ -265,6 +265,14 @@ func (cm *committer) place(c *chunk) bool {
 	return c.keep
 }
 
+// estimate returns about how many users the file holds, judging by the
+// rows placed, with c, and the part of the file they came from, with a
+// little to spare: the arrays of users are allocated once, to that size.
+func (u *usersLoader) estimate(c *chunk) int {
+	read := max(c.done-u.start, 1)
+	return int(float64(u.rows)/float64(read)*float64(u.total-u.start)*1.02) + 1024
+}
+
 // add takes a parsed chunk, the next in file order: its errors and line
 // numbers, its place among the users, its columns. It reports whether the
 // chunk's rows are wanted and whether reading should stop.
@@ -283,7 +291,9 @@ func (u *usersLoader) add(c *chunk) (keep, stop bool) {
 		base := uint32(u.rows)
 		c.base = base
 		u.rows += c.n
-		u.b.reserve(u.rows)
+		if u.rows > len(u.b.ids) {
+			u.b.reserve(u.rows, u.estimate(c))
+		}
 		seg := segment{base: base}
 		for p, s := range c.start {
 			seg.start[p] = base + s

@@ -3,6 +3,7 @@ package eval
 import (
 	"encoding/binary"
 	"math/bits"
+	"slices"
 
 	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/nctarget/nctarget"
@@ -131,14 +132,19 @@ func (w *bitmapWriter) add(k uint16, words []uint64, card int) {
 	w.keys = append(w.keys, k, uint16(card-1))
 	n := len(w.buf)
 	if card > arrayMax {
-		for _, x := range words {
-			w.buf = binary.LittleEndian.AppendUint64(w.buf, x)
+		w.buf = slices.Grow(w.buf, 8*len(words))[:n+8*len(words)]
+		out := w.buf[n:]
+		for i, x := range words {
+			binary.LittleEndian.PutUint64(out[8*i:], x)
 		}
 	} else {
+		w.buf = slices.Grow(w.buf, 2*card)[:n+2*card]
+		out := w.buf[n:]
+		j := 0
 		for i, x := range words {
-			for x != 0 {
-				w.buf = binary.LittleEndian.AppendUint16(w.buf, uint16(i<<6+bits.TrailingZeros64(x)))
-				x &= x - 1
+			for ; x != 0 && j+1 < len(out); x &= x - 1 {
+				binary.LittleEndian.PutUint16(out[j:], uint16(i<<6+bits.TrailingZeros64(x)))
+				j += 2
 			}
 		}
 	}

@@ -198,18 +198,13 @@ func loadUsers(path string, progress func(done, total int64)) (*Dataset, error) 
 		return nil, err
 	}
 	var src chunkSource
-	hint := 0
 	if filepath.Ext(path) == ".gz" {
 		src = &gzipSource{lr: lr}
-		hint = int(lr.size / 10) // users.csv compresses about 3-4×; rows are 44–60 bytes
 	} else {
 		src = &fileSource{f: lr.f, start: lr.off, size: lr.size}
-		hint = int((lr.size-lr.off)/(idLen+numColumns-1) + 1) // no row is shorter; unused capacity is never touched
+		u.start = lr.off
 	}
-	u.b = newBuilder(hint)
-	u.b.ids = u.b.ids[:hint] // see builder.copyChunk
-	u.b.entries = make([]uint64, hint)
-	adviseHuge(u.b.entries)
+	u.b = newBuilder(0)
 	u.run(src, runtime.GOMAXPROCS(0))
 	if progress != nil {
 		progress(lr.size, lr.size)
@@ -226,7 +221,8 @@ type usersLoader struct {
 	cols     [numColumns]nctarget.Attr // attribute of each column; 0 for userId
 	kinds    [numColumns]cellKind      // how fastRow decodes each column
 	progress func(done, total int64)
-	total    int64
+	total    int64 // the file's size
+	start    int64 // where the rows start in it (0 for gzip)
 
 	// Set by committer.place, in file order.
 	b          *builder
