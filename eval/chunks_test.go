@@ -106,6 +106,18 @@ func chunkFiles() map[string]string {
 		"too many errors":   many,
 		"error at the end":  strings.TrimSuffix(join(r), "\n") + ",",
 		"columns reordered": "area,userId,subscriptionPeriod,age,gender,appType\n" + ",U00000000000000000000000000000001,7,30,female,ios\njp_13,U00000000000000000000000000000002,,,,others\n",
+		"odd rows": edit(func(rs []string) {
+			rs[20] = FormatID(1<<50) + "\n"                                      // one cell
+			rs[21] = FormatID(1<<51) + ",male\r,,,,\n"                           // a return in a cell
+			rs[22] = FormatID(1<<52) + ",female,120,android,jp_13,36500\r\n"     // longer than 64 bytes
+			rs[23] = FormatID(1<<53) + ",female,0120,android,jp_13,0000036500\n" // a cell longer than 8 bytes
+			rs[24] = FormatID(1<<54) + ",,,,," + strings.Repeat(" ", 40) + "\n"  // spaces
+		}),
+		"long rows": edit(func(rs []string) {
+			for i := range rs {
+				rs[i] = strings.Replace(rs[i], ",", ",00", 5)
+			}
+		}),
 		"nul and utf-8": edit(func(rs []string) {
 			rs[7] = strings.Replace(rs[7], "male", "ma\x00e", 1)
 			rs[9] = strings.Replace(rs[9], "ios", "iös", 1)
@@ -222,15 +234,17 @@ func TestLoadProgress(t *testing.T) {
 	}
 }
 
-// TestLoadMatchesNaive checks a generated dataset, loaded in small chunks,
+// TestLoadMatchesNaive checks a generated dataset of more than one block
+// of users (containerBits), with values dense enough for bitset
+// containers, loaded in small chunks,
 // against a naive reading of the same file: every user's ID and which
 // value set of each attribute holds it.
 func TestLoadMatchesNaive(t *testing.T) {
 	dir := t.TempDir()
-	if err := Generate(dir, GenOptions{Users: 5000, Seed: 3}); err != nil {
+	if err := Generate(dir, GenOptions{Users: 70_000, Seed: 3}); err != nil {
 		t.Fatal(err)
 	}
-	got := loadAll(t, dir, 4096)
+	got := loadAll(t, dir, 64<<10)
 	data, err := os.ReadFile(filepath.Join(dir, "users.csv"))
 	if err != nil {
 		t.Fatal(err)

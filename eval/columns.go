@@ -31,16 +31,20 @@ const arrayMax = 4096
 
 // attrBuilder builds the bitmaps of one attribute from its values, a
 // block of containerBits users at a time, so that only a block of each
-// column need be kept.
+// column need be kept. It sorts a block's users by value (a counting
+// sort, in cache), so that a value's users are at once the array
+// container of a sparse value, without scanning a bitset per value.
 type attrBuilder struct {
-	a       nctarget.Attr
-	nv      int            // values
-	row     [256]int       // column byte → bitset: its value's, or nv for unknown (and anything else)
-	out     []bitmapWriter // the values', then the known users'
-	scratch []uint64       // a bitset per value and one for unknown
-	count   []int          // bits set in each
-	blocks  int            // blocks added
-	expect  int            // blocks expected, for sizing buffers
+	a      nctarget.Attr
+	nv     int            // values
+	row    [256]int       // column byte → its value, or nv for unknown (and anything else)
+	out    []bitmapWriter // the values', then the known users'
+	sorted []uint16       // the block's users by value
+	start  []int          // where each value's users start in sorted
+	words  []uint64       // a container's bitset
+	n      int            // users in the block being added
+	blocks int            // blocks added
+	expect int            // blocks expected, for sizing buffers
 }
 
 // newAttrBuilder returns a builder for attribute a expecting about users
@@ -48,7 +52,7 @@ type attrBuilder struct {
 func newAttrBuilder(a nctarget.Attr, users int) *attrBuilder {
 	nv := numValues(a)
 	ab := &attrBuilder{a: a, nv: nv, out: make([]bitmapWriter, nv+1),
-		scratch: make([]uint64, (nv+1)*containerWords), count: make([]int, nv+1),
+		sorted: make([]uint16, containerBits), start: make([]int, nv+2), words: make([]uint64, containerWords),
 		expect: max(1, (users+containerBits-1)/containerBits)}
 	for b := range ab.row {
 		ab.row[b] = nv
@@ -63,38 +67,68 @@ func newAttrBuilder(a nctarget.Attr, users int) *attrBuilder {
 // of them unless this is the last block.
 func (ab *attrBuilder) add(col []uint8) {
 	k, nv := ab.blocks, ab.nv
-	ab.blocks++
-	scratch, count := ab.scratch, ab.count
-	for i, c := range col {
-		r := ab.row[c]
-		scratch[r*containerWords+i>>6] |= 1 << (i & 63)
-		count[r]++
+	ab.blocks, ab.n = ab.blocks+1, len(col)
+	start := ab.start
+	clear(start)
+	for _, c := range col {
+		start[ab.row[c]+1]++
 	}
 	if k == 0 { // size the buffers from the first block
-		known := len(col)
-		for v := range ab.out {
-			n := known
-			if v < nv {
-				n = count[v]
-				known -= n
-			}
-			ab.out[v].init(ab.expect, n*ab.expect*9/8)
+		for v := range nv {
+			ab.out[v].init(ab.expect, start[v+1]*ab.expect*9/8)
 		}
+		ab.out[nv].init(ab.expect, (len(col)-start[nv+1])*ab.expect*9/8)
 	}
 	for v := range nv {
-		ab.out[v].add(uint16(k), scratch[v*containerWords:(v+1)*containerWords], count[v])
+		start[v+1] += start[v]
 	}
-	unknown := scratch[nv*containerWords : (nv+1)*containerWords]
-	for w := range unknown {
-		unknown[w] = ^unknown[w]
+	next := start[:nv+1]
+	for i, c := range col {
+		r := ab.row[c]
+		ab.sorted[next[r]] = uint16(i)
+		next[r]++
 	}
-	if tail := len(col) % containerBits; tail != 0 { // users past the end are not known
-		unknown[tail>>6] &= 1<<(tail&63) - 1
-		clear(unknown[tail>>6+1:])
+	// next[v] is now the end of value v, the start of v+1.
+	for v := range nv {
+		lo := 0
+		if v > 0 {
+			lo = next[v-1]
+		}
+		ab.addValue(&ab.out[v], uint16(k), ab.sorted[lo:next[v]], false)
 	}
-	ab.out[nv].add(uint16(k), unknown, len(col)-count[nv])
-	clear(scratch)
-	clear(count)
+	ab.addValue(&ab.out[nv], uint16(k), ab.sorted[next[nv-1]:len(col)], true) // the known users: all but the unknown
+}
+
+// addValue adds the container of key k holding users, or, with invert,
+// the other users of a block of n users.
+func (ab *attrBuilder) addValue(w *bitmapWriter, k uint16, users []uint16, invert bool) {
+	n := len(users)
+	if invert {
+		n = ab.n - len(users)
+	}
+	if !invert && n <= arrayMax {
+		w.addArray(k, users)
+		return
+	}
+	words := ab.words
+	if invert {
+		for i := range words {
+			words[i] = ^uint64(0)
+		}
+		if tail := ab.n % containerBits; tail != 0 { // users past the end are not known
+			words[tail>>6] = 1<<(tail&63) - 1
+			clear(words[tail>>6+1:])
+		}
+		for _, i := range users {
+			words[i>>6] &^= 1 << (i & 63)
+		}
+	} else {
+		clear(words)
+		for _, i := range users {
+			words[i>>6] |= 1 << (i & 63)
+		}
+	}
+	w.add(k, words, n)
 }
 
 // index returns the attribute's index.
@@ -149,6 +183,21 @@ func (w *bitmapWriter) add(k uint16, words []uint64, card int) {
 		}
 	}
 	w.sizes = append(w.sizes, uint32(len(w.buf)-n))
+}
+
+// addArray appends the array container of key k holding users, sorted.
+func (w *bitmapWriter) addArray(k uint16, users []uint16) {
+	if len(users) == 0 {
+		return
+	}
+	w.keys = append(w.keys, k, uint16(len(users)-1))
+	n := len(w.buf)
+	w.buf = slices.Grow(w.buf, 2*len(users))[:n+2*len(users)]
+	out := w.buf[n:]
+	for j, u := range users {
+		binary.LittleEndian.PutUint16(out[2*j:], u)
+	}
+	w.sizes = append(w.sizes, uint32(2*len(users)))
 }
 
 // bitmap returns the bitmap written, which refers to the writer's buffer.

@@ -41,6 +41,26 @@ func cellLen(x uint64) int {
 	return bits.TrailingZeros64(m) >> 3
 }
 
+// sepMask returns a mask of the 32 bytes of data at pos (zero past the
+// end) with bit i set when byte i is ',', '\n' or '\r': the cell
+// boundaries of a row after its ID at once, from four independent words,
+// instead of one cell after the other.
+func sepMask(data []byte, pos int) uint64 {
+	var m uint64
+	for w := range 4 {
+		x := load64(data, pos+8*w)
+		z := exactZero(x^(',')*ones) | exactZero(x^('\n')*ones) | exactZero(x^('\r')*ones)
+		m |= (z >> 7) * 0x0102040810204080 >> 56 << (8 * w) // gather the high bits
+	}
+	return m
+}
+
+// exactZero has the high bit set in exactly the zero bytes of x.
+func exactZero(x uint64) uint64 {
+	const low7 = 0x7f7f7f7f7f7f7f7f
+	return ^((x&low7 + low7) | x | low7)
+}
+
 // lowBytes keeps the lowest n (0–8) bytes of x.
 func lowBytes(x uint64, n int) uint64 {
 	return x & (uint64(1)<<(8*uint(n)) - 1)

@@ -77,3 +77,27 @@ func TestParseIDFast(t *testing.T) {
 		}
 	}
 }
+
+// TestSepMask checks the row-at-once separator mask against a byte loop,
+// on random bytes rich in separators and their neighbours (a borrow in
+// the usual zero-byte test would flag '-' after ',').
+func TestSepMask(t *testing.T) {
+	const alphabet = ",\n\r-\x0b\x0c\x00\x01\x80\xffa0_"
+	r := rand.New(rand.NewPCG(3, 4))
+	for range 5000 {
+		data := make([]byte, r.IntN(80))
+		for i := range data {
+			data[i] = alphabet[r.IntN(len(alphabet))]
+		}
+		pos := r.IntN(len(data) + 1)
+		var want uint64
+		for i := 0; i < 32 && pos+i < len(data); i++ {
+			if c := data[pos+i]; c == ',' || c == '\n' || c == '\r' {
+				want |= 1 << i
+			}
+		}
+		if got := sepMask(data, pos); got != want {
+			t.Fatalf("sepMask(%q, %d) = %032b, want %032b", data, pos, got, want)
+		}
+	}
+}
