@@ -309,3 +309,35 @@ func naiveValue(t *testing.T, a nctarget.Attr, cell string) int {
 	t.Fatalf("%s %q", a, cell)
 	return 0
 }
+
+// TestShortEstimate checks a file whose first rows are much longer than
+// the rest, so that the number of users estimated from the first chunk is
+// far too low: the arrays of users must grow while chunks are copied into
+// them, giving what one chunk gives.
+func TestShortEstimate(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(header)
+	for i, r := range rows(2000) {
+		if i < 12 { // the same ID, an age with 300 leading zeros
+			r = fmt.Sprintf("%s,male,%s20,ios,jp_13,7\n", FormatID(uint64(i)*7919+1), strings.Repeat("0", 300))
+		}
+		b.WriteString(r)
+	}
+	b.WriteString(rows(3)[1]) // a duplicate of the second row
+	dir := writeData(t, map[string]string{"users.csv": b.String()})
+	want := loadAll(t, dir, 1<<30)
+	if len(want.Errors) != 1 || !strings.Contains(want.Errors[0], "first on line 3") {
+		t.Fatalf("errors %v, want one duplicate", want.Errors)
+	}
+	if diff := cmp.Diff(want, loadAll(t, dir, 4096)); diff != "" {
+		t.Errorf("(-one chunk +chunks):\n%s", diff)
+	}
+	os.WriteFile(filepath.Join(dir, "users.csv"), []byte(strings.TrimSuffix(b.String(), rows(3)[1])), 0o644)
+	want = loadAll(t, dir, 1<<30)
+	if len(want.IDs) != 2000 {
+		t.Fatalf("%d users, want 2000 (errors %v)", len(want.IDs), want.Errors)
+	}
+	if diff := cmp.Diff(want, loadAll(t, dir, 4096)); diff != "" {
+		t.Errorf("(-one chunk +chunks):\n%s", diff)
+	}
+}

@@ -11,10 +11,13 @@ import (
 
 // This file turns a column, one byte per user holding the number of its
 // value of one attribute, into that attribute's roaring bitmaps. It works
-// a block of 65536 users (one roaring container) at a time: it sets one
-// bit per user in a small bitset per value, which stays in cache, and
-// appends each value's block to that value's bitmap in the roaring
-// serialized format, which roaring then reads without copying.
+// a block of 65536 users (one roaring container) at a time, in cache:
+// it sorts the block's users by value, and appends each value's container
+// (an array of its users, or a bitset when there are many) to that
+// value's bitmap in the roaring serialized format, which roaring then
+// reads without copying. Loading users.csv this way touches about 40 MB
+// where one plain bitset per value (90 areas alone: 112 MB at 10M users)
+// touched them all.
 
 // noValue is a column's byte for a user whose attribute is unknown.
 const noValue = 0xff
