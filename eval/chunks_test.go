@@ -1,6 +1,7 @@
 package eval
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -340,4 +341,43 @@ func TestShortEstimate(t *testing.T) {
 	if diff := cmp.Diff(want, loadAll(t, dir, 4096)); diff != "" {
 		t.Errorf("(-one chunk +chunks):\n%s", diff)
 	}
+}
+
+// BenchmarkParseChunk parses a chunk of generated rows in memory,
+// against finding its lines (bytes.IndexByte): the cost of parsing, apart
+// from reading the file and page faults.
+func BenchmarkParseChunk(b *testing.B) {
+	dir := b.TempDir()
+	if err := Generate(dir, GenOptions{Users: 40_000, Seed: 5}); err != nil {
+		b.Fatal(err)
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "users.csv"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	_, rest, _ := strings.Cut(string(data), "\n")
+	u := &usersLoader{path: "users.csv", cols: canonicalCols}
+	for k, a := range u.cols {
+		u.kinds[k] = kindOf(a)
+	}
+	c := &chunk{data: []byte(rest), eof: true}
+	lines := 0
+	scan, parse := compare(b, func(b *testing.B) {
+		for b.Loop() {
+			lines = 0
+			for d := c.data; len(d) > 0; lines++ {
+				i := bytes.IndexByte(d, '\n')
+				d = d[i+1:]
+			}
+		}
+	}, func(b *testing.B) {
+		for b.Loop() {
+			u.parseChunk(c)
+		}
+	})
+	if c.n != 40_000 || lines != 40_000 || len(c.errs) > 0 {
+		b.Fatalf("%d rows, %d lines, errors %v", c.n, lines, c.errs)
+	}
+	b.Logf("%d rows: parse %s (%.0f ns a row), find lines %s: %.1f× the scan", c.n, parse,
+		float64(parse.Nanoseconds())/float64(c.n), scan, float64(parse)/float64(scan))
 }
