@@ -92,7 +92,9 @@ func (s *fileSource) fill(c *chunk) {
 	if lo > s.start {
 		lo--
 	}
-	for margin := int64(64 << 10); ; margin = c.to - c.from + maxLine + 2 {
+	// Read a little past c.to, more (fourfold) while the line that spans it
+	// goes on, up to maxLine past it.
+	for margin := min(64<<10, max(256, int64(chunkSize))); ; margin *= 4 {
 		hi := min(c.to+margin, s.size)
 		c.buf = slices.Grow(c.buf[:0], int(hi-lo))[:hi-lo]
 		n, err := s.f.ReadAt(c.buf, lo)

@@ -381,3 +381,23 @@ func BenchmarkParseChunk(b *testing.B) {
 	b.Logf("%d rows: parse %s (%.0f ns a row), find lines %s: %.1f× the scan", c.n, parse,
 		float64(parse.Nanoseconds())/float64(c.n), scan, float64(parse)/float64(scan))
 }
+
+// FuzzChunks loads arbitrary users.csv files in chunks of a few bytes and
+// in one chunk: the datasets, warnings and errors must be the same. "go
+// test" runs the seeds (the files of TestChunkBoundaries); "go test -fuzz
+// FuzzChunks ./eval/" explores.
+func FuzzChunks(f *testing.F) {
+	for _, content := range chunkFiles() {
+		f.Add(content, uint8(7))
+	}
+	f.Fuzz(func(t *testing.T, users string, size uint8) {
+		dir := t.TempDir()
+		if err := os.WriteFile(filepath.Join(dir, "users.csv"), []byte(users), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		want := loadAll(t, dir, 1<<30)
+		if diff := cmp.Diff(want, loadAll(t, dir, 16+int(size)%64)); diff != "" {
+			t.Errorf("chunks of %d bytes (-one chunk +chunks):\n%s", 16+int(size)%64, diff)
+		}
+	})
+}
