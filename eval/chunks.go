@@ -18,10 +18,10 @@ import (
 // can only be read in order: its chunks are cut from the stream one after
 // the other (one worker decompresses while others parse).
 //
-// A worker knows only line numbers within its chunk; commit, which takes
-// chunks in file order, adds the lines of the chunks before, so every
-// error and every user's line is numbered as if the file had been read
-// line by line.
+// A worker knows only line numbers within its chunk; the committer, which
+// places chunks in file order, adds the lines of the chunks before, so
+// every error and every user's line is numbered as if the file had been
+// read line by line.
 
 // chunkSize is how many bytes of users.csv each chunk starts its lines
 // in. It is a variable so that tests can make chunks of a few bytes.
