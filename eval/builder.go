@@ -35,7 +35,7 @@ type builder struct {
 // beyond what is used is never touched, so it costs address space only.
 func newBuilder(hint int) *builder {
 	b := &builder{ids: make([]userID, 0, hint)}
-	adviseHuge(b.ids)
+	willWrite(b.ids)
 	for _, a := range nctarget.Attrs {
 		b.attrs[a] = newAttrBuilder(a, hint)
 	}
@@ -55,10 +55,10 @@ func (b *builder) reserve(n, about int) {
 	}
 	size := max(n, about, len(b.ids)*5/4) // the estimate was short: grow by a quarter at least
 	ids := make([]userID, size)
-	adviseHuge(ids)
+	willWrite(ids)
 	copy(ids, b.ids)
 	entries := make([]uint64, size)
-	adviseHuge(entries)
+	willWrite(entries)
 	copy(entries, b.entries)
 	b.ids, b.entries = ids, entries
 }

@@ -9,24 +9,51 @@ import (
 // linux/arm64 with 4 KB base pages.
 const hugePageSize = 2 << 20
 
-// adviseHuge asks the kernel to back the whole 2 MB pages inside s's
-// capacity with transparent huge pages. The loader's bitsets and ID column
-// are hundreds of megabytes written once, front to back; with 4 KB pages
-// each page costs a fault (several microseconds in a virtual machine),
-// which was a third of loading users.csv. It is only advice: where huge
-// pages are disabled, or s is small, nothing changes.
-func adviseHuge[T any](s []T) {
+// willWrite tells the kernel that all of s's capacity is about to be
+// written, front to back: the loader's ID column and table, hundreds of
+// megabytes at 10M friends. It asks for transparent huge pages where they
+// are offered, and maps every page at once (see prefault). Both are only
+// advice: where the kernel declines, or s is small, nothing changes.
+func willWrite[T any](s []T) {
+	if mem := alignedMemory(s, hugePageSize); mem != nil {
+		_ = syscall.Madvise(mem, syscall.MADV_HUGEPAGE) // an error only means no huge pages
+	}
+	prefault(s)
+}
+
+// madvPopulateWrite is MADV_POPULATE_WRITE (Linux 5.14), which the
+// syscall package does not name.
+const madvPopulateWrite = 23
+
+// prefault maps every page inside s's capacity, as writable, in one
+// system call: on a virtual machine, taking the page faults one by one as
+// a loop first writes to fresh memory costs about ten times as much
+// (measured here: 160 MB in 22 ms instead of 480 ms). Only what will be
+// written is worth it: the pages count as resident at once. On older
+// kernels the call fails and the pages fault in as before.
+func prefault[T any](s []T) {
+	if mem := alignedMemory(s, pageSize); mem != nil {
+		_ = syscall.Madvise(mem, madvPopulateWrite)
+	}
+}
+
+// pageSize is the size of a base page.
+var pageSize = uintptr(syscall.Getpagesize())
+
+// alignedMemory returns the whole pages of size align inside s's
+// capacity, or nil when s is too small to hold two.
+func alignedMemory[T any](s []T, align uintptr) []byte {
 	var zero T
 	size := uintptr(cap(s)) * unsafe.Sizeof(zero)
-	if size < 2*hugePageSize {
-		return
+	if size < 2*align {
+		return nil
 	}
 	mem := unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(s))), size)
 	start := uintptr(unsafe.Pointer(unsafe.SliceData(mem)))
-	lo := (start+hugePageSize-1)&^(hugePageSize-1) - start
-	hi := (start+size)&^(hugePageSize-1) - start
+	lo := (start+align-1)&^(align-1) - start
+	hi := (start+size)&^(align-1) - start
 	if hi <= lo {
-		return
+		return nil
 	}
-	_ = syscall.Madvise(mem[lo:hi], syscall.MADV_HUGEPAGE) // an error only means no huge pages
+	return mem[lo:hi]
 }

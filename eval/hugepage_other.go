@@ -2,5 +2,5 @@
 
 package eval
 
-// adviseHuge does nothing where transparent huge pages are not offered.
-func adviseHuge[T any](s []T) {}
+// willWrite does nothing where the kernel takes no advice on memory.
+func willWrite[T any](s []T) {}

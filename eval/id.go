@@ -108,7 +108,7 @@ func newIDTable(n int) idTable {
 		size <<= 1
 	}
 	slots := make([]uint32, size)
-	adviseHuge(slots)
+	willWrite(slots)
 	return idTable{slots: slots, shift: uint8(64 - bits.TrailingZeros(uint(size))), userBits: uint8(bits.Len32(uint32(n)))}
 }
 
