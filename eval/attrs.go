@@ -11,9 +11,6 @@ import (
 // numAttrs sizes arrays indexed by nctarget.Attr (index 0 is unused).
 const numAttrs = int(nctarget.AttrSubscriptionPeriod) + 1
 
-// unknown is the value of an unknown attribute in a row.
-const unknown = -1
-
 // index holds the friends by value of one attribute, so that an atom is
 // one bitmap or a combination of two, whatever the number of friends.
 //
