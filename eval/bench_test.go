@@ -267,6 +267,35 @@ func BenchmarkEval(b *testing.B) {
 	b.Logf("%d friends: bitmaps %s/op, per-user loop over columns %s/op: %.0f× faster", d.Len(), bitmaps, loop, float64(loop)/float64(bitmaps))
 }
 
+// BenchmarkEvalFloor is BenchmarkEval against the least any evaluation
+// of the plan costs: reading each distinct bitset the pass reads once
+// (a popcount of each), so the ratio is how far the pass is from the
+// memory traffic it needs.
+func BenchmarkEvalFloor(b *testing.B) {
+	d, p, _ := planTypical(b)
+	var bitsets [][]uint64
+	seen := map[*uint64]bool{}
+	for _, bs := range append(p.fused.leaves(), p.fused.known...) {
+		if !seen[&bs[0]] {
+			seen[&bs[0]] = true
+			bitsets = append(bitsets, bs)
+		}
+	}
+	var sink uint64
+	floor, pass := compare(b, func(b *testing.B) {
+		for b.Loop() {
+			for _, bs := range bitsets {
+				sink += popcount(bs)
+			}
+		}
+	}, func(b *testing.B) {
+		for b.Loop() {
+			p.Eval()
+		}
+	})
+	b.Logf("%d friends, %d distinct bitsets: Eval %s/op, reading them once %s/op: %.1f× (sink %d)", d.Len(), len(bitsets), pass, floor, float64(pass)/float64(floor), sink%2)
+}
+
 // BenchmarkEvalStructs is BenchmarkEval against the loop as usually
 // written, over []User with string attributes.
 func BenchmarkEvalStructs(b *testing.B) {
