@@ -170,36 +170,3 @@ func TestDecompileRoundTripRandom(t *testing.T) {
 		t.Errorf("only %d of 1000 random rules compile", n)
 	}
 }
-
-// FuzzDecompile decompiles arbitrary bytes. Whatever decompiles must
-// format into a rule that compiles, as written, and back to JSON that
-// decompiles to the same rule text.
-func FuzzDecompile(f *testing.F) {
-	files, _ := filepath.Glob("testdata/decompile/*.json")
-	for _, file := range files {
-		if data, err := os.ReadFile(file); err == nil {
-			f.Add(data)
-		}
-	}
-	f.Fuzz(func(t *testing.T, data []byte) {
-		rule, err := Decompile("fuzz.json", data, nil)
-		if err != nil {
-			if len(Diagnostics(err)) == 0 {
-				t.Fatalf("error without diagnostics: %v", err)
-			}
-			return
-		}
-		text := Format(rule)
-		req, err := Compile("decompiled.nct", text, Options{NoSimplify: true})
-		if err != nil {
-			t.Fatalf("decompiled rule does not compile: %v\n%s\nfrom %s", err, text, data)
-		}
-		again, err := Decompile("compiled.json", req.JSON(false), nil)
-		if err != nil {
-			t.Fatalf("compiled JSON does not decompile: %v\n%s", err, req.JSON(false))
-		}
-		if got := Format(again); !bytes.Equal(got, text) {
-			t.Fatalf("decompile(compile(decompile(x))) differs:\n%s\nthen\n%s", text, got)
-		}
-	})
-}

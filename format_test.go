@@ -176,22 +176,3 @@ func TestFormatRandom(t *testing.T) {
 		}
 	}
 }
-
-// FuzzFormat formats arbitrary rules: whatever parses must format into a
-// rule that parses, formats to itself, and compiles to the same JSON.
-func FuzzFormat(f *testing.F) {
-	for _, pat := range []string{"testdata/compile/*.nct", "testdata/fmt/*.nct", "examples/*.nct"} {
-		files, _ := filepath.Glob(pat)
-		for _, file := range files {
-			if data, err := os.ReadFile(file); err == nil {
-				f.Add(data)
-			}
-		}
-	}
-	f.Fuzz(func(t *testing.T, src []byte) {
-		if _, err := Parse("fuzz.nct", src); err != nil {
-			return
-		}
-		checkFormatProperties(t, "fuzz.nct", src, nil)
-	})
-}

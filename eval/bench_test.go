@@ -329,7 +329,7 @@ func BenchmarkLoadUsers(b *testing.B) {
 		}
 	}, func(b *testing.B) {
 		for b.Loop() {
-			d, err := loadUsers(path, nil)
+			d, err := loadUsers(path, LoadOptions{})
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -12,7 +12,7 @@ import (
 
 // This file reads the rows of users.csv in chunks, parsed in parallel
 // and put together in file order. A plain file is split by offset: chunk
-// k owns the lines that start in its range of chunkSize bytes, and each
+// k owns the lines that start in its range of the chunk size, and each
 // worker reads its own chunk (ReadAt), so reading, parsing, hashing IDs
 // and sorting them for the ID table use every processor. A gzipped file
 // can only be read in order: its chunks are cut from the stream one after
@@ -23,9 +23,11 @@ import (
 // every error and every user's line is numbered as if the file had been
 // read line by line.
 
-// chunkSize is how many bytes of users.csv each chunk starts its lines
-// in. It is a variable so that tests can make chunks of a few bytes.
-var chunkSize = 2 << 20
+// defaultChunkSize is how many bytes of users.csv each chunk starts its
+// lines in, unless LoadOptions.ChunkSize says otherwise: large enough that
+// a chunk's fixed costs vanish, small enough that every processor gets
+// many and a chunk's rows stay in cache.
+const defaultChunkSize = 2 << 20
 
 // chunk is one chunk of users.csv: its lines, then what parsing them
 // found. Chunks are reused.
@@ -68,6 +70,7 @@ type fileSource struct {
 	f           *os.File
 	start, size int64 // the rows' first byte (after the header), and the file's size
 	pos         int64 // start of the next chunk's range
+	chunk       int   // the chunk size
 }
 
 func (s *fileSource) next(c *chunk) bool {
@@ -77,7 +80,7 @@ func (s *fileSource) next(c *chunk) bool {
 	if s.pos >= s.size {
 		return false
 	}
-	c.from, c.to = s.pos, min(s.pos+int64(chunkSize), s.size)
+	c.from, c.to = s.pos, min(s.pos+int64(s.chunk), s.size)
 	s.pos = c.to
 	c.done = c.to
 	return true
@@ -94,7 +97,7 @@ func (s *fileSource) fill(c *chunk) {
 	}
 	// Read a little past c.to, more (fourfold) while the line that spans it
 	// goes on, up to maxLine past it.
-	for margin := min(64<<10, max(256, int64(chunkSize))); ; margin *= 4 {
+	for margin := min(64<<10, max(256, int64(s.chunk))); ; margin *= 4 {
 		hi := min(c.to+margin, s.size)
 		c.buf = slices.Grow(c.buf[:0], int(hi-lo))[:hi-lo]
 		n, err := s.f.ReadAt(c.buf, lo)
@@ -130,6 +133,7 @@ type gzipSource struct {
 	lr    *lineReader
 	carry []byte // the start of a line begun in the last chunk
 	done  bool
+	chunk int // the chunk size
 }
 
 func (s *gzipSource) next(c *chunk) bool {
@@ -139,9 +143,9 @@ func (s *gzipSource) next(c *chunk) bool {
 	c.data, c.eof, c.readErr = nil, false, nil
 	buf := append(c.buf[:0], s.carry...)
 	for {
-		end := len(buf) + chunkSize
+		end := len(buf) + s.chunk
 		for len(buf) < end {
-			if len(buf) == cap(buf) { // grow as data comes: chunkSize may be huge in tests
+			if len(buf) == cap(buf) { // grow as data comes: the chunk size may be huge in tests
 				buf = slices.Grow(buf, min(end-len(buf), max(len(buf), 64<<10)))
 			}
 			n, err := s.lr.br.Read(buf[len(buf):min(end, cap(buf))])

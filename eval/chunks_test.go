@@ -26,10 +26,7 @@ type loaded struct {
 // loadAll loads dir with the given chunk size.
 func loadAll(t *testing.T, dir string, size int) loaded {
 	t.Helper()
-	saved := chunkSize
-	chunkSize = size
-	defer func() { chunkSize = saved }()
-	d, err := Load(dir, LoadOptions{})
+	d, err := Load(dir, LoadOptions{ChunkSize: size})
 	var l loaded
 	if err != nil {
 		for _, e := range nctarget.Diagnostics(err) {
@@ -217,11 +214,8 @@ func TestLongLine(t *testing.T) {
 func TestLoadProgress(t *testing.T) {
 	content := header + strings.Join(rows(50), "")
 	dir := writeData(t, map[string]string{"users.csv": content})
-	saved := chunkSize
-	chunkSize = 100
-	defer func() { chunkSize = saved }()
 	var calls [][2]int64
-	if _, err := Load(dir, LoadOptions{Progress: func(done, total int64) { calls = append(calls, [2]int64{done, total}) }}); err != nil {
+	if _, err := Load(dir, LoadOptions{ChunkSize: 100, Progress: func(done, total int64) { calls = append(calls, [2]int64{done, total}) }}); err != nil {
 		t.Fatal(err)
 	}
 	size := int64(len(content))
@@ -380,24 +374,4 @@ func BenchmarkParseChunk(b *testing.B) {
 	}
 	b.Logf("%d rows: parse %s (%.0f ns a row), find lines %s: %.1f× the scan", c.n, parse,
 		float64(parse.Nanoseconds())/float64(c.n), scan, float64(parse)/float64(scan))
-}
-
-// FuzzChunks loads arbitrary users.csv files in chunks of a few bytes and
-// in one chunk: the datasets, warnings and errors must be the same. "go
-// test" runs the seeds (the files of TestChunkBoundaries); "go test -fuzz
-// FuzzChunks ./eval/" explores.
-func FuzzChunks(f *testing.F) {
-	for _, content := range chunkFiles() {
-		f.Add(content, uint8(7))
-	}
-	f.Fuzz(func(t *testing.T, users string, size uint8) {
-		dir := t.TempDir()
-		if err := os.WriteFile(filepath.Join(dir, "users.csv"), []byte(users), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		want := loadAll(t, dir, 1<<30)
-		if diff := cmp.Diff(want, loadAll(t, dir, 16+int(size)%64)); diff != "" {
-			t.Errorf("chunks of %d bytes (-one chunk +chunks):\n%s", 16+int(size)%64, diff)
-		}
-	})
 }

@@ -59,7 +59,7 @@ func WriteIndex(dir, cacheDir string, opts LoadOptions) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	d, err := loadUsers(path, opts.Progress)
+	d, err := loadUsers(path, opts)
 	if err != nil {
 		return nil, err
 	}

@@ -24,6 +24,11 @@ type LoadOptions struct {
 	// CacheDir, when not empty, is where Load looks for an index written
 	// by WriteIndex, which loads many times faster than users.csv.
 	CacheDir string
+	// ChunkSize is how many bytes of users.csv a processor parses at a
+	// time; 0 means 2 MB. The dataset and the errors never depend on it:
+	// tests and fuzzing set a few bytes, so that chunk boundaries fall
+	// everywhere, and check exactly that.
+	ChunkSize int
 }
 
 // maxErrors is how many malformed lines Load reports before giving up.
@@ -50,7 +55,7 @@ func Load(dir string, opts LoadOptions) (*Dataset, error) {
 		d, _ = readIndex(opts.CacheDir, path)
 	}
 	if d == nil {
-		if d, err = loadUsers(path, opts.Progress); err != nil {
+		if d, err = loadUsers(path, opts); err != nil {
 			return nil, err
 		}
 		d.key, _ = fileKey(path) // only the index cache needs it
@@ -187,21 +192,26 @@ func (lr *lineReader) Close() error { return lr.f.Close() }
 
 // loadUsers reads users.csv into a dataset: the header on this goroutine,
 // then the rows in chunks on every processor (see chunks.go).
-func loadUsers(path string, progress func(done, total int64)) (*Dataset, error) {
+func loadUsers(path string, opts LoadOptions) (*Dataset, error) {
 	lr, err := openLines(path)
 	if err != nil {
 		return nil, err
 	}
 	defer lr.Close()
+	progress := opts.Progress
 	u := &usersLoader{path: path, progress: progress, total: lr.size}
+	chunk := opts.ChunkSize
+	if chunk <= 0 {
+		chunk = defaultChunkSize
+	}
 	if err := u.header(lr); err != nil {
 		return nil, err
 	}
 	var src chunkSource
 	if filepath.Ext(path) == ".gz" {
-		src = &gzipSource{lr: lr}
+		src = &gzipSource{lr: lr, chunk: chunk}
 	} else {
-		src = &fileSource{f: lr.f, start: lr.off, size: lr.size}
+		src = &fileSource{f: lr.f, start: lr.off, size: lr.size, chunk: chunk}
 		u.start = lr.off
 	}
 	u.b = newBuilder(0)
