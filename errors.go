@@ -41,6 +41,8 @@ const (
 	SeverityWarning                 // the rule compiles but probably does not do what was meant
 )
 
+// String returns the word a diagnostic is printed with: "error" or
+// "warning".
 func (s Severity) String() string {
 	if s == SeverityWarning {
 		return "warning"
