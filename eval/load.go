@@ -229,7 +229,6 @@ func loadUsers(path string, opts LoadOptions) (*Dataset, error) {
 type usersLoader struct {
 	path     string
 	cols     [numColumns]nctarget.Attr // attribute of each column; 0 for userId
-	kinds    [numColumns]cellKind      // how fastRow decodes each column
 	progress func(done, total int64)
 	total    int64 // the file's size
 	start    int64 // where the rows start in it (0 for gzip)
@@ -263,7 +262,7 @@ func (u *usersLoader) header(lr *lineReader) error {
 			break
 		}
 		seen[name] = true
-		u.cols[i], u.kinds[i] = a, kindOf(a)
+		u.cols[i] = a
 	}
 	if bad {
 		return nctarget.ErrorList{dataError(lr.path, lr.line, 1, "the header names each column once: "+string(joinHeader()), "bad header %q", line)}

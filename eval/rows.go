@@ -116,18 +116,7 @@ func (u *usersLoader) fastRow(c *chunk, data []byte, pos, line int) (int, bool) 
 			if n == 8 || pos+n >= len(data) {
 				return 0, false
 			}
-			var v uint8
-			var oth, ok bool
-			switch u.kinds[k] {
-			case kindSet:
-				x = lowBytes(x, n)
-				c := &setCodes[a][byte(x)]
-				v, oth, ok = c.v, c.others, c.ok && c.word == x && c.n == n
-			case kindArea:
-				v, ok = areaFast(x, n)
-			default:
-				v, ok = rangeFast(a, x, n)
-			}
+			v, oth, ok := cellFast(a, x, n)
 			if !ok {
 				return 0, false
 			}
@@ -188,21 +177,20 @@ func (u *usersLoader) fastRowCanonical(c *chunk, data []byte, pos, line int) (in
 		if n > 7 || k < numColumns-1 && data[pos+end[k]] != ',' {
 			return 0, false
 		}
-		x := load64(data, pos+start)
+		// cellFast's switch, written out: this is the hot loop, and
+		// cellFast is too large to inline.
+		a, x := canonicalCols[k], load64(data, pos+start)
 		var v uint8
-		var good bool
-		switch canonicalCols[k] {
+		var oth, good bool
+		switch a {
 		case nctarget.AttrGender, nctarget.AttrAppType:
-			x = lowBytes(x, n)
-			sc := &setCodes[canonicalCols[k]][byte(x)]
-			v, good = sc.v, sc.ok && sc.word == x && sc.n == n
-			others = others || sc.others
+			v, oth, good = setFast(a, x, n)
 		case nctarget.AttrArea:
 			v, good = areaFast(x, n)
 		default:
-			v, good = rangeFast(canonicalCols[k], x, n)
+			v, good = rangeFast(a, x, n)
 		}
-		vals[canonicalCols[k]], ok = v, ok && good
+		vals[a], ok, others = v, ok && good, others || oth
 		start = end[k] + 1
 	}
 	switch {

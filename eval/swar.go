@@ -168,7 +168,7 @@ func kindOf(a nctarget.Attr) cellKind {
 
 // cellFast decodes the cell of attribute a in the low n (0–7) bytes of
 // x, as cellValue does; ok is false for anything cellValue would reject.
-// fastRow does the same, with the switch in line.
+// fastRowCanonical, the hot loop, writes its switch out.
 func cellFast(a nctarget.Attr, x uint64, n int) (v uint8, others, ok bool) {
 	switch kindOf(a) {
 	case kindArea:
