@@ -290,15 +290,6 @@ func (tb *tableBuilder) finish(deferred [][]uint64, dups [][]duplicate) (idTable
 	return tb.t, all
 }
 
-// buildTable maps every ID of ids to its user number and reports the
-// duplicates, on one goroutine.
-func buildTable(ids []userID) (idTable, []duplicate) {
-	entries, start := partition(ids, nil, 0)
-	tb := newTableBuilder(ids, entries, []segment{{start: start}})
-	deferred, dups := tb.fill(0, numParts)
-	return tb.finish([][]uint64{deferred}, [][]duplicate{dups})
-}
-
 // findBatch looks up every key, setting found[k] to its user number or
 // -1. It first reads the home slot of every key: the reads are
 // independent, so the processor overlaps their cache misses, and the
