@@ -165,6 +165,42 @@ type Range struct {
 	Lt   int  // upper bound, exclusive; 0 when open
 }
 
+// Atoms returns the atoms of e (audiences, redeliveries, sets and
+// ranges) in source order: the leaves under its operators. The checks
+// that count recipient objects and the evaluator's warnings look at a
+// rule's atoms this way rather than each walking the tree.
+func Atoms(e Expr) []Expr {
+	var atoms []Expr
+	var walk func(Expr)
+	walk = func(e Expr) {
+		switch x := e.(type) {
+		case nil:
+		case *Operator:
+			for _, a := range x.Args {
+				walk(a)
+			}
+		case *Not:
+			walk(x.X)
+		default:
+			atoms = append(atoms, e)
+		}
+	}
+	walk(e)
+	return atoms
+}
+
+// AttrOf returns the attribute a demographic atom (a Set or a Range)
+// tests, and false for any other expression.
+func AttrOf(e Expr) (Attr, bool) {
+	switch x := e.(type) {
+	case *Set:
+		return x.Attr, true
+	case *Range:
+		return x.Attr, true
+	}
+	return 0, false
+}
+
 func (*Operator) expr()   {}
 func (*Not) expr()        {}
 func (*Audience) expr()   {}

@@ -148,13 +148,12 @@ func mapExpr(e Expr, f func(Expr) Expr) Expr {
 // objects the API counts against MaxRecipientObjects.
 func RecipientObjects(e Expr) []Expr {
 	var objs []Expr
-	mapExpr(e, func(a Expr) Expr {
+	for _, a := range Atoms(e) {
 		switch a.(type) {
 		case *Audience, *Redelivery:
 			objs = append(objs, a)
 		}
-		return a
-	})
+	}
 	return objs
 }
 

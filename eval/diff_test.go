@@ -81,22 +81,11 @@ func (n *naive) eval(rule *nctarget.Rule) []uint32 {
 // rule's filter is known.
 func (n *naive) allKnown(rule *nctarget.Rule, final []uint32) uint64 {
 	attrs := map[nctarget.Attr]bool{}
-	var walk func(nctarget.Expr)
-	walk = func(e nctarget.Expr) {
-		switch x := e.(type) {
-		case *nctarget.Operator:
-			for _, a := range x.Args {
-				walk(a)
-			}
-		case *nctarget.Not:
-			walk(x.X)
-		case *nctarget.Set:
-			attrs[x.Attr] = true
-		case *nctarget.Range:
-			attrs[x.Attr] = true
+	for _, atom := range nctarget.Atoms(rule.Filter) {
+		if a, ok := nctarget.AttrOf(atom); ok {
+			attrs[a] = true
 		}
 	}
-	walk(rule.Filter)
 	var c uint64
 	for _, i := range final {
 		u := n.users[i]

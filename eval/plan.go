@@ -144,22 +144,11 @@ func (e *ruleError) Error() string { return e.msg }
 // order.
 func filterAttrs(e nctarget.Expr) []nctarget.Attr {
 	var seen [numAttrs]bool
-	var walk func(nctarget.Expr)
-	walk = func(e nctarget.Expr) {
-		switch x := e.(type) {
-		case *nctarget.Operator:
-			for _, a := range x.Args {
-				walk(a)
-			}
-		case *nctarget.Not:
-			walk(x.X)
-		case *nctarget.Set:
-			seen[x.Attr] = true
-		case *nctarget.Range:
-			seen[x.Attr] = true
+	for _, atom := range nctarget.Atoms(e) {
+		if a, ok := nctarget.AttrOf(atom); ok {
+			seen[a] = true
 		}
 	}
-	walk(e)
 	var attrs []nctarget.Attr
 	for _, a := range nctarget.Attrs {
 		if seen[a] {

@@ -104,11 +104,9 @@ func (rep *Report) writeWaterfall(b *bytes.Buffer) {
 
 // nodeLabel names a node in the clause tree: its operator, or the atom.
 func nodeLabel(e nctarget.Expr) string {
-	switch x := e.(type) {
-	case *nctarget.Operator:
-		return x.Op.String()
-	case *nctarget.Not:
-		return "not"
+	switch e.(type) {
+	case *nctarget.Operator, *nctarget.Not:
+		return nodeKind(e)
 	}
 	return e.String()
 }
@@ -193,10 +191,9 @@ func nodeKind(e nctarget.Expr) string {
 		return "audience"
 	case *nctarget.Redelivery:
 		return "redelivery"
-	case *nctarget.Set:
-		return x.Attr.String()
-	case *nctarget.Range:
-		return x.Attr.String()
+	}
+	if a, ok := nctarget.AttrOf(e); ok {
+		return a.String()
 	}
 	return fmt.Sprintf("%T", e)
 }

@@ -218,22 +218,9 @@ func (p *Plan) unknownWarnings(ps *pass) []Warning {
 
 // firstAtom returns the first atom of e on attribute a.
 func firstAtom(e nctarget.Expr, a nctarget.Attr) nctarget.Expr {
-	switch x := e.(type) {
-	case *nctarget.Operator:
-		for _, arg := range x.Args {
-			if f := firstAtom(arg, a); f != nil {
-				return f
-			}
-		}
-	case *nctarget.Not:
-		return firstAtom(x.X, a)
-	case *nctarget.Set:
-		if x.Attr == a {
-			return x
-		}
-	case *nctarget.Range:
-		if x.Attr == a {
-			return x
+	for _, atom := range nctarget.Atoms(e) {
+		if at, ok := nctarget.AttrOf(atom); ok && at == a {
+			return atom
 		}
 	}
 	return nil

@@ -1,0 +1,43 @@
+package nctarget
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// TestAtoms checks that Atoms lists every atom under any operator, in
+// source order, and AttrOf names the attribute of the demographic ones.
+func TestAtoms(t *testing.T) {
+	tests := []struct {
+		src  string
+		want []string // each atom, then its attribute or "-"
+	}{
+		{`audience(1)`, []string{"audience(1) -"}},
+		{`audience(1) and not (redelivery("5b59509c-c57b-11e9-aa8c-2a2ae2dbcce4") or audience(2)) where not (gender in (male) and age[20,25)) or area in (jp_13)`,
+			[]string{`audience(1) -`, `redelivery("5b59509c-c57b-11e9-aa8c-2a2ae2dbcce4") -`, `audience(2) -`, `gender in (male) gender`, `age[20,25) age`, `area in (jp_13) area`}},
+		{`where not not subscriptionPeriod[7,30)`, []string{"subscriptionPeriod[7,30) subscriptionPeriod"}},
+	}
+	for _, tt := range tests {
+		rule, err := Parse("atoms.nct", []byte(tt.src))
+		if err != nil {
+			t.Fatalf("%s: %v", tt.src, err)
+		}
+		var got []string
+		for _, e := range []Expr{rule.Recipient, rule.Filter} {
+			for _, atom := range Atoms(e) {
+				attr := "-"
+				if a, ok := AttrOf(atom); ok {
+					attr = a.String()
+				}
+				got = append(got, atom.String()+" "+attr)
+			}
+		}
+		if diff := cmp.Diff(tt.want, got); diff != "" {
+			t.Errorf("%s (-want +got):\n%s", tt.src, diff)
+		}
+	}
+	if Atoms(nil) != nil {
+		t.Error("Atoms(nil) is not empty")
+	}
+}
