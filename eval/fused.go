@@ -88,22 +88,30 @@ func (p *Plan) compileFused() *fused {
 // denseCache turns roaring bitmaps into bitsets of a fixed length, once
 // per distinct set: atoms with the same friends (gender in (male,
 // female) and "gender known", say) share one bitset, which the pass then
-// reads from cache rather than from memory twice.
+// reads from cache rather than from memory twice. Sets are compared only
+// with those of the same size, so a rule of many atoms plans in linear
+// time.
 type denseCache struct {
-	words int
-	seen  []struct {
-		bm *roaring.Bitmap
-		d  []uint64
-	}
+	words  int
+	bySize map[uint64][]denseEntry
 }
 
-func newDenseCache(words int) *denseCache { return &denseCache{words: words} }
+// denseEntry is a bitmap with its bitset.
+type denseEntry struct {
+	bm *roaring.Bitmap
+	d  []uint64
+}
+
+func newDenseCache(words int) *denseCache {
+	return &denseCache{words: words, bySize: map[uint64][]denseEntry{}}
+}
 
 // of returns the bitset of bm.
 func (c *denseCache) of(bm *roaring.Bitmap) []uint64 {
-	for _, s := range c.seen {
-		if s.bm == bm || (s.bm.GetCardinality() == bm.GetCardinality() && s.bm.Equals(bm)) {
-			return s.d
+	size := bm.GetCardinality()
+	for _, e := range c.bySize[size] {
+		if e.bm == bm || e.bm.Equals(bm) {
+			return e.d
 		}
 	}
 	d := bm.ToDense() // up to the highest member
@@ -111,10 +119,7 @@ func (c *denseCache) of(bm *roaring.Bitmap) []uint64 {
 		d = append(d, make([]uint64, c.words-len(d))...)
 	}
 	d = d[:c.words]
-	c.seen = append(c.seen, struct {
-		bm *roaring.Bitmap
-		d  []uint64
-	}{bm, d})
+	c.bySize[size] = append(c.bySize[size], denseEntry{bm, d})
 	return d
 }
 
