@@ -2,6 +2,7 @@ package eval
 
 import (
 	"bytes"
+	"encoding/binary"
 	"math/bits"
 
 	"github.com/nctarget/nctarget"
@@ -147,65 +148,64 @@ func (u *usersLoader) fastRow(c *chunk, data []byte, pos, line int) (int, bool) 
 var canonicalCols = [numColumns]nctarget.Attr{0, nctarget.AttrGender, nctarget.AttrAge,
 	nctarget.AttrAppType, nctarget.AttrArea, nctarget.AttrSubscriptionPeriod}
 
-// fastRowCanonical is fastRow for the canonical column order. It finds
-// every cell boundary of the row at once (sepMask), so that the cells are
-// decoded independently of each other rather than each waiting for the
-// end of the one before; rows of more than 64 bytes go to fastRow.
+// rowWindow is how many bytes from the start of a row fastRowCanonical
+// reads: the ID, its comma and 32 bytes of cells (see rowBounds), with
+// room to read a whole word at any cell's start.
+const rowWindow = idLen + 1 + 32 + 8 + 2
+
+// fastRowCanonical is fastRow for the canonical column order, written out
+// cell by cell. It finds every cell boundary of the row at once
+// (rowBounds), so that the cells are decoded independently of each other
+// rather than each waiting for the end of the one before, and decodes
+// them without a branch that depends on the data; rows with a longer
+// tail than 32 bytes, and the last rows of a chunk, go to fastRow.
 func (u *usersLoader) fastRowCanonical(c *chunk, data []byte, pos, line int) (int, bool) {
-	// The ID holds no separator (parseIDFast checks it): look after it.
-	const from = idLen - 1
-	m := sepMask(data, pos+from)
-	if m&3 != 2 || pos+idLen >= len(data) || data[pos+idLen] != ',' { // the ID's comma
+	if len(data)-pos < rowWindow {
 		return u.fastRow(c, data, pos, line)
 	}
-	m &^= 2
-	var end [numColumns]int // end of each cell but the ID's
-	for k := 1; k < numColumns; k++ {
-		end[k] = from + bits.TrailingZeros64(m)
-		m &= m - 1
-	}
-	last := end[numColumns-1]
-	if last >= from+32 || pos+last >= len(data) {
+	w := (*[rowWindow]byte)(data[pos:])
+	m := rowBounds(w)
+	// The boundaries of the five cells after the ID, which ends at idLen.
+	e1 := idLen + 1 + bits.TrailingZeros32(m)
+	m &= m - 1
+	e2 := idLen + 1 + bits.TrailingZeros32(m)
+	m &= m - 1
+	e3 := idLen + 1 + bits.TrailingZeros32(m)
+	m &= m - 1
+	e4 := idLen + 1 + bits.TrailingZeros32(m)
+	m &= m - 1
+	e5 := idLen + 1 + bits.TrailingZeros32(m) // past the window when m == 0
+	n1, n2, n3, n4, n5 := e1-idLen-1, e2-e1-1, e3-e2-1, e4-e3-1, e5-e4-1
+	if m == 0 || (n1|n2|n3|n4|n5) > 7 || w[idLen] != ',' ||
+		w[e1] != ',' || w[e2] != ',' || w[e3] != ',' || w[e4] != ',' {
 		return u.fastRow(c, data, pos, line)
 	}
 	lo, hi, ok := parseIDFast(data, pos)
 	var vals [numAttrs]uint8
-	var others bool
-	start := idLen + 1
-	for k := 1; k < numColumns; k++ {
-		n := end[k] - start
-		if n > 7 || k < numColumns-1 && data[pos+end[k]] != ',' {
-			return 0, false
-		}
-		// cellFast's switch, written out: this is the hot loop, and
-		// cellFast is too large to inline.
-		a, x := canonicalCols[k], load64(data, pos+start)
-		var v uint8
-		var oth, good bool
-		switch a {
-		case nctarget.AttrGender, nctarget.AttrAppType:
-			v, oth, good = setFast(a, x, n)
-		case nctarget.AttrArea:
-			v, good = areaFast(x, n)
-		default:
-			v, good = rangeFast(a, x, n)
-		}
-		vals[a], ok, others = v, ok && good, others || oth
-		start = end[k] + 1
-	}
+	var oth1, oth3, ok1, ok2, ok3, ok4, ok5 bool
+	vals[nctarget.AttrGender], oth1, ok1 = setFast(nctarget.AttrGender, cellWord(w, idLen+1), n1)
+	vals[nctarget.AttrAge], ok2 = rangeFast(nctarget.AttrAge, cellWord(w, e1+1), n2)
+	vals[nctarget.AttrAppType], oth3, ok3 = setFast(nctarget.AttrAppType, cellWord(w, e2+1), n3)
+	vals[nctarget.AttrArea], ok4 = areaFast(cellWord(w, e3+1), n4)
+	vals[nctarget.AttrSubscriptionPeriod], ok5 = rangeFast(nctarget.AttrSubscriptionPeriod, cellWord(w, e4+1), n5)
 	switch {
-	case !ok:
+	case !(ok && ok1 && ok2 && ok3 && ok4 && ok5):
 		return 0, false
-	case data[pos+last] == '\n':
-		pos += last + 1
-	case data[pos+last] == '\r' && pos+last+1 < len(data) && data[pos+last+1] == '\n':
-		pos += last + 2
+	case w[e5] == '\n':
+		pos += e5 + 1
+	case w[e5] == '\r' && w[e5+1] == '\n':
+		pos += e5 + 2
 	default:
 		return 0, false
 	}
 	putID(&c.ids[c.n], lo, hi)
-	c.addRow(&vals, others, line)
+	c.addRow(&vals, oth1 || oth3, line)
 	return pos, true
+}
+
+// cellWord returns the eight bytes of w at i, little-endian.
+func cellWord(w *[rowWindow]byte, i int) uint64 {
+	return binary.LittleEndian.Uint64(w[i:])
 }
 
 // slowRow parses one line, without its line ending, reporting what is
