@@ -82,19 +82,25 @@ func inRange(x uint64, lo, hi byte) uint64 {
 // array through memory written in parts stalls the processor on every row.
 func parseIDFast(data []byte, pos int) (lo, hi uint64, ok bool) {
 	s := data[pos : pos+idLen]
-	var out [2]uint64
-	bad := uint64(0)
-	for w := range 4 {
-		x := binary.LittleEndian.Uint64(s[1+8*w:])
-		letter := inRange(x, 'a', 'f')
-		bad |= x&highs | ((inRange(x, '0', '9') | letter) ^ highs)
-		n := x&(0x0f*ones) + (letter>>7)*9 // the value of each digit
-		n = (n<<4 | n>>8) & 0x00ff00ff00ff00ff
-		n = (n | n>>8) & 0x0000ffff0000ffff
-		n = (n | n>>16) & 0xffffffff
-		out[w>>1] |= n << (32 * (w & 1))
-	}
-	return out[0], out[1], s[0] == 'U' && bad == 0
+	n0, bad0 := hexWord(binary.LittleEndian.Uint64(s[1:]))
+	n1, bad1 := hexWord(binary.LittleEndian.Uint64(s[9:]))
+	n2, bad2 := hexWord(binary.LittleEndian.Uint64(s[17:]))
+	n3, bad3 := hexWord(binary.LittleEndian.Uint64(s[25:]))
+	return n0 | n1<<32, n2 | n3<<32, s[0] == 'U' && bad0|bad1|bad2|bad3 == 0
+}
+
+// hexWord decodes the eight lowercase hex digits in the bytes of x to
+// their four bytes, as the low half of the result; bad is non-zero when a
+// byte of x is not a lowercase hex digit.
+func hexWord(x uint64) (n, bad uint64) {
+	letter := x >> 6 & ones          // 1 in the bytes of 'a'–'f' (and of every byte from 0x40)
+	u := x - letter*('a'-'9'-1)      // 'a'–'f' become ':'–'?', right after the digits; no byte borrows
+	d := u & (0x0f * ones)           // the value of each digit
+	bad = u&(0xf0*ones) ^ '0'*ones | // not '0'–'?'
+		(d+6*ones)>>4&ones ^ letter // a letter below 10, or a digit above 9
+	n = (d<<4 | d>>8) & 0x00ff00ff00ff00ff // two digits a byte, in every other byte
+	n = (n | n>>8) & 0x0000ffff0000ffff
+	return (n | n>>16) & 0xffffffff, bad
 }
 
 // putID stores the words of parseIDFast in id.
