@@ -193,8 +193,9 @@ func lookupCode(a nctarget.Attr, cell []byte) (int32, bool) {
 }
 
 // areaCodes maps "cc_NN" to the position of the area code: country
-// (jp, tw, th, id) times 100 plus NN; -1 where there is no such code.
-var areaCodes = func() (t [4 * 100]int32) {
+// (jp, tw, th, id) times 100 plus NN; -1 where there is no such code, and
+// in the slots past them, which make its length a power of two.
+var areaCodes = func() (t [512]int32) {
 	for i := range t {
 		t[i] = -1
 	}
