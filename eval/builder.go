@@ -26,41 +26,56 @@ type builder struct {
 	segs    []segment // runs of entries
 	others  uint64    // users whose appType is "others"
 
+	// unmapIDs and unmapEntries unmap ids and entries once they are
+	// mapped (see reserve); nil before.
+	unmapIDs, unmapEntries func()
+
 	grow         sync.RWMutex            // held to grow ids and entries; read-held to copy a chunk into them
 	blocks, free chan *[numAttrs][]uint8 // full blocks to the goroutine, and back
 	done         chan struct{}           // closed when the goroutine has added every block
 }
 
-// newBuilder returns a builder expecting about hint users. Capacity
-// beyond what is used is never touched, so it costs address space only.
+// newBuilder returns a builder expecting about hint users.
 func newBuilder(hint int) *builder {
 	b := &builder{ids: make([]userID, 0, hint)}
-	willWrite(b.ids)
 	for _, a := range nctarget.Attrs {
 		b.attrs[a] = newAttrBuilder(a, hint)
 	}
 	return b
 }
 
+// expect sizes the attribute builders' buffers for about users.
+func (b *builder) expect(about int) {
+	for _, a := range nctarget.Attrs {
+		b.attrs[a].expect = max(1, (about+containerBits-1)/containerBits)
+	}
+}
+
 // reserve makes room for n users, or for about more when it must grow,
 // in ids and entries, whose lengths are their capacities while loading
-// (see copyChunk). It sizes the attribute builders when first called.
+// (see copyChunk). They are mapped (see mapped): a plain file reserves an
+// upper bound on its users before reading, of which only what is copied
+// into is ever touched.
 func (b *builder) reserve(n, about int) {
 	b.grow.Lock()
 	defer b.grow.Unlock()
-	if len(b.ids) == 0 {
-		for _, a := range nctarget.Attrs {
-			b.attrs[a].expect = max(1, (about+containerBits-1)/containerBits)
+	size := max(n, about, len(b.ids)*5/4) // the estimate was short: grow by a quarter at least
+	ids, unmapIDs := mapped[userID](size)
+	copy(ids, b.ids)
+	entries, unmapEntries := mapped[uint64](size)
+	copy(entries, b.entries)
+	b.unmap()
+	b.ids, b.entries, b.unmapIDs, b.unmapEntries = ids, entries, unmapIDs, unmapEntries
+}
+
+// unmap unmaps ids and entries, when the load fails.
+func (b *builder) unmap() {
+	for _, f := range []func(){b.unmapIDs, b.unmapEntries} {
+		if f != nil {
+			f()
 		}
 	}
-	size := max(n, about, len(b.ids)*5/4) // the estimate was short: grow by a quarter at least
-	ids := make([]userID, size)
-	willWrite(ids)
-	copy(ids, b.ids)
-	entries := make([]uint64, size)
-	willWrite(entries)
-	copy(entries, b.entries)
-	b.ids, b.entries = ids, entries
+	b.ids, b.entries, b.unmapIDs, b.unmapEntries = nil, nil, nil, nil
 }
 
 // copyChunk copies the IDs and table entries of a placed chunk into ids
@@ -328,9 +343,14 @@ func (b *builder) finish() (*Dataset, []duplicate) {
 		})
 	}
 	runTasks(tasks)
-	b.entries, b.segs = nil, nil
+	if b.unmapEntries != nil {
+		b.unmapEntries()
+	}
+	b.entries, b.segs, b.unmapEntries = nil, nil, nil
 	var all []duplicate
 	d.table, all = tb.finish(deferred, dups)
+	d.unmapWhenUnreachable(b.unmapIDs, tb.unmapSlots)
+	b.ids, b.unmapIDs = nil, nil
 	return d, all
 }
 

@@ -297,6 +297,9 @@ func (u *usersLoader) add(c *chunk) (keep, stop bool) {
 		base := uint32(u.rows)
 		c.base = base
 		u.rows += c.n
+		if base == 0 && c.n > 0 { // the first rows: size the attribute builders
+			u.b.expect(u.estimate(c))
+		}
 		if u.rows > len(u.b.ids) {
 			u.b.reserve(u.rows, u.estimate(c))
 		}

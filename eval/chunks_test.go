@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -305,10 +306,11 @@ func naiveValue(t *testing.T, a nctarget.Attr, cell string) int {
 	return 0
 }
 
-// TestShortEstimate checks a file whose first rows are much longer than
-// the rest, so that the number of users estimated from the first chunk is
-// far too low: the arrays of users must grow while chunks are copied into
-// them, giving what one chunk gives.
+// TestShortEstimate checks a gzipped file whose first rows are much
+// longer than the rest, so that the number of users estimated from the
+// first chunk is far too low: the arrays of users must grow while chunks
+// are copied into them, giving what one chunk gives. (A plain file
+// reserves an upper bound before reading, and never grows.)
 func TestShortEstimate(t *testing.T) {
 	var b strings.Builder
 	b.WriteString(header)
@@ -318,22 +320,25 @@ func TestShortEstimate(t *testing.T) {
 		}
 		b.WriteString(r)
 	}
-	b.WriteString(rows(3)[1]) // a duplicate of the second row
-	dir := writeData(t, map[string]string{"users.csv": b.String()})
-	want := loadAll(t, dir, 1<<30)
-	if len(want.Errors) != 1 || !strings.Contains(want.Errors[0], "first on line 3") {
-		t.Fatalf("errors %v, want one duplicate", want.Errors)
-	}
-	if diff := cmp.Diff(want, loadAll(t, dir, 4096)); diff != "" {
-		t.Errorf("(-one chunk +chunks):\n%s", diff)
-	}
-	os.WriteFile(filepath.Join(dir, "users.csv"), []byte(strings.TrimSuffix(b.String(), rows(3)[1])), 0o644)
-	want = loadAll(t, dir, 1<<30)
-	if len(want.IDs) != 2000 {
-		t.Fatalf("%d users, want 2000 (errors %v)", len(want.IDs), want.Errors)
-	}
-	if diff := cmp.Diff(want, loadAll(t, dir, 4096)); diff != "" {
-		t.Errorf("(-one chunk +chunks):\n%s", diff)
+	dup := b.String() + rows(3)[1] // a duplicate of the second row
+	for _, gz := range []bool{false, true} {
+		file := "users.csv"
+		if gz {
+			file += ".gz"
+		}
+		for _, content := range []string{dup, b.String()} {
+			dir := writeData(t, map[string]string{file: content})
+			want := loadAll(t, dir, 1<<30)
+			switch {
+			case content == dup && (len(want.Errors) != 1 || !strings.Contains(want.Errors[0], "first on line 3")):
+				t.Fatalf("errors %v, want one duplicate", want.Errors)
+			case content != dup && len(want.IDs) != 2000:
+				t.Fatalf("%d users, want 2000 (errors %v)", len(want.IDs), want.Errors)
+			}
+			if diff := cmp.Diff(want, loadAll(t, dir, 4096)); diff != "" {
+				t.Errorf("gzip %v (-one chunk +chunks):\n%s", gz, diff)
+			}
+		}
 	}
 }
 
@@ -371,4 +376,36 @@ func BenchmarkParseChunk(b *testing.B) {
 	}
 	b.Logf("%d rows: parse %s (%.0f ns a row), find lines %s: %.1f× the scan", c.n, parse,
 		float64(parse.Nanoseconds())/float64(c.n), scan, float64(parse)/float64(scan))
+}
+
+// TestMappedArrays loads every chunkFiles variant with all arrays in
+// mapped memory (see mapped), as large files have them, and checks that
+// they load as from the heap; then, after the datasets are dropped and
+// their memory unmapped, that a dataset still in use reads only memory
+// of its own (a read of unmapped memory would crash the test).
+func TestMappedArrays(t *testing.T) {
+	files := chunkFiles()
+	want := map[string]loaded{}
+	for name, content := range files {
+		want[name] = loadAll(t, writeData(t, map[string]string{"users.csv": content}), 1000)
+	}
+	saved := minMapped
+	minMapped = 1
+	defer func() { minMapped = saved }()
+	keep, err := Load(writeData(t, map[string]string{"users.csv": files["plain"]}), LoadOptions{ChunkSize: 64})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, content := range files {
+		dir := writeData(t, map[string]string{"users.csv": content})
+		if diff := cmp.Diff(want[name], loadAll(t, dir, 1000)); diff != "" {
+			t.Errorf("%s: mapped (-heap +mapped):\n%s", name, diff)
+		}
+		runtime.GC() // run the cleanups that unmap the datasets just dropped
+	}
+	for i := range keep.Len() {
+		if j, ok := keep.Index(keep.UserID(uint32(i))); !ok || j != uint32(i) {
+			t.Fatalf("user %d: Index(UserID) = %d, %v", i, j, ok)
+		}
+	}
 }

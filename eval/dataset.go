@@ -15,6 +15,8 @@ package eval
 
 import (
 	"fmt"
+	"runtime"
+	"slices"
 	"sync"
 
 	"github.com/RoaringBitmap/roaring/v2"
@@ -113,14 +115,36 @@ func (d *Dataset) memberSetOf(members []string) (*memberSet, error) {
 			set.nonFriends++
 		}
 	}
+	runtime.KeepAlive(d) // see unmapWhenUnreachable
 	return set, nil
+}
+
+// unmapWhenUnreachable runs unmaps, which unmap the memory of the
+// dataset's ID column and table (see mapped), once the dataset is
+// unreachable. A slice of mapped memory does not keep the dataset
+// reachable, so every method that reads ids or table.slots keeps d alive
+// until its last read with runtime.KeepAlive.
+func (d *Dataset) unmapWhenUnreachable(unmaps ...func()) {
+	unmaps = slices.DeleteFunc(unmaps, func(f func()) bool { return f == nil })
+	if len(unmaps) == 0 {
+		return
+	}
+	runtime.AddCleanup(d, func(unmaps []func()) {
+		for _, f := range unmaps {
+			f()
+		}
+	}, unmaps)
 }
 
 // Len returns the number of friends.
 func (d *Dataset) Len() int { return len(d.ids) }
 
 // UserID returns the ID of user number i (0 ≤ i < Len()).
-func (d *Dataset) UserID(i uint32) string { return d.ids[i].String() }
+func (d *Dataset) UserID(i uint32) string {
+	id := d.ids[i].String()
+	runtime.KeepAlive(d) // see unmapWhenUnreachable
+	return id
+}
 
 // Index returns the number of the friend with the given ID, and whether
 // there is one.
@@ -129,7 +153,9 @@ func (d *Dataset) Index(id string) (uint32, bool) {
 	if !ok {
 		return 0, false
 	}
-	return d.table.find(d.ids, uid)
+	i, ok := d.table.find(d.ids, uid)
+	runtime.KeepAlive(d) // see unmapWhenUnreachable
+	return i, ok
 }
 
 // Friends returns the set of every friend. The caller must not modify it.

@@ -101,15 +101,15 @@ func (t *idTable) slot(e uint64, base uint32) uint32 {
 func (t *idTable) tag(h uint64) uint32 { return uint32(h>>32) << t.userBits }
 
 // newIDTable returns an empty table sized for n IDs at a load factor of
-// at most two thirds.
-func newIDTable(n int) idTable {
+// at most two thirds, in mapped memory (see mapped), and the function
+// that unmaps it.
+func newIDTable(n int) (idTable, func()) {
 	size := 16
 	for 2*size < 3*n {
 		size <<= 1
 	}
-	slots := make([]uint32, size)
-	willWrite(slots)
-	return idTable{slots: slots, shift: uint8(64 - bits.TrailingZeros(uint(size))), userBits: uint8(bits.Len32(uint32(n)))}
+	slots, unmap := mapped[uint32](size)
+	return idTable{slots: slots, shift: uint8(64 - bits.TrailingZeros(uint(size))), userBits: uint8(bits.Len32(uint32(n)))}, unmap
 }
 
 // userMask selects the user number + 1 of a slot.
@@ -230,15 +230,17 @@ func partition(ids []userID, entries []uint64, off int) ([]uint64, [numParts + 1
 // a range of partitions at a time, so that several goroutines can fill
 // disjoint ranges of slots at once.
 type tableBuilder struct {
-	t       idTable
-	ids     []userID
-	entries []uint64
-	segs    []segment
+	t          idTable
+	unmapSlots func() // see newIDTable
+	ids        []userID
+	entries    []uint64
+	segs       []segment
 }
 
 // newTableBuilder returns a builder of the table of ids.
 func newTableBuilder(ids []userID, entries []uint64, segs []segment) *tableBuilder {
-	return &tableBuilder{t: newIDTable(len(ids)), ids: ids, entries: entries, segs: segs}
+	t, unmap := newIDTable(len(ids))
+	return &tableBuilder{t: t, unmapSlots: unmap, ids: ids, entries: entries, segs: segs}
 }
 
 // groups returns how many partition ranges fill may be given: the

@@ -46,7 +46,7 @@ func buildInGroups(ids []userID, groups int) (idTable, []duplicate) {
 // crowd returns count IDs, none in ids, whose home slot in a table for n
 // IDs is slot: a cluster that overflows into the slots after it.
 func crowd(ids []userID, n, slot, count int) []userID {
-	t := newIDTable(n)
+	t, _ := newIDTable(n)
 	var out []userID
 	for k := uint64(1 << 40); len(out) < count; k++ {
 		id, _ := parseID([]byte(FormatID(k)))
@@ -68,7 +68,8 @@ func TestBuildTable(t *testing.T) {
 		for i := range ids {
 			ids[i], _ = parseID([]byte(FormatID(uint64(i) * 7919)))
 		}
-		size := len(newIDTable(n).slots)
+		table, _ := newIDTable(n)
+		size := len(table.slots)
 		// Replace IDs with clusters at the end of partition 3 (of 256)
 		// and at the end of the table.
 		crowded := append(crowd(ids, n, max(size*4/numParts-1, 0), 4), crowd(ids, n, size-1, 4)...)

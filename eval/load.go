@@ -215,11 +215,17 @@ func loadUsers(path string, opts LoadOptions) (*Dataset, error) {
 		u.start = lr.off
 	}
 	u.b = newBuilder(0)
+	if fs, ok := src.(*fileSource); ok {
+		// Every row but the last takes at least minRow bytes and a newline.
+		most := int((fs.size-fs.start)/(minRow+1)) + 1
+		u.b.reserve(most, most)
+	}
 	u.run(src, runtime.GOMAXPROCS(0))
 	if progress != nil {
 		progress(lr.size, lr.size)
 	}
 	if err := u.errs.Err(); err != nil {
+		u.b.unmap()
 		return nil, err
 	}
 	return u.finish()
@@ -301,6 +307,7 @@ func (u *usersLoader) finish() (*Dataset, error) {
 		u.errs = append(u.errs, dataError(u.path, u.lines.lineOf(dup.second), 1, "each friend appears once in users.csv",
 			"duplicate user ID %s, first on line %d", d.ids[dup.first], u.lines.lineOf(dup.first)))
 	}
+	runtime.KeepAlive(d) // see unmapWhenUnreachable
 	if err := u.errs.Err(); err != nil {
 		return nil, err
 	}

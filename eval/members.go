@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"runtime"
 	"strconv"
 
 	"github.com/nctarget/nctarget"
@@ -97,6 +98,7 @@ func (d *Dataset) loadMembers(path string) (*memberSet, error) {
 		m.add(id)
 	}
 	m.flush()
+	runtime.KeepAlive(d) // see unmapWhenUnreachable
 	if err := m.errs.Err(); err != nil {
 		return nil, err
 	}

@@ -1,0 +1,39 @@
+package eval
+
+import (
+	"syscall"
+	"unsafe"
+)
+
+// hugePageSize is the size of a transparent huge page on linux/amd64 and
+// linux/arm64 with 4 KB base pages.
+const hugePageSize = 2 << 20
+
+// minMapped is the size from which mapped maps memory: two huge pages.
+// Tests lower it, to map the arrays of small datasets.
+var minMapped uintptr = 2 * hugePageSize
+
+// mapped returns n zero values of T in memory mapped for them alone,
+// outside the Go heap, and the function that unmaps it, after which the
+// slice must not be used. The loader keeps its largest arrays there (the
+// ID column and table: hundreds of megabytes at 10M friends) because the
+// heap zeroes what it hands out, on one processor, before any use, while
+// the kernel zeroes mapped memory a page at a time as it is first written,
+// in huge pages where it offers them: an array sized by an upper bound
+// costs only what is written, and is paid for by whoever writes it, on
+// every processor. T must hold no pointers, since the garbage collector
+// does not look into mapped memory. Small arrays, and any mapping the
+// kernel refuses, come from the heap (and unmapping them does nothing).
+func mapped[T any](n int) ([]T, func()) {
+	var zero T
+	size := uintptr(n) * unsafe.Sizeof(zero)
+	if size == 0 || size < minMapped {
+		return make([]T, n), func() {}
+	}
+	mem, err := syscall.Mmap(-1, 0, int(size), syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_PRIVATE|syscall.MAP_ANON)
+	if err != nil {
+		return make([]T, n), func() {}
+	}
+	_ = syscall.Madvise(mem, syscall.MADV_HUGEPAGE) // an error only means no huge pages
+	return unsafe.Slice((*T)(unsafe.Pointer(unsafe.SliceData(mem))), n), func() { _ = syscall.Munmap(mem) }
+}

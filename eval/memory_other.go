@@ -1,0 +1,8 @@
+//go:build !linux
+
+package eval
+
+// mapped returns n zero values of T from the heap, where the loader does
+// not map memory itself (see the Linux version), and a function that does
+// nothing.
+func mapped[T any](n int) ([]T, func()) { return make([]T, n), func() {} }
