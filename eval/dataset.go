@@ -45,6 +45,7 @@ type Dataset struct {
 	mu           sync.Mutex
 	audiences    map[int64]*memberSet  // loaded audiences by audienceGroupId
 	redeliveries map[string]*memberSet // loaded redeliveries by requestId
+	loading      map[any]chan struct{} // audiences and redeliveries being loaded, closed when done (see cachedSet)
 	dir          string                // data directory for lazy loading; "" for NewDataset
 	opts         LoadOptions
 	key          string // users file's identity for the index cache (see fileKey)

@@ -2,9 +2,12 @@ package eval
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -273,4 +276,61 @@ func TestConcurrentEval(t *testing.T) {
 			t.Error(e)
 		}
 	}
+}
+
+// TestConcurrentPlan plans rules naming the same and different audience
+// and redelivery files from several goroutines at once (run with -race):
+// files load in parallel and once each, and every plan counts what it
+// counts alone on a fresh dataset. A malformed file fails every plan that
+// names it.
+func TestConcurrentPlan(t *testing.T) {
+	dir := t.TempDir()
+	if err := Generate(dir, GenOptions{Users: 3000, Seed: 9}); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "audiences", "77.txt"), []byte("U123\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rules := []string{
+		"audience(5614991017776) and not audience(4389303728991)",
+		"audience(1000000000010) or audience(1000000000020) or audience(5614991017776)",
+		`redelivery("5b59509c-c57b-11e9-aa8c-2a2ae2dbcce4") or audience(1000000000050) where age[20,40)`,
+		"audience(77) or audience(1000000000040)",
+	}
+	count := func(d *Dataset, rule string) string {
+		req, err := nctarget.Compile("t.nct", []byte(rule), nctarget.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := d.Plan(req.Rule)
+		if err != nil {
+			return "error: " + err.Error()
+		}
+		return strconv.FormatUint(p.Eval().Count, 10)
+	}
+	want := map[string]string{}
+	for _, rule := range rules {
+		d, err := Load(dir, LoadOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want[rule] = count(d, rule)
+	}
+	if !strings.HasPrefix(want[rules[3]], "error: ") || strings.HasPrefix(want[rules[0]], "error: ") {
+		t.Fatalf("want an error for the malformed audience only: %v", want)
+	}
+	d, err := Load(dir, LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	for k := range 16 {
+		rule := rules[k%len(rules)]
+		wg.Go(func() {
+			if got := count(d, rule); got != want[rule] {
+				t.Errorf("%s: %s, alone %s", rule, got, want[rule])
+			}
+		})
+	}
+	wg.Wait()
 }

@@ -22,31 +22,52 @@ func (d *Dataset) audience(a *nctarget.Audience) (*memberSet, error) {
 	if a.ID == 0 {
 		return nil, &ruleError{fmt.Sprintf("%s has no audienceGroupId", a), "compile the rule with its catalog (--catalog) first"}
 	}
-	key := strconv.FormatInt(a.ID, 10)
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	if s, ok := d.audiences[a.ID]; ok {
-		return s, nil
-	}
-	s, err := d.loadSet("audiences", key, a.String())
-	if err == nil {
-		d.audiences[a.ID] = s
-	}
-	return s, err
+	return cachedSet(d, d.audiences, a.ID, func() (*memberSet, error) {
+		return d.loadSet("audiences", strconv.FormatInt(a.ID, 10), a.String())
+	})
 }
 
 // redelivery returns the members of redelivery r, loading its file when
 // needed.
 func (d *Dataset) redelivery(r *nctarget.Redelivery) (*memberSet, error) {
+	return cachedSet(d, d.redeliveries, r.RequestID, func() (*memberSet, error) {
+		return d.loadSet("redeliveries", r.RequestID, r.String())
+	})
+}
+
+// cachedSet returns the set cache holds under key, or loads it, once
+// however many goroutines ask for it at the same time (the others wait),
+// without holding d.mu while loading, so that different files load in
+// parallel. A failed load is not cached: the next request tries again.
+func cachedSet[K comparable](d *Dataset, cache map[K]*memberSet, key K, load func() (*memberSet, error)) (*memberSet, error) {
 	d.mu.Lock()
-	defer d.mu.Unlock()
-	if s, ok := d.redeliveries[r.RequestID]; ok {
-		return s, nil
+	for {
+		if s, ok := cache[key]; ok {
+			d.mu.Unlock()
+			return s, nil
+		}
+		wait, busy := d.loading[key]
+		if !busy {
+			break
+		}
+		d.mu.Unlock()
+		<-wait
+		d.mu.Lock()
 	}
-	s, err := d.loadSet("redeliveries", r.RequestID, r.String())
+	if d.loading == nil {
+		d.loading = map[any]chan struct{}{}
+	}
+	done := make(chan struct{})
+	d.loading[key] = done
+	d.mu.Unlock()
+	s, err := load()
+	d.mu.Lock()
 	if err == nil {
-		d.redeliveries[r.RequestID] = s
+		cache[key] = s
 	}
+	delete(d.loading, key)
+	d.mu.Unlock()
+	close(done)
 	return s, err
 }
 

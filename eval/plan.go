@@ -53,6 +53,7 @@ func (d *Dataset) Plan(rule *nctarget.Rule) (*Plan, error) {
 	var errs nctarget.ErrorList
 	var err error
 	if rule.Recipient != nil {
+		d.prefetch(rule.Recipient)
 		if p.recipient, err = p.node(rule.Recipient, &errs); err != nil {
 			return nil, err
 		}
@@ -68,6 +69,25 @@ func (d *Dataset) Plan(rule *nctarget.Rule) (*Plan, error) {
 	p.attrs = filterAttrs(rule.Filter)
 	p.fused = p.compileFused()
 	return p, nil
+}
+
+// prefetch loads the audiences and redeliveries e names in parallel, one
+// file per processor, before planning asks for them one by one. It
+// ignores errors: planning meets them again, and reports them where they
+// belong.
+func (d *Dataset) prefetch(e nctarget.Expr) {
+	var tasks []func()
+	for _, a := range nctarget.Atoms(e) {
+		switch x := a.(type) {
+		case *nctarget.Audience:
+			tasks = append(tasks, func() { _, _ = d.audience(x) })
+		case *nctarget.Redelivery:
+			tasks = append(tasks, func() { _, _ = d.redelivery(x) })
+		}
+	}
+	if len(tasks) > 1 {
+		runTasks(tasks)
+	}
 }
 
 // node plans e. Problems in the rule are added to errs; a data error (a
