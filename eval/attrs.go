@@ -12,19 +12,17 @@ import (
 const numAttrs = int(nctarget.AttrSubscriptionPeriod) + 1
 
 // index holds the friends by value of one attribute, so that an atom is
-// one bitmap or a combination of two, whatever the number of friends.
+// one bitmap, or the union of a few, whatever the number of friends.
 //
 // A set attribute (gender, appType, area) has one bitmap per API code. A
 // range attribute (age, subscriptionPeriod) has one bitmap per bucket
-// between the bounds the API accepts, and below[j], the friends whose value
-// is known and less than bounds[j]; the range [gte, lt) is then
-// below[lt] minus below[gte], two bitmaps however wide the range.
+// between the bounds the API accepts (bucket k: from bound k-1 to bound
+// k); the range [gte, lt) is the union of the buckets between its bounds.
 type index struct {
 	attr   nctarget.Attr
 	known  *roaring.Bitmap   // friends whose value is known
 	codes  []string          // set attribute: the API codes, in canonical order
 	values []*roaring.Bitmap // set attribute: per code; range attribute: per bucket
-	below  []*roaring.Bitmap // range attribute: per bound
 }
 
 // bucketOf returns the bucket of value x for a range attribute: the number
@@ -69,12 +67,6 @@ func newIndex(a nctarget.Attr, known *roaring.Bitmap, values []*roaring.Bitmap) 
 	ix := &index{attr: a, known: known, values: values}
 	if !a.IsRange() {
 		ix.codes = a.Codes()
-		return ix
-	}
-	acc := roaring.New()
-	for j := range a.Bounds() {
-		acc = roaring.Or(acc, values[j])
-		ix.below = append(ix.below, acc)
 	}
 	return ix
 }
@@ -96,32 +88,41 @@ func (ix *index) set(codes []string) (*roaring.Bitmap, error) {
 }
 
 // rng returns the friends whose value is known and in [gte, lt); a zero
-// bound is open. Bounds must be ones the API accepts.
+// bound is open. Bounds must be ones the API accepts. The caller must not
+// modify the bitmap: it may be one of the index's.
 func (ix *index) rng(gte, lt int) (*roaring.Bitmap, error) {
 	bounds := ix.attr.Bounds()
-	belowOf := func(b int) (*roaring.Bitmap, error) {
+	boundOf := func(b int) (int, error) {
 		j := sort.SearchInts(bounds, b)
 		if j == len(bounds) || bounds[j] != b {
-			return nil, &ruleError{fmt.Sprintf("%s bound %d is not one the API accepts", ix.attr, b), fmt.Sprintf("use one of %v", bounds)}
+			return 0, &ruleError{fmt.Sprintf("%s bound %d is not one the API accepts", ix.attr, b), fmt.Sprintf("use one of %v", bounds)}
 		}
-		return ix.below[j], nil
+		return j, nil
 	}
-	hi, lo := ix.known, roaring.New()
-	var err error
-	if lt != 0 {
-		if hi, err = belowOf(lt); err != nil {
-			return nil, err
-		}
-	}
+	first, last := 0, len(bounds) // the buckets of the range
 	if gte != 0 {
-		if lo, err = belowOf(gte); err != nil {
+		j, err := boundOf(gte)
+		if err != nil {
 			return nil, err
 		}
+		first = j + 1
 	}
-	if lo.IsEmpty() {
-		return hi, nil
+	if lt != 0 {
+		j, err := boundOf(lt)
+		if err != nil {
+			return nil, err
+		}
+		last = j
 	}
-	return roaring.AndNot(hi, lo), nil
+	switch {
+	case first == 0 && last == len(bounds):
+		return ix.known, nil
+	case first == last:
+		return ix.values[first], nil
+	case first > last:
+		return roaring.New(), nil
+	}
+	return roaring.FastOr(ix.values[first : last+1]...), nil
 }
 
 // dense is a plain bitset used while loading: setting a bit is a single
