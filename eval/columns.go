@@ -76,11 +76,8 @@ func (ab *attrBuilder) add(col []uint8) {
 	for _, c := range col {
 		start[ab.row[c]+1]++
 	}
-	if k == 0 { // size the buffers from the first block
-		for v := range nv {
-			ab.out[v].init(ab.expect, start[v+1]*ab.expect*9/8)
-		}
-		ab.out[nv].init(ab.expect, (len(col)-start[nv+1])*ab.expect*9/8)
+	if k == 0 {
+		ab.initWriters(start[1:], len(col))
 	}
 	for v := range nv {
 		start[v+1] += start[v]
@@ -100,6 +97,30 @@ func (ab *attrBuilder) add(col []uint8) {
 		ab.addValue(&ab.out[v], uint16(k), ab.sorted[lo:next[v]], false)
 	}
 	ab.addValue(&ab.out[nv], uint16(k), ab.sorted[next[nv-1]:len(col)], true) // the known users: all but the unknown
+}
+
+// initWriters sizes the writers' buffers from the first block, whose
+// users per value are count (the unknown last), all n of them, as if
+// every block were alike, with an eighth to spare. The buffers are cut
+// from one allocation in huge pages (see heapHuge): written one after the
+// other, the ~40 MB of bitmaps of 10M friends would otherwise take ten
+// thousand page faults.
+func (ab *attrBuilder) initWriters(count []int, n int) {
+	sizes := make([]int, ab.nv+1)
+	total := 0
+	for v := range sizes {
+		card := count[v]
+		if v == ab.nv {
+			card = n - count[v] // the known users
+		}
+		sizes[v] = bufSize(ab.expect, card*ab.expect*9/8)
+		total += sizes[v]
+	}
+	arena := heapHuge(total)
+	for v, size := range sizes {
+		ab.out[v].init(ab.expect, arena[:size:size])
+		arena = arena[size:]
+	}
 }
 
 // addValue adds the container of key k holding users, or, with invert,
@@ -154,10 +175,16 @@ type bitmapWriter struct {
 	buf   []byte   // room, then the containers
 }
 
-// init prepares for about n containers holding about card values in all.
-func (w *bitmapWriter) init(n, card int) {
+// bufSize returns the bytes a writer of about n containers holding about
+// card values in all needs: its header, and the containers (no container
+// takes more than a bitset).
+func bufSize(n, card int) int { return 8 + 8*n + min(2*card, 8*containerWords*n) }
+
+// init prepares for about n containers, written into buf, which should
+// have bufSize bytes for them: the writer grows it as needed.
+func (w *bitmapWriter) init(n int, buf []byte) {
 	w.room = 8 + 8*n
-	w.buf = make([]byte, w.room, w.room+min(2*card, 8*containerWords*n)) // no container takes more
+	w.buf = buf[:w.room]
 }
 
 // add appends the container of key k, whose bitset words has card bits

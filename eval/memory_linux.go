@@ -37,3 +37,18 @@ func mapped[T any](n int) ([]T, func()) {
 	_ = syscall.Madvise(mem, syscall.MADV_HUGEPAGE) // an error only means no huge pages
 	return unsafe.Slice((*T)(unsafe.Pointer(unsafe.SliceData(mem))), n), func() { _ = syscall.Munmap(mem) }
 }
+
+// heapHuge returns n zero bytes from the heap, advising the kernel to
+// back them with huge pages: for buffers the garbage collector must manage
+// (they end up inside roaring bitmaps) but that are too large to fault in
+// a page at a time.
+func heapHuge(n int) []byte {
+	b := make([]byte, n)
+	if size := uintptr(len(b)); size >= 2*hugePageSize {
+		start := uintptr(unsafe.Pointer(unsafe.SliceData(b)))
+		lo := (start+hugePageSize-1)&^(hugePageSize-1) - start // the whole huge pages inside b
+		hi := (start+size)&^(hugePageSize-1) - start
+		_ = syscall.Madvise(b[lo:hi], syscall.MADV_HUGEPAGE) // an error only means no huge pages
+	}
+	return b
+}

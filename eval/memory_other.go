@@ -6,3 +6,6 @@ package eval
 // not map memory itself (see the Linux version), and a function that does
 // nothing.
 func mapped[T any](n int) ([]T, func()) { return make([]T, n), func() {} }
+
+// heapHuge returns n zero bytes from the heap.
+func heapHuge(n int) []byte { return make([]byte, n) }
