@@ -2,6 +2,7 @@ package eval
 
 import (
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
@@ -97,6 +98,61 @@ func TestRowBounds(t *testing.T) {
 		}
 		if got := rowBounds(&w); got != want {
 			t.Fatalf("rowBounds(%q) = %032b, want %032b", w, got, want)
+		}
+	}
+}
+
+// TestFastRows checks the row fast paths against the slow path, row by
+// row: rows of every cell length (the longest canonical row included)
+// with each byte changed to each of a set of bytes, with a CRLF, and
+// followed by enough rows that fastRowCanonical reads its whole window.
+// A row a fast path takes must be one slowRow takes, with the same ID,
+// values and "others", ending where its first line ends.
+func TestFastRows(t *testing.T) {
+	bases := []string{
+		FormatID(1) + ",male,35,ios,jp_13,30",
+		FormatID(2) + ",female,150,android,jp_47,36500", // the longest canonical row
+		FormatID(3) + ",,,,,",
+		FormatID(4) + ",,7,others,,0",
+		FormatID(5) + ",female,0150,android,id_12,0036500", // cells of 4 and 7 bytes
+	}
+	const bytes = ",\n\r0159_afgmU/:`\x00\x80\xff"
+	var rows []string
+	for _, b := range bases {
+		rows = append(rows, b+"\n", b+"\r\n")
+		for i := range len(b) + 1 {
+			for _, c := range []byte(bytes) {
+				rows = append(rows, b[:i]+string(c)+b[min(i+1, len(b)):]+"\n")
+			}
+		}
+	}
+	tail := strings.Repeat(FormatID(9)+",male,1,ios,jp_01,1\n", 3)
+	u := &usersLoader{path: "users.csv", cols: canonicalCols}
+	for _, row := range rows {
+		data := []byte(row + tail)
+		fast, slow := &chunk{}, &chunk{}
+		fast.reset(8)
+		slow.reset(8)
+		next, ok := u.fastRowCanonical(fast, data, 0, 1)
+		line, _, _ := strings.Cut(row, "\n")
+		u.slowRow(slow, trimEOL([]byte(line)), 1)
+		if !ok {
+			if slices.Contains(bases, line) {
+				t.Fatalf("%q: the fast path rejects a valid row", row)
+			}
+			continue
+		}
+		if slow.n != 1 || len(slow.errs) > 0 {
+			t.Fatalf("%q: the fast path took a row the slow path rejects: %v", row, slow.errs)
+		}
+		if end := len(line) + 1; next != end || fast.n != 1 || fast.ids[0] != slow.ids[0] || fast.others != slow.others {
+			t.Fatalf("%q: fast path: end %d, id %v, others %d; slow path: end %d, id %v, others %d",
+				row, next, fast.ids[0], fast.others, end, slow.ids[0], slow.others)
+		}
+		for _, a := range nctarget.Attrs {
+			if fast.cols[a][0] != slow.cols[a][0] {
+				t.Fatalf("%q: %s is %d on the fast path, %d on the slow path", row, a, fast.cols[a][0], slow.cols[a][0])
+			}
 		}
 	}
 }
