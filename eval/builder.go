@@ -26,8 +26,7 @@ type builder struct {
 	segs    []segment // runs of entries
 	others  uint64    // users whose appType is "others"
 
-	// unmapIDs and unmapEntries unmap ids and entries once they are
-	// mapped (see reserve); nil before.
+	// unmapIDs and unmapEntries unmap ids and entries (see reserve).
 	unmapIDs, unmapEntries func()
 
 	grow         sync.RWMutex            // held to grow ids and entries; read-held to copy a chunk into them
@@ -37,7 +36,7 @@ type builder struct {
 
 // newBuilder returns a builder expecting about hint users.
 func newBuilder(hint int) *builder {
-	b := &builder{ids: make([]userID, 0, hint)}
+	b := &builder{ids: make([]userID, 0, hint), unmapIDs: noUnmap, unmapEntries: noUnmap}
 	for _, a := range nctarget.Attrs {
 		b.attrs[a] = newAttrBuilder(a, hint)
 	}
@@ -70,12 +69,9 @@ func (b *builder) reserve(n, about int) {
 
 // unmap unmaps ids and entries, when the load fails.
 func (b *builder) unmap() {
-	for _, f := range []func(){b.unmapIDs, b.unmapEntries} {
-		if f != nil {
-			f()
-		}
-	}
-	b.ids, b.entries, b.unmapIDs, b.unmapEntries = nil, nil, nil, nil
+	b.unmapIDs()
+	b.unmapEntries()
+	b.ids, b.entries, b.unmapIDs, b.unmapEntries = nil, nil, noUnmap, noUnmap
 }
 
 // copyChunk copies the IDs and table entries of a placed chunk into ids
@@ -343,14 +339,12 @@ func (b *builder) finish() (*Dataset, []duplicate) {
 		})
 	}
 	runTasks(tasks)
-	if b.unmapEntries != nil {
-		b.unmapEntries()
-	}
-	b.entries, b.segs, b.unmapEntries = nil, nil, nil
+	b.unmapEntries()
+	b.entries, b.segs, b.unmapEntries = nil, nil, noUnmap
 	var all []duplicate
 	d.table, all = tb.finish(deferred, dups)
 	d.unmapWhenUnreachable(b.unmapIDs, tb.unmapSlots)
-	b.ids, b.unmapIDs = nil, nil
+	b.ids, b.unmapIDs = nil, noUnmap
 	return d, all
 }
 

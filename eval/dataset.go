@@ -16,7 +16,6 @@ package eval
 import (
 	"fmt"
 	"runtime"
-	"slices"
 	"sync"
 
 	"github.com/RoaringBitmap/roaring/v2"
@@ -126,10 +125,6 @@ func (d *Dataset) memberSetOf(members []string) (*memberSet, error) {
 // reachable, so every method that reads ids or table.slots keeps d alive
 // until its last read with runtime.KeepAlive.
 func (d *Dataset) unmapWhenUnreachable(unmaps ...func()) {
-	unmaps = slices.DeleteFunc(unmaps, func(f func()) bool { return f == nil })
-	if len(unmaps) == 0 {
-		return
-	}
 	runtime.AddCleanup(d, func(unmaps []func()) {
 		for _, f := range unmaps {
 			f()

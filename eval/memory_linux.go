@@ -9,6 +9,9 @@ import (
 // linux/arm64 with 4 KB base pages.
 const hugePageSize = 2 << 20
 
+// noUnmap is the unmapping of memory that is not mapped.
+func noUnmap() {}
+
 // minMapped is the size from which mapped maps memory: two huge pages.
 // Tests lower it, to map the arrays of small datasets.
 var minMapped uintptr = 2 * hugePageSize
@@ -28,11 +31,11 @@ func mapped[T any](n int) ([]T, func()) {
 	var zero T
 	size := uintptr(n) * unsafe.Sizeof(zero)
 	if size == 0 || size < minMapped {
-		return make([]T, n), func() {}
+		return make([]T, n), noUnmap
 	}
 	mem, err := syscall.Mmap(-1, 0, int(size), syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_PRIVATE|syscall.MAP_ANON)
 	if err != nil {
-		return make([]T, n), func() {}
+		return make([]T, n), noUnmap
 	}
 	_ = syscall.Madvise(mem, syscall.MADV_HUGEPAGE) // an error only means no huge pages
 	return unsafe.Slice((*T)(unsafe.Pointer(unsafe.SliceData(mem))), n), func() { _ = syscall.Munmap(mem) }

@@ -3,9 +3,11 @@
 package eval
 
 // mapped returns n zero values of T from the heap, where the loader does
-// not map memory itself (see the Linux version), and a function that does
-// nothing.
-func mapped[T any](n int) ([]T, func()) { return make([]T, n), func() {} }
+// not map memory itself (see the Linux version), and noUnmap.
+func mapped[T any](n int) ([]T, func()) { return make([]T, n), noUnmap }
+
+// noUnmap is the unmapping of memory that is not mapped.
+func noUnmap() {}
 
 // heapHuge returns n zero bytes from the heap.
 func heapHuge(n int) []byte { return make([]byte, n) }
