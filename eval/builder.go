@@ -50,11 +50,28 @@ func (b *builder) expect(about int) {
 	}
 }
 
+// reserveUpTo maps room for at most n users in ids and entries, whose
+// lengths are their capacities while loading (see copyChunk), when the
+// kernel maps that much: a plain file reserves an upper bound on its users
+// before reading, of which only what is copied into is ever touched, and
+// never grows. Where the kernel refuses, or memory is not mapped, ids and
+// entries grow as chunks come, as for gzip (see reserve).
+func (b *builder) reserveUpTo(n int) {
+	ids, unmapIDs, ok := mapOnly[userID](n)
+	if !ok {
+		return
+	}
+	entries, unmapEntries, ok := mapOnly[uint64](n)
+	if !ok {
+		unmapIDs()
+		return
+	}
+	b.ids, b.entries, b.unmapIDs, b.unmapEntries = ids, entries, unmapIDs, unmapEntries
+}
+
 // reserve makes room for n users, or for about more when it must grow,
-// in ids and entries, whose lengths are their capacities while loading
-// (see copyChunk). They are mapped (see mapped): a plain file reserves an
-// upper bound on its users before reading, of which only what is copied
-// into is ever touched.
+// in ids and entries (see reserveUpTo), mapped where they are large (see
+// mapped).
 func (b *builder) reserve(n, about int) {
 	b.grow.Lock()
 	defer b.grow.Unlock()

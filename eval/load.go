@@ -217,8 +217,7 @@ func loadUsers(path string, opts LoadOptions) (*Dataset, error) {
 	u.b = newBuilder(0)
 	if fs, ok := src.(*fileSource); ok {
 		// Every row but the last takes at least minRow bytes and a newline.
-		most := int((fs.size-fs.start)/(minRow+1)) + 1
-		u.b.reserve(most, most)
+		u.b.reserveUpTo(int((fs.size-fs.start)/(minRow+1)) + 1)
 	}
 	u.run(src, runtime.GOMAXPROCS(0))
 	if progress != nil {

@@ -29,16 +29,29 @@ var minMapped uintptr = 2 * hugePageSize
 // kernel refuses, come from the heap (and unmapping them does nothing).
 func mapped[T any](n int) ([]T, func()) {
 	var zero T
+	if size := uintptr(n) * unsafe.Sizeof(zero); size > 0 && size >= minMapped {
+		if s, unmap, ok := mapOnly[T](n); ok {
+			return s, unmap
+		}
+	}
+	return make([]T, n), noUnmap
+}
+
+// mapOnly is mapped without the heap: it reports false when the kernel
+// refuses the mapping, for callers that would rather do without than
+// allocate that much on the heap.
+func mapOnly[T any](n int) ([]T, func(), bool) {
+	var zero T
 	size := uintptr(n) * unsafe.Sizeof(zero)
-	if size == 0 || size < minMapped {
-		return make([]T, n), noUnmap
+	if size == 0 {
+		return nil, noUnmap, false
 	}
 	mem, err := syscall.Mmap(-1, 0, int(size), syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_PRIVATE|syscall.MAP_ANON)
 	if err != nil {
-		return make([]T, n), noUnmap
+		return nil, noUnmap, false
 	}
 	_ = syscall.Madvise(mem, syscall.MADV_HUGEPAGE) // an error only means no huge pages
-	return unsafe.Slice((*T)(unsafe.Pointer(unsafe.SliceData(mem))), n), func() { _ = syscall.Munmap(mem) }
+	return unsafe.Slice((*T)(unsafe.Pointer(unsafe.SliceData(mem))), n), func() { _ = syscall.Munmap(mem) }, true
 }
 
 // heapHuge returns n zero bytes from the heap, advising the kernel to

@@ -6,6 +6,10 @@ package eval
 // not map memory itself (see the Linux version), and noUnmap.
 func mapped[T any](n int) ([]T, func()) { return make([]T, n), noUnmap }
 
+// mapOnly reports that memory cannot be mapped here (see the Linux
+// version).
+func mapOnly[T any](n int) ([]T, func(), bool) { return nil, noUnmap, false }
+
 // noUnmap is the unmapping of memory that is not mapped.
 func noUnmap() {}
 
