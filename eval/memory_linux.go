@@ -1,6 +1,7 @@
 package eval
 
 import (
+	"math"
 	"syscall"
 	"unsafe"
 )
@@ -29,7 +30,7 @@ var minMapped uintptr = 2 * hugePageSize
 // kernel refuses, come from the heap (and unmapping them does nothing).
 func mapped[T any](n int) ([]T, func()) {
 	var zero T
-	if size := uintptr(n) * unsafe.Sizeof(zero); size > 0 && size >= minMapped {
+	if size := uintptr(n) * unsafe.Sizeof(zero); size >= minMapped {
 		if s, unmap, ok := mapOnly[T](n); ok {
 			return s, unmap
 		}
@@ -38,14 +39,15 @@ func mapped[T any](n int) ([]T, func()) {
 }
 
 // mapOnly is mapped without the heap: it reports false when the kernel
-// refuses the mapping, for callers that would rather do without than
-// allocate that much on the heap.
+// refuses the mapping (or n values do not fit in the address space), for
+// callers that would rather do without than allocate that much on the
+// heap.
 func mapOnly[T any](n int) ([]T, func(), bool) {
 	var zero T
-	size := uintptr(n) * unsafe.Sizeof(zero)
-	if size == 0 {
+	if n <= 0 || uintptr(n) > uintptr(math.MaxInt)/unsafe.Sizeof(zero) {
 		return nil, noUnmap, false
 	}
+	size := uintptr(n) * unsafe.Sizeof(zero)
 	mem, err := syscall.Mmap(-1, 0, int(size), syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_PRIVATE|syscall.MAP_ANON)
 	if err != nil {
 		return nil, noUnmap, false
