@@ -119,6 +119,9 @@ func (d *Dataset) memberSetOf(members []string) (*memberSet, error) {
 	return set, nil
 }
 
+// noUnmap unmaps memory that is not mapped: nothing (see mapped).
+func noUnmap() {}
+
 // unmapWhenUnreachable runs unmaps, which unmap the memory of the
 // dataset's ID column and table (see mapped), once the dataset is
 // unreachable. A slice of mapped memory does not keep the dataset

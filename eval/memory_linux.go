@@ -10,9 +10,6 @@ import (
 // linux/arm64 with 4 KB base pages.
 const hugePageSize = 2 << 20
 
-// noUnmap is the unmapping of memory that is not mapped.
-func noUnmap() {}
-
 // minMapped is the size from which mapped maps memory: two huge pages.
 // Tests lower it, to map the arrays of small datasets.
 var minMapped uintptr = 2 * hugePageSize

@@ -10,8 +10,5 @@ func mapped[T any](n int) ([]T, func()) { return make([]T, n), noUnmap }
 // version).
 func mapOnly[T any](n int) ([]T, func(), bool) { return nil, noUnmap, false }
 
-// noUnmap is the unmapping of memory that is not mapped.
-func noUnmap() {}
-
 // heapHuge returns n zero bytes from the heap.
 func heapHuge(n int) []byte { return make([]byte, n) }
