@@ -107,7 +107,7 @@ func (u *usersLoader) fastRow(c *chunk, data []byte, pos, line int) (int, bool) 
 				return 0, false
 			}
 			var ok bool
-			if lo, hi, ok = parseIDFast(data, pos); !ok {
+			if lo, hi, ok = parseIDFast((*[idLen]byte)(data[pos:])); !ok {
 				return 0, false
 			}
 			pos += idLen
@@ -180,7 +180,7 @@ func (u *usersLoader) fastRowCanonical(c *chunk, data []byte, pos, line int) (in
 		w[e1] != ',' || w[e2] != ',' || w[e3] != ',' || w[e4] != ',' {
 		return u.fastRow(c, data, pos, line)
 	}
-	lo, hi, ok := parseIDFast(data, pos)
+	lo, hi, ok := parseIDFast((*[idLen]byte)(w[:idLen]))
 	var vals [numAttrs]uint8
 	var oth1, oth3, ok1, ok2, ok3, ok4, ok5 bool
 	vals[nctarget.AttrGender], oth1, ok1 = setFast(nctarget.AttrGender, cellWord(w, idLen+1), n1)

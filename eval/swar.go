@@ -76,12 +76,12 @@ func inRange(x uint64, lo, hi byte) uint64 {
 	return (x + (0x80-uint64(lo))*ones) &^ (x + (0x7f-uint64(hi))*ones) & highs
 }
 
-// parseIDFast decodes the user ID at data[pos:pos+idLen], whose
-// bounds the caller has checked, to the two little-endian words of a
+// parseIDFast decodes the user ID s to the two little-endian words of a
 // userID, eight hex digits at a time. Words, not a userID: returning an
-// array through memory written in parts stalls the processor on every row.
-func parseIDFast(data []byte, pos int) (lo, hi uint64, ok bool) {
-	s := data[pos : pos+idLen]
+// array through memory written in parts stalls the processor on every
+// row. s is an array so that a caller holding a row's bytes as one
+// (fastRowCanonical) pays no bounds check.
+func parseIDFast(s *[idLen]byte) (lo, hi uint64, ok bool) {
 	n0, bad0 := hexWord(binary.LittleEndian.Uint64(s[1:]))
 	n1, bad1 := hexWord(binary.LittleEndian.Uint64(s[9:]))
 	n2, bad2 := hexWord(binary.LittleEndian.Uint64(s[17:]))

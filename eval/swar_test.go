@@ -68,7 +68,7 @@ func TestParseIDFast(t *testing.T) {
 		for c := range 256 {
 			s := append([]byte(nil), base...)
 			s[i] = byte(c)
-			lo, hi, ok := parseIDFast(s, 0)
+			lo, hi, ok := parseIDFast((*[idLen]byte)(s))
 			var got userID
 			putID(&got, lo, hi)
 			want, wantOK := parseID(s[:idLen])
