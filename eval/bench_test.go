@@ -317,13 +317,28 @@ func BenchmarkEvalStructs(b *testing.B) {
 }
 
 // BenchmarkLoadUsers loads users.csv against the baseline, a plain line
-// scan of the same file, and logs the process's peak RSS.
+// scan of the same file through a 1 MB buffer: the floor of reading it.
+// It also logs the load against a line scan as usually written
+// ("scanner-defaults": bufio.NewScanner's defaults, which read 4 KB at a
+// time), 3–4× slower on this VM, where a system call is dear: the issue's
+// target ("≤ 3× a plain line scan") does not say which, and the two
+// readings disagree about whether it is met. And it logs the process's
+// peak RSS.
 func BenchmarkLoadUsers(b *testing.B) {
 	path := filepath.Join(benchData(b), "users.csv")
 	var n int
+	var usual time.Duration
+	b.Run("scanner-defaults", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := scanLines(path, 0); err != nil {
+				b.Fatal(err)
+			}
+		}
+		usual = b.Elapsed() / time.Duration(max(b.N, 1))
+	})
 	scan, load := compare(b, func(b *testing.B) {
 		for b.Loop() {
-			if _, err := scanLines(path); err != nil {
+			if _, err := scanLines(path, 1<<20); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -336,20 +351,25 @@ func BenchmarkLoadUsers(b *testing.B) {
 			n = d.Len()
 		}
 	})
-	b.Logf("%d rows: load %s, plain line scan %s: %.2f× the scan; peak RSS of the benchmark process %s", n,
-		load.Round(time.Millisecond), scan.Round(time.Millisecond), float64(load)/float64(scan), peakRSS())
+	b.Logf("%d rows: load %s; plain line scan through 1 MB %s: %.2f× the scan; with bufio.Scanner's defaults %s: %.2f× the scan; peak RSS of the benchmark process %s",
+		n, load.Round(time.Millisecond), scan.Round(time.Millisecond), float64(load)/float64(scan),
+		usual.Round(time.Millisecond), float64(load)/float64(usual), peakRSS())
 }
 
-// scanLines counts the lines of a file with bufio.Scanner: the floor any
-// loader must pay to read the file.
-func scanLines(path string) (int, error) {
+// scanLines counts the lines of a file with bufio.Scanner, reading
+// through a buffer of bufSize bytes, or as bufio.NewScanner does by
+// default when bufSize is 0. With 1 MB, it is the floor any loader must
+// pay to read the file.
+func scanLines(path string, bufSize int) (int, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return 0, err
 	}
 	defer f.Close()
 	s := bufio.NewScanner(f)
-	s.Buffer(make([]byte, 1<<20), 1<<20)
+	if bufSize > 0 {
+		s.Buffer(make([]byte, bufSize), bufSize)
+	}
 	n := 0
 	for s.Scan() {
 		n++
@@ -380,7 +400,7 @@ func BenchmarkLoadAudience(b *testing.B) {
 	var lines uint64
 	scan, load := compare(b, func(b *testing.B) {
 		for b.Loop() {
-			scanLines(path)
+			scanLines(path, 1<<20)
 		}
 	}, func(b *testing.B) {
 		for b.Loop() {
