@@ -148,17 +148,6 @@ func (f *fused) add(n *node, clause string, depth int, dense *denseCache) int {
 	return at
 }
 
-// leaves returns the atoms' bitsets, in preorder.
-func (f *fused) leaves() [][]uint64 {
-	var out [][]uint64
-	for _, n := range f.nodes {
-		if n.leaf != nil {
-			out = append(out, n.leaf)
-		}
-	}
-	return out
-}
-
 // operandOf returns how an operator reads node i: a not is read as the
 // complement of its operand, so that it is never computed.
 func (f *fused) operandOf(i int) operand {

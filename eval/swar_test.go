@@ -137,7 +137,7 @@ func TestFastRows(t *testing.T) {
 		line, _, _ := strings.Cut(row, "\n")
 		u.slowRow(slow, trimEOL([]byte(line)), 1)
 		if !ok {
-			if slices.Contains(bases, line) {
+			if slices.Contains(bases, strings.TrimSuffix(line, "\r")) {
 				t.Fatalf("%q: the fast path rejects a valid row", row)
 			}
 			continue
