@@ -1,0 +1,140 @@
+package decide
+
+import "slices"
+
+// maxTableVars is the most recipient atoms decided by a truth table
+// (2^20 bits, 128 KiB a value); beyond, a BDD decides them. Tests lower
+// it to check the BDD against the tables.
+var maxTableVars = 20
+
+// value is a set of friends on one side of a rule: a truth table as a
+// bitset, or a BDD node.
+type value struct {
+	bits []uint64
+	node int32
+}
+
+// algebra is the boolean algebra of friend sets on one side of a rule.
+type algebra interface {
+	top() value
+	atom(f *Formula) value
+	not(v value) value
+	and(a, b value) value
+	or(a, b value) value
+	empty(v value) bool
+	full(v value) bool
+}
+
+// decider decides questions about a few rules at once: their recipient
+// atoms share one numbering and their filters one split into classes,
+// so the values of all of them can be compared.
+type decider struct {
+	work *int
+	vars map[int]int // recipient set → variable
+	sets []int       // variable → recipient set
+	rec  algebra     // recipient side: truth table or BDD over vars
+	fil  *cellTable  // filter side
+}
+
+// newDecider prepares a decider for the formulas of rules.
+func newDecider(sp Space, rules ...Rule) *decider {
+	var fs []*Formula
+	for _, r := range rules {
+		fs = append(fs, r.Recipient, r.Filter)
+	}
+	return newDeciderOf(sp, fs...)
+}
+
+// newDeciderOf prepares a decider for formulas fs, of either side.
+func newDeciderOf(sp Space, fs ...*Formula) *decider {
+	work := 0
+	d := &decider{work: &work, vars: make(map[int]int)}
+	for _, f := range fs {
+		walk(f, func(a *Formula) {
+			if a.Kind == Member {
+				if _, ok := d.vars[a.Set]; !ok {
+					d.vars[a.Set] = len(d.sets)
+					d.sets = append(d.sets, a.Set)
+				}
+			}
+		})
+	}
+	if len(d.sets) <= maxTableVars {
+		d.rec = newVarTable(len(d.sets), d.vars, &work)
+	} else {
+		d.rec = newBDD(d.vars)
+	}
+	d.fil = newCellTable(sp, &work, fs...)
+	return d
+}
+
+// walk calls f on every atom of e.
+func walk(e *Formula, f func(*Formula)) {
+	if e == nil {
+		return
+	}
+	switch e.Kind {
+	case Member, Cells:
+		f(e)
+	}
+	for _, a := range e.Args {
+		walk(a, f)
+	}
+}
+
+// eval returns the value of f in alg; nil is every friend.
+func eval(alg algebra, f *Formula) value {
+	if f == nil {
+		return alg.top()
+	}
+	switch f.Kind {
+	case True:
+		return alg.top()
+	case False:
+		return alg.not(alg.top())
+	case Member, Cells:
+		return alg.atom(f)
+	case Not:
+		return alg.not(eval(alg, f.Args[0]))
+	case And:
+		v := alg.top()
+		for _, a := range f.Args {
+			v = alg.and(v, eval(alg, a))
+		}
+		return v
+	case Or:
+		v := alg.not(alg.top())
+		for _, a := range f.Args {
+			v = alg.or(v, eval(alg, a))
+		}
+		return v
+	}
+	panic("decide: formula of unknown kind")
+}
+
+// sides returns the values of r's recipient expression and filter.
+func (d *decider) sides(r Rule) (rec, fil value) {
+	return eval(d.rec, r.Recipient), eval(d.fil, r.Filter)
+}
+
+// friend returns a friend in rec on the recipient side and fil on the
+// filter side; both must be non-empty.
+func (d *decider) friend(rec, fil value) *Friend {
+	f := &Friend{Sets: []int{}, Cells: d.fil.pick(fil)}
+	for _, v := range d.pickVars(rec) {
+		f.Sets = append(f.Sets, d.sets[v])
+	}
+	slices.Sort(f.Sets)
+	return f
+}
+
+// pickVars returns the variables set in one assignment of rec.
+func (d *decider) pickVars(rec value) []int {
+	switch alg := d.rec.(type) {
+	case *varTable:
+		return alg.pick(rec)
+	case *bdd:
+		return alg.pick(rec)
+	}
+	return nil
+}
