@@ -45,6 +45,7 @@ absent. Exit status: 0 success, 1 invalid rule or data, 2 usage error.`,
 		newEvalCmd(),
 		newGenDataCmd(),
 		newIndexCmd(),
+		newServeCmd(),
 	)
 	return root
 }

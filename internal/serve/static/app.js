@@ -1,0 +1,286 @@
+// The nctarget workbench page. It has no engine of its own: every
+// diagnostic, formatted rule, JSON body and count comes from the local
+// server's API (/api/compile, /api/eval), which runs nctarget's compiler
+// and evaluator. This script only highlights, debounces and draws.
+"use strict";
+
+const $ = (id) => document.getElementById(id);
+const src = $("src"), highlight = $("highlight");
+
+const KEYWORDS = new Set(["and", "or", "not", "in", "where", "limit", "uptoremainingquota", "forbidpartialdelivery"]);
+const ATOMS = new Set(["audience", "redelivery"]);
+const ATTRS = new Set(["gender", "age", "apptype", "area", "subscriptionperiod"]);
+const TOKEN = /(#[^\n]*)|("(?:[^"\\\n]|\\.)*"?)|(\d+)|([\p{L}\p{M}\p{N}_]+)|(\s+)|(.)/gsu;
+
+const COMPILE_DELAY = 120; // ms after the last keystroke before checking
+let timer = 0, seq = 0, compileCtl = null, evalCtl = null, diagnostics = [];
+
+// tokenClasses returns the highlight class of every UTF-16 index of text.
+function tokenClasses(text) {
+  const cls = new Array(text.length).fill("");
+  for (const m of text.matchAll(TOKEN)) {
+    let c = "";
+    if (m[1]) c = "tok-com";
+    else if (m[2]) c = "tok-str";
+    else if (m[3]) c = "tok-num";
+    else if (m[4]) {
+      const w = m[4].toLowerCase();
+      c = KEYWORDS.has(w) ? "tok-kw" : ATOMS.has(w) ? "tok-atom" : ATTRS.has(w) ? "tok-attr" : "";
+    } else if (m[6]) c = "tok-punct";
+    cls.fill(c, m.index, m.index + m[0].length);
+  }
+  return cls;
+}
+
+// lineStarts returns the UTF-16 index at which each line of text starts.
+function lineStarts(text) {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) if (text[i] === "\n") starts.push(i + 1);
+  return starts;
+}
+
+// indexOf converts a server position (line 1-based, character in UTF-16
+// code units, as internal/workbench gives them) to an index into text.
+function indexOf(starts, text, p) {
+  const line = Math.min(Math.max(p.line, 1), starts.length);
+  const end = line < starts.length ? starts[line] - 1 : text.length;
+  return Math.min(starts[line - 1] + p.character, end);
+}
+
+const escapeHTML = (s) => s.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]);
+
+// render draws the highlighted rule with a squiggle under each diagnostic
+// and its message at the end of its line.
+function render() {
+  const text = src.value, cls = tokenClasses(text), starts = lineStarts(text);
+  const sq = new Array(text.length).fill("");
+  const lens = new Map(); // line → diagnostics shown at its end
+  for (const d of diagnostics) {
+    let a = indexOf(starts, text, d.start), b = indexOf(starts, text, d.end);
+    if (b <= a) b = a < text.length && text[a] !== "\n" ? a + 1 : a;
+    for (let i = a; i < b; i++) if (text[i] !== "\n" && sq[i] !== "error") sq[i] = d.severity;
+    const line = Math.min(d.start.line, starts.length);
+    if (!lens.has(line)) lens.set(line, []);
+    lens.get(line).push(d);
+  }
+  let html = "", line = 1, i = 0;
+  const flushLens = () => {
+    for (const d of lens.get(line) || []) {
+      html += `<span class="lens lens-${d.severity}">${escapeHTML(d.message)}</span>`;
+    }
+  };
+  while (i <= text.length) {
+    if (i === text.length || text[i] === "\n") {
+      flushLens();
+      if (i === text.length) break;
+      html += "\n";
+      line++, i++;
+      continue;
+    }
+    let j = i;
+    while (j < text.length && text[j] !== "\n" && cls[j] === cls[i] && sq[j] === sq[i]) j++;
+    const classes = [cls[i], sq[i] ? "sq-" + sq[i] : ""].filter(Boolean).join(" ");
+    const piece = escapeHTML(text.slice(i, j));
+    html += classes ? `<span class="${classes}">${piece}</span>` : piece;
+    i = j;
+  }
+  highlight.innerHTML = html + "\n ";
+  syncScroll();
+}
+
+function syncScroll() {
+  highlight.scrollTop = src.scrollTop;
+  highlight.scrollLeft = src.scrollLeft;
+}
+
+// post sends body to an API endpoint and returns the decoded answer, or
+// null when the request was aborted by a newer one.
+async function post(path, body, signal) {
+  try {
+    const r = await fetch(path, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body), signal });
+    const data = await r.json();
+    if (!r.ok) throw new Error(data.error || r.statusText);
+    return data;
+  } catch (e) {
+    if (e.name === "AbortError") return null;
+    throw e;
+  }
+}
+
+// schedule runs update after the user stops typing for COMPILE_DELAY, and
+// cancels at once any evaluation of an older rule: its count is no longer
+// wanted, and the server drops a cancelled request it has not started.
+function schedule() {
+  clearTimeout(timer);
+  if (evalCtl) evalCtl.abort();
+  document.body.dataset.state = "stale";
+  history.replaceState(null, "", "#rule=" + encodeURIComponent(src.value));
+  render();
+  timer = setTimeout(update, COMPILE_DELAY);
+}
+
+async function update() {
+  const rule = src.value, my = ++seq;
+  if (compileCtl) compileCtl.abort();
+  compileCtl = new AbortController();
+  let r;
+  try {
+    r = await post("/api/compile", { rule }, compileCtl.signal);
+  } catch (e) {
+    return fail(e);
+  }
+  if (!r || my !== seq) return;
+  diagnostics = r.diagnostics;
+  render();
+  showDiagnostics(r.diagnostics);
+  $("formatted").textContent = r.formatted ?? "";
+  $("json").textContent = r.json ? JSON.stringify(r.json, null, 2) : "";
+  if (!r.ok) {
+    $("count").dataset.rule = "";
+    $("status").textContent = "fix the errors to see the preview";
+    document.body.dataset.state = "invalid";
+    return;
+  }
+  evaluate(rule, my);
+}
+
+async function evaluate(rule, my) {
+  if (evalCtl) evalCtl.abort();
+  evalCtl = new AbortController();
+  $("status").textContent = "evaluating…";
+  const t0 = performance.now();
+  let r;
+  try {
+    r = await post("/api/eval", { rule }, evalCtl.signal);
+  } catch (e) {
+    return fail(e);
+  }
+  if (!r || my !== seq) return;
+  if (!r.ok) { // a data problem found while planning (a missing audience file)
+    diagnostics = r.diagnostics;
+    render();
+    showDiagnostics(r.diagnostics);
+    document.body.dataset.state = "invalid";
+    $("status").textContent = "the rule cannot be evaluated on this data";
+    return;
+  }
+  showPreview(r.report);
+  $("count").dataset.rule = rule;
+  $("status").textContent = `evaluated in ${Math.round(performance.now() - t0)} ms`;
+  document.body.dataset.state = "ready";
+}
+
+function fail(e) {
+  $("status").textContent = "error: " + e.message;
+  document.body.dataset.state = "error";
+}
+
+function el(tag, cls, text) {
+  const e = document.createElement(tag);
+  if (cls) e.className = cls;
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+
+function showDiagnostics(ds) {
+  const list = $("diagnostics");
+  list.replaceChildren();
+  for (const d of ds) {
+    const li = el("li", "diag " + d.severity);
+    li.append(el("span", "pos", d.pos), el("span", "msg", `${d.severity}: ${d.message}`));
+    if (d.hint) li.append(el("div", "hint", "hint: " + d.hint));
+    for (const f of d.fixes || []) {
+      const b = el("button", "fix", f.title);
+      b.type = "button";
+      b.addEventListener("click", () => applyFix(f));
+      li.append(b);
+    }
+    list.append(li);
+  }
+}
+
+// applyFix replaces the fix's span of the rule with its new text.
+function applyFix(f) {
+  const text = src.value, starts = lineStarts(text);
+  const a = indexOf(starts, text, f.start), b = indexOf(starts, text, f.end);
+  src.value = text.slice(0, a) + f.newText + text.slice(b);
+  src.focus();
+  src.setSelectionRange(a + f.newText.length, a + f.newText.length);
+  schedule();
+}
+
+const fmtN = (n) => n.toLocaleString("en-US");
+
+// bars draws one row per [label, count, indent] against the total.
+function bars(box, rows, total) {
+  box.replaceChildren();
+  for (const [label, n, indent] of rows) {
+    const row = el("div", "row"), lab = el("div", "label", label), bar = el("div", "bar"), fill = el("span");
+    lab.style.paddingLeft = (indent || 0) * 1.2 + "em";
+    lab.title = label;
+    fill.style.width = total > 0 ? (100 * n / total).toFixed(2) + "%" : "0";
+    bar.append(fill);
+    row.append(lab, bar, el("div", "n", fmtN(n)));
+    box.append(row);
+  }
+}
+
+function showPreview(rep) {
+  const wf = rep.waterfall;
+  $("count").textContent = fmtN(rep.count);
+  const below = $("below");
+  below.hidden = !rep.belowMinimum;
+  below.textContent = rep.belowMinimum ? `Below the minimum: ${fmtN(rep.count)} recipients, fewer than ${fmtN(rep.minimum)}. LINE refuses a narrowcast with too few recipients.` : "";
+  const steps = [["friends", wf.friends], ["after the recipient expression", wf.afterRecipient], ["after the where clause", wf.afterFilter]];
+  if (rep.limit) steps.push([`after limit ${fmtN(rep.limit)}`, wf.afterLimit]);
+  bars($("waterfall"), steps, wf.friends);
+  const hasFilter = rep.nodes.some((n) => n.clause === "where");
+  $("allknown").textContent = hasFilter
+    ? `${fmtN(wf.allFilterAttributesKnown)} of ${fmtN(rep.count)} recipients have every filter attribute known (LINE may reach only these)`
+    : "";
+  bars($("clauses"), rep.nodes.map((n) => {
+    const label = n.op === "and" || n.op === "or" || n.op === "not" ? n.op : n.expr;
+    const first = n.depth === 0 && n.clause === "where" ? "where " : "";
+    return [first + label, n.count, n.depth];
+  }), wf.friends);
+  $("warnings").replaceChildren(...rep.warnings.map((w) => el("li", "", (w.pos ? w.pos + ": " : "") + w.message + (w.hint ? " (" + w.hint + ")" : ""))));
+  $("sample").replaceChildren(...rep.sample.map((id) => el("li", "", id)));
+}
+
+async function copy(text, button) {
+  try {
+    await navigator.clipboard.writeText(text);
+    const old = button.textContent;
+    button.textContent = "Copied";
+    setTimeout(() => (button.textContent = old), 1200);
+  } catch (e) {
+    $("status").textContent = "cannot copy: " + e.message;
+  }
+}
+
+async function init() {
+  src.addEventListener("input", schedule);
+  src.addEventListener("scroll", syncScroll);
+  $("copyJSON").addEventListener("click", (e) => copy($("json").textContent, e.currentTarget));
+  $("share").addEventListener("click", (e) => copy(location.href, e.currentTarget));
+  $("useFormatted").addEventListener("click", () => {
+    const f = $("formatted").textContent;
+    if (f) { src.value = f; schedule(); }
+  });
+  const m = /^#rule=(.*)$/s.exec(location.hash);
+  if (m) {
+    try { src.value = decodeURIComponent(m[1]); } catch { /* a broken link: start empty */ }
+  }
+  try {
+    const info = await (await fetch("/api/info")).json();
+    $("info").textContent = `data: ${info.data} · ${fmtN(info.friends)} friends · minimum ${fmtN(info.minimum)}` +
+      (info.audiences.length ? ` · catalog: ${info.audiences.length} audiences` : "");
+  } catch (e) {
+    $("info").textContent = "cannot reach nctarget serve: " + e.message;
+  }
+  render();
+  if (src.value) update();
+  else document.body.dataset.state = "empty";
+}
+
+init();
