@@ -32,11 +32,15 @@ func DiagnosticOf(src []byte, d *nctarget.Diagnostic) Diagnostic {
 }
 
 // EditorDiagnostics returns the analysis's diagnostics for an editor,
-// never nil, so they encode as a JSON array.
+// never nil, so they encode as a JSON array. Each keeps only the fixes
+// that work on this rule (see workingFixes), where DiagnosticOf gives
+// every fix the hint proposes.
 func (a *Analysis) EditorDiagnostics() []Diagnostic {
 	out := make([]Diagnostic, len(a.Diagnostics))
+	budget := maxCheckedFixes
 	for i, d := range a.Diagnostics {
 		out[i] = DiagnosticOf(a.Source, d)
+		out[i].Fixes = a.workingFixes(d, &budget)
 	}
 	return out
 }

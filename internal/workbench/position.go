@@ -75,3 +75,18 @@ func OffsetOf(src []byte, line, character int) int {
 	}
 	return off
 }
+
+// PositionAt returns the Position of byte offset off in src, counting its
+// line and columns from the text itself; an offset inside a UTF-8
+// sequence is the start of its character, and one outside src is
+// clamped to it. Hover and completion spans, which are byte offsets, are
+// placed with it.
+func PositionAt(src []byte, off int) Position {
+	off = min(max(off, 0), len(src))
+	for n := 0; n < utf8.UTFMax-1 && off > 0 && off < len(src) && !utf8.RuneStart(src[off]); n++ {
+		off--
+	}
+	start := bytes.LastIndexByte(src[:off], '\n') + 1
+	return Position{Line: bytes.Count(src[:off], []byte("\n")) + 1, Column: utf8.RuneCount(src[start:off]) + 1,
+		Offset: off, Character: UTF16Len(src[start:off])}
+}

@@ -1,7 +1,9 @@
 // Package workbench analyzes one rule the way an editor shows it: every
 // diagnostic the CLI prints, with positions an editor can place (lines and
 // UTF-16 code units, as LSP and JavaScript count), the quick fixes a hint
-// makes obvious, the canonical text and the compiled narrowcast JSON.
+// makes obvious, the canonical text and the compiled narrowcast JSON, and
+// at a cursor what the atom there means (Hover) and what may be written
+// there (Complete).
 //
 // It is the one place both editors of nctarget, the web workbench
 // (nctarget serve) and the language server (nctarget lsp), turn a rule
@@ -22,12 +24,18 @@ type Analysis struct {
 	Request     *nctarget.Request      // the compiled rule; nil when the rule has errors
 	Diagnostics []*nctarget.Diagnostic // errors, or else warnings, in source order
 	Formatted   []byte                 // the canonical text; nil when the rule does not parse
+	// Rule is the rule as parsed, for hover: nil when it does not parse,
+	// and without the atoms that have errors when it has some.
+	Rule *nctarget.Rule
+
+	opts nctarget.Options // the options compiled with, to check fixes and for the catalog
 }
 
 // Analyze checks, compiles and formats the rule src the way nctarget
 // check and nctarget fmt do, with opts (the catalog, the limits).
 func Analyze(name string, src []byte, opts nctarget.Options) *Analysis {
-	a := &Analysis{Name: name, Source: src}
+	a := &Analysis{Name: name, Source: src, opts: opts}
+	a.Rule, _ = nctarget.Parse(name, src)
 	req, err := nctarget.Compile(name, src, opts)
 	if err != nil {
 		a.Diagnostics = nctarget.Diagnostics(err)

@@ -115,17 +115,21 @@ func TestUTF16Len(t *testing.T) {
 	}
 }
 
-// TestFixesOnlyOnWords: a fix never replaces a span holding more than the
-// mistaken word, even when the hint suggests one.
+// TestFixesOnlyOnWords: a fix never replaces more than the mistaken word,
+// even when the diagnostic's span holds more.
 func TestFixesOnlyOnWords(t *testing.T) {
 	src := []byte(`audiance(1)`)
 	d := &nctarget.Diagnostic{Pos: nctarget.Pos{Line: 1, Column: 1, Offset: 0}, End: nctarget.Pos{Line: 1, Column: 12, Offset: 11},
 		Msg: `unknown recipient "audiance"`, Hint: "did you mean audience?"}
-	if fixes := Fixes(src, d); fixes != nil {
-		t.Errorf("Fixes over %q = %+v, want none", src, fixes)
+	for _, end := range []int{11, 8} {
+		d.End = nctarget.Pos{Line: 1, Column: end + 1, Offset: end}
+		fixes := Fixes(src, d)
+		if len(fixes) != 1 || fixes[0].NewText != "audience" || fixes[0].Start.Offset != 0 || fixes[0].End.Offset != 8 {
+			t.Errorf("Fixes over %q = %+v, want one replacing audiance, bytes [0,8), with audience", src[:end], fixes)
+		}
 	}
-	d.End = nctarget.Pos{Line: 1, Column: 9, Offset: 8}
-	if fixes := Fixes(src, d); len(fixes) != 1 || fixes[0].NewText != "audience" {
-		t.Errorf("Fixes over %q = %+v, want one to audience", src[:8], fixes)
+	d.Msg = `unknown recipient "audiense"` // not in the span: no fix
+	if fixes := Fixes(src, d); fixes != nil {
+		t.Errorf("Fixes for a word not in the span = %+v, want none", fixes)
 	}
 }
