@@ -1,8 +1,8 @@
-// Package eval previews narrowcast rules on local data: it loads an
-// account's friends, audiences and redeliveries (SPEC section 5), and
-// evaluates a compiled rule with the narrowcast semantics (SPEC section 3),
-// reporting the recipient count, a waterfall, per-clause counts and the
-// warnings that predict a failed send.
+// Package eval previews narrowcast rules on local data: it evaluates a
+// compiled rule on an account's friends, audiences and redeliveries with
+// the narrowcast semantics (docs/eval.md, "What is computed"), reporting
+// the recipient count, a waterfall, per-clause counts and the warnings
+// that predict a failed send.
 //
 // Loading and evaluating are separate steps, in the planner/interpretable
 // split of cel-go: Load (or NewDataset) builds roaring bitmaps once,
@@ -15,11 +15,12 @@ package eval
 
 import (
 	"fmt"
-	"runtime"
 	"sync"
 
 	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/nctarget/nctarget"
+	"github.com/nctarget/nctarget/internal/load"
+	"github.com/nctarget/nctarget/internal/userid"
 )
 
 // User is one friend, as in a row of users.csv. Unknown attributes are ""
@@ -34,23 +35,27 @@ type User struct {
 }
 
 // Dataset is an account's friends with their attributes, audiences and
-// redeliveries, indexed for evaluation. It is safe for concurrent use.
+// redeliveries, indexed for evaluation. It is safe for concurrent use,
+// except Close.
+//
+// A dataset loaded from a large users.csv, or from the index cache, keeps
+// its largest arrays in memory mapped outside the Go heap; Close releases
+// it. A dataset that is never closed keeps that memory until the process
+// exits.
 type Dataset struct {
-	ids   []userID         // user number → ID, in users.csv order
-	table idTable          // ID → user number
+	users *load.Users      // the friends; nil once closed
 	attrs [numAttrs]*index // per-attribute value sets, indexed by nctarget.Attr
-	all   *roaring.Bitmap  // every friend: [0, len(ids))
+	all   *roaring.Bitmap  // every friend: [0, Len())
 
 	mu           sync.Mutex
 	audiences    map[int64]*memberSet  // loaded audiences by audienceGroupId
 	redeliveries map[string]*memberSet // loaded redeliveries by requestId
 	loading      map[any]chan struct{} // audiences and redeliveries being loaded, closed when done (see cachedSet)
+	releases     []func()              // free the index files member sets were mapped from
 	dir          string                // data directory for lazy loading; "" for NewDataset
-	opts         LoadOptions
-	key          string // users file's identity for the index cache (see fileKey)
-	others       uint64 // users whose appType is "others"
-	othersLine   int    // line of the first of them
-	indexed      bool   // loaded from the index cache
+	cacheDir     string                // where index files are looked for; "" for none
+	key          string                // users file's identity for the index cache (see indexcache.Key)
+	indexed      bool                  // loaded from the index cache
 
 	// Warnings are problems with the data that do not stop evaluation,
 	// such as appType "others" (treated as unknown).
@@ -66,23 +71,40 @@ type memberSet struct {
 	path       string          // the file it came from; "" for NewDataset
 }
 
+// newMemberSet returns the set of loaded members.
+func newMemberSet(m *load.Members) *memberSet {
+	return &memberSet{bits: m.Bits, lines: m.Lines, nonFriends: m.NonFriends, path: m.Path}
+}
+
+// newDataset returns the dataset of loaded users.
+func newDataset(u *load.Users) *Dataset {
+	d := &Dataset{users: u, all: roaring.New(),
+		audiences: map[int64]*memberSet{}, redeliveries: map[string]*memberSet{}}
+	d.all.AddRange(0, uint64(u.Len()))
+	for _, a := range nctarget.Attrs {
+		d.attrs[a] = newIndex(a, u.Attrs[a])
+	}
+	d.Warnings = u.Warnings()
+	return d
+}
+
 // NewDataset builds a dataset in memory, for tests and programs that hold
 // their data elsewhere. users are numbered in slice order; audiences map
 // audienceGroupIds and redeliveries map requestIds to member user IDs,
 // which need not be friends (those who are not never count). Every ID must
-// be "U" followed by 32 lowercase hex digits (see FormatID).
+// be "U" followed by 32 lowercase hex digits (see FormatID). Its memory is
+// the Go heap's: Close is not needed.
 func NewDataset(users []User, audiences map[int64][]string, redeliveries map[string][]string) (*Dataset, error) {
-	b := newBuilder(len(users))
-	for i, u := range users {
-		if err := b.addUser(u); err != nil {
-			return nil, fmt.Errorf("users[%d]: %w", i, err)
-		}
+	u, dups, err := load.Build(len(users), func(i int) (string, *[load.NumAttrs]string) {
+		return users[i].ID, users[i].cells()
+	})
+	if err != nil {
+		return nil, err
 	}
-	d, dups := b.finish()
 	if len(dups) > 0 {
-		return nil, fmt.Errorf("users[%d]: duplicate user ID %s, first as users[%d]", dups[0].second, users[dups[0].second].ID, dups[0].first)
+		return nil, fmt.Errorf("users[%d]: duplicate user ID %s, first as users[%d]", dups[0].Second, users[dups[0].Second].ID, dups[0].First)
 	}
-	d.audiences = make(map[int64]*memberSet, len(audiences))
+	d := newDataset(u)
 	for id, members := range audiences {
 		set, err := d.memberSetOf(members)
 		if err != nil {
@@ -90,7 +112,6 @@ func NewDataset(users []User, audiences map[int64][]string, redeliveries map[str
 		}
 		d.audiences[id] = set
 	}
-	d.redeliveries = make(map[string]*memberSet, len(redeliveries))
 	for req, members := range redeliveries {
 		set, err := d.memberSetOf(members)
 		if err != nil {
@@ -101,61 +122,101 @@ func NewDataset(users []User, audiences map[int64][]string, redeliveries map[str
 	return d, nil
 }
 
+// cells returns the user's attributes as users.csv cells.
+func (u *User) cells() *[load.NumAttrs]string {
+	return &[load.NumAttrs]string{
+		nctarget.AttrGender: u.Gender, nctarget.AttrAppType: u.AppType, nctarget.AttrArea: u.Area,
+		nctarget.AttrAge: intCell(u.Age), nctarget.AttrSubscriptionPeriod: intCell(u.SubscriptionPeriod),
+	}
+}
+
+// intCell formats a number attribute as a users.csv cell.
+func intCell(n int) string {
+	if n < 0 {
+		return ""
+	}
+	return fmt.Sprint(n)
+}
+
 // memberSetOf resolves member IDs to friends.
 func (d *Dataset) memberSetOf(members []string) (*memberSet, error) {
+	table := d.table()
 	set := &memberSet{bits: roaring.New(), lines: uint64(len(members))}
 	for _, m := range members {
-		id, ok := parseID([]byte(m))
+		id, ok := userid.Parse([]byte(m))
 		if !ok {
 			return nil, fmt.Errorf("bad user ID %q: want U followed by 32 lowercase hex digits", m)
 		}
-		if i, ok := d.table.find(d.ids, id); ok {
+		if i, ok := table.Lookup(id); ok {
 			set.bits.Add(i)
 		} else {
 			set.nonFriends++
 		}
 	}
-	runtime.KeepAlive(d) // see unmapWhenUnreachable
 	return set, nil
 }
 
-// noUnmap unmaps memory that is not mapped: nothing (see mapped).
-func noUnmap() {}
+// Close releases the memory the dataset holds outside the Go heap: its
+// ID column and table, and the index files it mapped. The dataset, its
+// plans and their results must not be used afterwards: every method that
+// would read the dataset panics. Close must not be called while another
+// goroutine uses the dataset; a second Close does nothing.
+func (d *Dataset) Close() {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.users == nil {
+		return
+	}
+	d.users.Release()
+	for _, release := range d.releases {
+		release()
+	}
+	d.users, d.releases, d.audiences, d.redeliveries = nil, nil, nil, nil
+	d.attrs = [numAttrs]*index{}
+}
 
-// unmapWhenUnreachable runs unmaps, which unmap the memory of the
-// dataset's ID column and table (see mapped), once the dataset is
-// unreachable. A slice of mapped memory does not keep the dataset
-// reachable, so every method that reads ids or table.slots keeps d alive
-// until its last read with runtime.KeepAlive.
-func (d *Dataset) unmapWhenUnreachable(unmaps ...func()) {
-	runtime.AddCleanup(d, func(unmaps []func()) {
-		for _, f := range unmaps {
-			f()
-		}
-	}, unmaps)
+// errClosed is the panic of a closed dataset's methods.
+const errClosed = "eval: Dataset used after Close"
+
+// table returns the friends' ID table, panicking when the dataset is
+// closed: every read of the dataset's IDs and bitmaps goes through it or
+// through checkOpen, so that a read after Close panics instead of reading
+// memory no longer mapped.
+func (d *Dataset) table() *userid.Table {
+	d.checkOpen()
+	return &d.users.Table
+}
+
+// checkOpen panics when the dataset is closed (see table).
+func (d *Dataset) checkOpen() {
+	if d.users == nil {
+		panic(errClosed)
+	}
 }
 
 // Len returns the number of friends.
-func (d *Dataset) Len() int { return len(d.ids) }
+func (d *Dataset) Len() int { return d.table().Len() }
 
 // UserID returns the ID of user number i (0 ≤ i < Len()).
-func (d *Dataset) UserID(i uint32) string {
-	id := d.ids[i].String()
-	runtime.KeepAlive(d) // see unmapWhenUnreachable
-	return id
-}
+func (d *Dataset) UserID(i uint32) string { return d.table().ID(i).String() }
 
 // Index returns the number of the friend with the given ID, and whether
 // there is one.
 func (d *Dataset) Index(id string) (uint32, bool) {
-	uid, ok := parseID([]byte(id))
+	table := d.table()
+	uid, ok := userid.Parse([]byte(id))
 	if !ok {
 		return 0, false
 	}
-	i, ok := d.table.find(d.ids, uid)
-	runtime.KeepAlive(d) // see unmapWhenUnreachable
-	return i, ok
+	return table.Lookup(uid)
 }
 
 // Friends returns the set of every friend. The caller must not modify it.
-func (d *Dataset) Friends() *roaring.Bitmap { return d.all }
+func (d *Dataset) Friends() *roaring.Bitmap {
+	d.checkOpen()
+	return d.all
+}
+
+// FormatID returns a well-formed user ID made from n, for tests and
+// synthetic data: FormatID(1) is "U00000000000000000000000000000001".
+func FormatID(n uint64) string { return userid.Format(n) }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/nctarget/nctarget"
+	"github.com/nctarget/nctarget/internal/gendata"
 )
 
 // handUsers is a dataset small enough to check by inspection. User n has
@@ -285,7 +286,7 @@ func TestConcurrentEval(t *testing.T) {
 // names it.
 func TestConcurrentPlan(t *testing.T) {
 	dir := t.TempDir()
-	if err := Generate(dir, GenOptions{Users: 3000, Seed: 9}); err != nil {
+	if err := gendata.Generate(dir, gendata.Options{Users: 3000, Seed: 9}); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(filepath.Join(dir, "audiences", "77.txt"), []byte("U123\n"), 0o644); err != nil {

@@ -6,6 +6,9 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/nctarget/nctarget/internal/gendata"
+	"github.com/nctarget/nctarget/internal/indexcache"
+	"github.com/nctarget/nctarget/internal/load"
 )
 
 // previewOf evaluates a few rules and returns their counts and waterfalls.
@@ -24,7 +27,7 @@ func previewOf(t *testing.T, d *Dataset) []Waterfall {
 
 func TestIndexRoundTrip(t *testing.T) {
 	dir := t.TempDir()
-	if err := Generate(dir, GenOptions{Users: 3000, Seed: 7}); err != nil {
+	if err := gendata.Generate(dir, gendata.Options{Users: 3000, Seed: 7}); err != nil {
 		t.Fatal(err)
 	}
 	text, err := Load(dir, LoadOptions{})
@@ -34,19 +37,20 @@ func TestIndexRoundTrip(t *testing.T) {
 	want := previewOf(t, text)
 
 	cache := t.TempDir()
-	paths, err := WriteIndex(dir, cache, LoadOptions{})
+	paths, err := indexcache.Write(dir, cache, load.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(paths) != 1+len(GenAudiences)+len(GenRedeliveries) {
-		t.Errorf("wrote %d index files, want %d", len(paths), 1+len(GenAudiences)+len(GenRedeliveries))
+	sets, _ := filepath.Glob(filepath.Join(dir, "*", "*.txt"))
+	if len(paths) != 1+len(sets) {
+		t.Errorf("wrote %d index files, want %d", len(paths), 1+len(sets))
 	}
 	indexed, err := Load(dir, LoadOptions{CacheDir: cache})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !indexed.indexed || len(indexed.ids) != 3000 {
-		t.Fatalf("index not used: %d users", len(indexed.ids))
+	if !indexed.indexed || indexed.Len() != 3000 {
+		t.Fatalf("index not used: %d users", indexed.Len())
 	}
 	if diff := cmp.Diff(want, previewOf(t, indexed)); diff != "" {
 		t.Errorf("indexed preview differs (-text +index):\n%s", diff)
@@ -66,7 +70,7 @@ func TestIndexRoundTrip(t *testing.T) {
 func TestIndexStaleOrCorrupt(t *testing.T) {
 	dir := writeData(t, map[string]string{"users.csv": header + id1 + ",male,,,,\n" + id2 + ",female,,,,\n"})
 	cache := t.TempDir()
-	paths, err := WriteIndex(dir, cache, LoadOptions{})
+	paths, err := indexcache.Write(dir, cache, load.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,7 +87,7 @@ func TestIndexStaleOrCorrupt(t *testing.T) {
 		t.Errorf("stale index used: %d friends, want 3", d.Len())
 	}
 	// Damage a fresh index: Load must still work, from the text.
-	if paths, err = WriteIndex(dir, cache, LoadOptions{}); err != nil {
+	if paths, err = indexcache.Write(dir, cache, load.Options{}); err != nil {
 		t.Fatal(err)
 	}
 	data, _ := os.ReadFile(paths[0])

@@ -1,8 +1,6 @@
 package eval
 
 import (
-	"bytes"
-	"compress/gzip"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,34 +8,13 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/nctarget/nctarget"
+	"github.com/nctarget/nctarget/internal/testfiles"
 )
 
-// writeData writes files (relative path → contents) into a new directory.
-// A path ending in .gz is gzipped.
-func writeData(t *testing.T, files map[string]string) string {
-	t.Helper()
-	dir := t.TempDir()
-	for name, content := range files {
-		path := filepath.Join(dir, name)
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		data := []byte(content)
-		if strings.HasSuffix(name, ".gz") {
-			var b bytes.Buffer
-			zw := gzip.NewWriter(&b)
-			zw.Write(data)
-			zw.Close()
-			data = b.Bytes()
-		}
-		if err := os.WriteFile(path, data, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dir
-}
+// writeData is testfiles.Write.
+func writeData(t *testing.T, files map[string]string) string { return testfiles.Write(t, files) }
 
-const header = "userId,gender,age,appType,area,subscriptionPeriod\n"
+const header = testfiles.Header
 
 var (
 	id1 = FormatID(1)

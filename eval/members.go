@@ -1,21 +1,17 @@
 package eval
 
 import (
-	"bytes"
 	"fmt"
-	"io"
 	"path/filepath"
-	"runtime"
 	"strconv"
 
 	"github.com/nctarget/nctarget"
+	"github.com/nctarget/nctarget/internal/indexcache"
+	"github.com/nctarget/nctarget/internal/load"
 )
 
-// This file loads audience and redelivery files: one user ID per line,
-// resolved to friends through the ID table.
-
-// batchSize is how many IDs of an audience file are looked up together.
-const batchSize = 256
+// This file loads a dataset's audience and redelivery files when a plan
+// first names them, once each.
 
 // audience returns the members of audience a, loading its file when needed.
 func (d *Dataset) audience(a *nctarget.Audience) (*memberSet, error) {
@@ -81,83 +77,23 @@ func (d *Dataset) loadSet(sub, name, what string) (*memberSet, error) {
 	if filepath.Base(name) != name || name == "" {
 		return nil, &ruleError{fmt.Sprintf("no data for %s: %q is not a file name", what, name), ""}
 	}
-	path, err := dataFile(want)
+	path, err := load.DataFile(want)
 	if err != nil {
 		return nil, &ruleError{fmt.Sprintf("no data for %s: %s does not exist", what, want),
 			"put its user IDs in that file, one per line (LINE's audience upload format), or .txt.gz"}
 	}
-	if d.opts.CacheDir != "" {
-		if set, err := d.readSetIndex(path); err == nil {
-			return set, nil
+	table := d.table()
+	if d.cacheDir != "" {
+		if set, release, err := indexcache.ReadMembers(d.cacheDir, d.key, path, table.Len()); err == nil {
+			d.mu.Lock()
+			d.releases = append(d.releases, release)
+			d.mu.Unlock()
+			return newMemberSet(set), nil
 		}
 	}
-	return d.loadMembers(path)
-}
-
-// loadMembers reads a file of user IDs, one per line.
-func (d *Dataset) loadMembers(path string) (*memberSet, error) {
-	lr, err := openLines(path)
+	set, err := load.ReadMembers(path, table)
 	if err != nil {
 		return nil, err
 	}
-	defer lr.Close()
-	m := &membersLoader{d: d, set: &memberSet{path: path}, bits: make(dense, (len(d.ids)+63)/64)}
-	for len(m.errs) < maxErrors {
-		line, err := lr.next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			m.errs = append(m.errs, err.(*nctarget.Diagnostic))
-			break
-		}
-		id, ok := parseID(bytes.TrimSpace(line))
-		if !ok {
-			m.errs = append(m.errs, dataError(path, lr.line, 1, "one user ID per line: U followed by 32 lowercase hex digits", "bad user ID %q", line))
-			continue
-		}
-		m.add(id)
-	}
-	m.flush()
-	runtime.KeepAlive(d) // see unmapWhenUnreachable
-	if err := m.errs.Err(); err != nil {
-		return nil, err
-	}
-	m.set.bits = m.bits.bitmap()
-	return m.set, nil
-}
-
-// membersLoader holds the state of reading one audience or redelivery
-// file; IDs are looked up in batches (see idTable.findBatch).
-type membersLoader struct {
-	d     *Dataset
-	set   *memberSet
-	bits  dense
-	errs  nctarget.ErrorList
-	n     int
-	keys  [batchSize]userID
-	found [batchSize]int64
-	sink  uint64 // see idTable.findBatch
-}
-
-// add queues an ID for lookup.
-func (m *membersLoader) add(id userID) {
-	m.keys[m.n] = id
-	if m.n++; m.n == batchSize {
-		m.flush()
-	}
-}
-
-// flush looks up the queued IDs and records them.
-func (m *membersLoader) flush() {
-	m.sink += m.d.table.findBatch(m.d.ids, m.keys[:m.n], m.found[:m.n])
-	for _, i := range m.found[:m.n] {
-		m.set.lines++
-		if i < 0 {
-			m.set.nonFriends++
-		} else {
-			m.bits.set(uint32(i))
-		}
-	}
-	m.n = 0
+	return newMemberSet(set), nil
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/nctarget/nctarget"
+	"github.com/nctarget/nctarget/internal/parallel"
 )
 
 // DefaultMinimum is the fewest recipients a send should have: LINE fails a
@@ -86,7 +87,7 @@ func (d *Dataset) prefetch(e nctarget.Expr) {
 		}
 	}
 	if len(tasks) > 1 {
-		runTasks(tasks)
+		parallel.Run(tasks)
 	}
 }
 

@@ -11,13 +11,15 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/nctarget/nctarget"
 	"github.com/nctarget/nctarget/eval"
+	"github.com/nctarget/nctarget/internal/indexcache"
+	"github.com/nctarget/nctarget/internal/load"
 )
 
 // FuzzChunks loads arbitrary users.csv files, plain and gzipped, in one
 // chunk and in chunks of a few bytes (eval parses users.csv in chunks on
 // every processor and puts them back in file order). Everything must be
 // the same: the errors with their lines and columns, the warnings, and
-// the dataset itself, compared as the bytes of the index WriteIndex
+// the dataset itself, compared as the bytes of the index nctarget index
 // writes for it (IDs, ID table and every attribute bitmap).
 func FuzzChunks(f *testing.F) {
 	for _, s := range loadSeeds() {
@@ -70,9 +72,10 @@ func loadInChunks(t *testing.T, dir string, size int) chunked {
 	for _, w := range d.Warnings {
 		c.Warnings = append(c.Warnings, w.Error())
 	}
-	paths, err := eval.WriteIndex(dir, filepath.Join(t.TempDir(), "cache"), opts)
+	d.Close()
+	paths, err := indexcache.Write(dir, filepath.Join(t.TempDir(), "cache"), load.Options{ChunkSize: size})
 	if err != nil || len(paths) != 1 {
-		t.Fatalf("WriteIndex after a good Load: %v, %v", paths, err)
+		t.Fatalf("indexcache.Write after a good Load: %v, %v", paths, err)
 	}
 	if c.Index, err = os.ReadFile(paths[0]); err != nil {
 		t.Fatal(err)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/nctarget/nctarget"
 	"github.com/nctarget/nctarget/eval"
+	evalreport "github.com/nctarget/nctarget/internal/report"
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 )
@@ -83,6 +84,7 @@ func runEval(cmd *cobra.Command, args []string, f *evalFlags) error {
 	if err != nil {
 		return err
 	}
+	defer d.Close()
 	if f.explain {
 		fmt.Fprintf(cmd.ErrOrStderr(), "loaded %d friends from %s in %s\n", d.Len(), f.data, time.Since(start).Round(time.Millisecond))
 	}
@@ -163,12 +165,12 @@ func evalOne(cmd *cobra.Command, arg string, d *eval.Dataset, f *evalFlags, firs
 		fmt.Fprintf(cmd.ErrOrStderr(), "%s: planned in %s, evaluated in %s\n", in.name,
 			planned.Sub(start).Round(time.Microsecond), time.Since(planned).Round(time.Microsecond))
 	}
-	extra := eval.Warn("compile", req.Warnings...)
-	extra = append(extra, eval.CatalogWarnings(req.Rule, f.cat, time.Now())...)
+	extra := evalreport.Warnings("compile", req.Warnings...)
+	extra = append(extra, evalreport.CatalogWarnings(req.Rule, f.cat, time.Now())...)
 	if first {
-		extra = append(extra, eval.Warn("data", d.Warnings...)...)
+		extra = append(extra, evalreport.Warnings("data", d.Warnings...)...)
 	}
-	rep := eval.NewReport(in.name, in.src, req.Rule, d, res, extra, f.sample)
+	rep := evalreport.New(in.name, in.src, req.Rule, d, res, extra, f.sample)
 	if f.jsonOut {
 		_, err = cmd.OutOrStdout().Write(rep.JSON())
 	} else {

@@ -4,12 +4,12 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/nctarget/nctarget/eval"
+	"github.com/nctarget/nctarget/internal/gendata"
 	"github.com/spf13/cobra"
 )
 
 func newGenDataCmd() *cobra.Command {
-	var opts eval.GenOptions
+	var opts gendata.Options
 	cmd := &cobra.Command{
 		Use:   "gen-data --users N --seed S DIR",
 		Short: "Write a synthetic dataset for eval, tests and benchmarks",
@@ -28,7 +28,7 @@ files. DIR must be empty unless --force is given.`,
 				return usageError{fmt.Errorf("--users %d: give a number of users ≥ 0", opts.Users)}
 			}
 			start := time.Now()
-			if err := eval.Generate(args[0], opts); err != nil {
+			if err := gendata.Generate(args[0], opts); err != nil {
 				return err
 			}
 			fmt.Fprintf(cmd.ErrOrStderr(), "wrote %d users to %s in %s\n", opts.Users, args[0], time.Since(start).Round(time.Millisecond))

@@ -5,7 +5,8 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/nctarget/nctarget/eval"
+	"github.com/nctarget/nctarget/internal/indexcache"
+	"github.com/nctarget/nctarget/internal/load"
 	"github.com/spf13/cobra"
 )
 
@@ -30,7 +31,7 @@ modification time; a changed file is simply parsed again.`,
 				}
 			}
 			if status {
-				s, err := eval.IndexStatus(args[0], cacheDir)
+				s, err := indexcache.Status(args[0], cacheDir)
 				if err != nil {
 					return err
 				}
@@ -38,7 +39,7 @@ modification time; a changed file is simply parsed again.`,
 				return nil
 			}
 			start := time.Now()
-			paths, err := eval.WriteIndex(args[0], cacheDir, eval.LoadOptions{Progress: progressBar(cmd.ErrOrStderr())})
+			paths, err := indexcache.Write(args[0], cacheDir, load.Options{Progress: progressBar(cmd.ErrOrStderr())})
 			if err != nil {
 				return report(cmd.ErrOrStderr(), err, nil)
 			}

@@ -1,4 +1,7 @@
-package eval
+// Package report renders an evaluated rule for people and programs: the
+// text nctarget eval prints and its --json object. The command line and
+// the web workbench both print reports through it, so they agree.
+package report
 
 import (
 	"bytes"
@@ -9,6 +12,7 @@ import (
 	"time"
 
 	"github.com/nctarget/nctarget"
+	"github.com/nctarget/nctarget/eval"
 )
 
 // Report is a preview ready to print: a result with the rule it came from
@@ -18,15 +22,15 @@ type Report struct {
 	Name     string         // the rule's file name
 	Source   []byte         // the rule's source, for warning carets
 	Rule     *nctarget.Rule // the rule as evaluated (compiled)
-	Result   *Result
-	Warnings []Warning // every warning, in the order to print
-	Sample   []string  // recipient user IDs to show
+	Result   *eval.Result
+	Warnings []eval.Warning // every warning, in the order to print
+	Sample   []string       // recipient user IDs to show
 }
 
-// NewReport assembles the report of result for rule, whose source is src:
+// New assembles the report of result for rule, whose source is src:
 // extra warnings (from compiling, the catalog, the data) come first, then
 // the result's own, and sample recipient IDs are drawn from d.
-func NewReport(name string, src []byte, rule *nctarget.Rule, d *Dataset, result *Result, extra []Warning, sample int) *Report {
+func New(name string, src []byte, rule *nctarget.Rule, d *eval.Dataset, result *eval.Result, extra []eval.Warning, sample int) *Report {
 	rep := &Report{Name: name, Source: src, Rule: rule, Result: result}
 	rep.Warnings = append(append(rep.Warnings, extra...), result.Warnings...)
 	for _, i := range result.Sample(sample) {
@@ -150,7 +154,7 @@ type jsonWarning struct {
 }
 
 // JSON returns the report as an indented JSON object with at least
-// "count" and "belowMinimum" (SPEC section 4), plus the waterfall, the
+// "count" and "belowMinimum" (the contract of nctarget eval --json), plus the waterfall, the
 // clause counts, the warnings and the sample.
 func (rep *Report) JSON() []byte {
 	r := rep.Result
@@ -201,8 +205,8 @@ func nodeKind(e nctarget.Expr) string {
 // CatalogWarnings warns about the audiences of rule written by id whose
 // catalog entry says a send would fail at time now (not READY, expired,
 // IFA); nctarget.Compile already warns about audiences written by name.
-func CatalogWarnings(rule *nctarget.Rule, cat *nctarget.Catalog, now time.Time) []Warning {
-	var ws []Warning
+func CatalogWarnings(rule *nctarget.Rule, cat *nctarget.Catalog, now time.Time) []eval.Warning {
+	var ws []eval.Warning
 	for _, obj := range nctarget.RecipientObjects(rule.Recipient) {
 		a, ok := obj.(*nctarget.Audience)
 		if !ok || a.Name != "" {
@@ -213,19 +217,19 @@ func CatalogWarnings(rule *nctarget.Rule, cat *nctarget.Catalog, now time.Time) 
 			continue
 		}
 		for _, p := range entry.Problems(now) {
-			ws = append(ws, Warning{Kind: "catalog", Diagnostic: &nctarget.Diagnostic{Pos: a.Pos(), End: a.End(),
+			ws = append(ws, eval.Warning{Kind: "catalog", Diagnostic: &nctarget.Diagnostic{Pos: a.Pos(), End: a.End(),
 				Severity: nctarget.SeverityWarning, Msg: p, Hint: "LINE rejects sends to audiences that are not READY, expired or IFA"}})
 		}
 	}
 	return ws
 }
 
-// Warn wraps diagnostics (compile warnings, data warnings) as warnings of
-// the given kind, for NewReport.
-func Warn(kind string, ds ...*nctarget.Diagnostic) []Warning {
-	ws := make([]Warning, len(ds))
+// Warnings wraps diagnostics (compile warnings, data warnings) as
+// warnings of the given kind, for New.
+func Warnings(kind string, ds ...*nctarget.Diagnostic) []eval.Warning {
+	ws := make([]eval.Warning, len(ds))
 	for i, d := range ds {
-		ws[i] = Warning{Kind: kind, Diagnostic: d}
+		ws[i] = eval.Warning{Kind: kind, Diagnostic: d}
 	}
 	return ws
 }

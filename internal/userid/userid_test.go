@@ -1,4 +1,4 @@
-package eval
+package userid
 
 import (
 	"testing"
@@ -6,7 +6,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-func TestParseID(t *testing.T) {
+func TestParse(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		in string
 		ok bool
@@ -20,36 +21,37 @@ func TestParseID(t *testing.T) {
 		{"", false},
 	}
 	for _, tt := range tests {
-		id, ok := parseID([]byte(tt.in))
+		id, ok := Parse([]byte(tt.in))
 		if ok != tt.ok {
-			t.Errorf("parseID(%q) ok = %v, want %v", tt.in, ok, tt.ok)
+			t.Errorf("Parse(%q) ok = %v, want %v", tt.in, ok, tt.ok)
 		}
 		if ok && id.String() != tt.in {
-			t.Errorf("parseID(%q).String() = %q", tt.in, id.String())
+			t.Errorf("Parse(%q).String() = %q", tt.in, id.String())
 		}
 	}
 }
 
-// buildInGroups builds the table of ids as builder.finish does, in the
+// buildInGroups builds the table of ids as the loader does, in the
 // given number of partition ranges.
-func buildInGroups(ids []userID, groups int) (idTable, []duplicate) {
-	entries, start := partition(ids, nil, 0)
-	tb := newTableBuilder(ids, entries, []segment{{start: start}})
-	groups = tb.groups(groups)
-	deferred, dups := make([][]uint64, groups), make([][]duplicate, groups)
+func buildInGroups(ids []ID, groups int) (Table, []Duplicate) {
+	entries, start := Partition(ids, nil, 0)
+	tb := NewTableBuilder(ids, entries, []Segment{{Start: start}}, 0)
+	groups = tb.Groups(groups)
+	deferred, dups := make([][]uint64, groups), make([][]Duplicate, groups)
 	for g := range groups {
-		deferred[g], dups[g] = tb.fill(g*numParts/groups, (g+1)*numParts/groups)
+		deferred[g], dups[g] = tb.Fill(g*NumParts/groups, (g+1)*NumParts/groups)
 	}
-	return tb.finish(deferred, dups)
+	table, _, all := tb.Finish(deferred, dups)
+	return table, all
 }
 
 // crowd returns count IDs, none in ids, whose home slot in a table for n
 // IDs is slot: a cluster that overflows into the slots after it.
-func crowd(ids []userID, n, slot, count int) []userID {
-	t, _ := newIDTable(n)
-	var out []userID
+func crowd(ids []ID, n, slot, count int) []ID {
+	t, _ := newSlotTable(n, 0)
+	var out []ID
 	for k := uint64(1 << 40); len(out) < count; k++ {
-		id, _ := parseID([]byte(FormatID(k)))
+		id, _ := Parse([]byte(Format(k)))
 		if int(id.hash()>>t.shift) == slot {
 			out = append(out, id)
 		}
@@ -58,47 +60,48 @@ func crowd(ids []userID, n, slot, count int) []userID {
 }
 
 // TestBuildTable checks the table build, on one goroutine and in
-// partition ranges: every ID is found at its number, duplicates are
+// partition ranges: every ID is found at its number, Duplicates are
 // reported first-to-second in file order, absent IDs are not found, also
 // when clusters overflow the last slot of a partition range or of the
 // table (whose probes continue after the other ranges are filled).
 func TestBuildTable(t *testing.T) {
+	t.Parallel()
 	for _, n := range []int{5, 300, 100_000} {
-		ids := make([]userID, n)
+		ids := make([]ID, n)
 		for i := range ids {
-			ids[i], _ = parseID([]byte(FormatID(uint64(i) * 7919)))
+			ids[i], _ = Parse([]byte(Format(uint64(i) * 7919)))
 		}
-		table, _ := newIDTable(n)
+		table, _ := newSlotTable(n, 0)
 		size := len(table.slots)
 		// Replace IDs with clusters at the end of partition 3 (of 256)
 		// and at the end of the table.
-		crowded := append(crowd(ids, n, max(size*4/numParts-1, 0), 4), crowd(ids, n, size-1, 4)...)
+		crowded := append(crowd(ids, n, max(size*4/NumParts-1, 0), 4), crowd(ids, n, size-1, 4)...)
 		for k, id := range crowded {
 			ids[(k*37+11)%n] = id
 		}
-		ids[n-1] = ids[1] // duplicates: the later is reported
+		ids[n-1] = ids[1] // Duplicates: the later is reported
 		ids[n-2] = crowded[len(crowded)-1]
-		var want []duplicate
-		first := map[userID]int{}
+		var want []Duplicate
+		first := map[ID]int{}
 		for i, id := range ids {
 			if j, ok := first[id]; ok {
-				want = append(want, duplicate{uint32(j), uint32(i)})
+				want = append(want, Duplicate{First: uint32(j), Second: uint32(i)})
 			} else {
 				first[id] = i
 			}
 		}
 		for _, groups := range []int{1, 16} {
 			table, dups := buildInGroups(ids, groups)
-			if diff := cmp.Diff(want, dups, cmp.AllowUnexported(duplicate{})); diff != "" {
-				t.Errorf("%d IDs, %d groups: duplicates (-want +got):\n%s", n, groups, diff)
+			if diff := cmp.Diff(want, dups); diff != "" {
+				t.Errorf("%d IDs, %d groups: Duplicates (-want +got):\n%s", n, groups, diff)
 			}
 			for _, id := range ids {
-				if j, ok := table.find(ids, id); !ok || int(j) != first[id] {
-					t.Fatalf("%d IDs, %d groups: find(%v) = %d, %v; want %d", n, groups, id, j, ok, first[id])
+				if j, ok := table.Lookup(id); !ok || int(j) != first[id] {
+					t.Fatalf("%d IDs, %d groups: Lookup(%v) = %d, %v; want %d", n, groups, id, j, ok, first[id])
 				}
 			}
 			for _, absent := range crowd(ids, n, size-1, 6)[4:] {
-				if _, ok := table.find(ids, absent); ok {
+				if _, ok := table.Lookup(absent); ok {
 					t.Errorf("%d IDs, %d groups: found an absent ID", n, groups)
 				}
 			}

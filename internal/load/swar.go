@@ -1,10 +1,11 @@
-package eval
+package load
 
 import (
 	"encoding/binary"
 	"math/bits"
 
 	"github.com/nctarget/nctarget"
+	"github.com/nctarget/nctarget/internal/userid"
 )
 
 // This file decodes the cells of users.csv eight bytes at a time (SWAR:
@@ -50,7 +51,7 @@ func cellLen(x uint64) int {
 func rowBounds(w *[rowWindow]byte) uint32 {
 	var m uint32
 	for k := range 4 {
-		x := binary.LittleEndian.Uint64(w[idLen+1+8*k:])
+		x := binary.LittleEndian.Uint64(w[userid.TextLen+1+8*k:])
 		z := belowZero(x)
 		m |= uint32((z>>7)*0x0102040810204080>>56) << (8 * k) // gather the high bits
 	}
@@ -77,11 +78,11 @@ func inRange(x uint64, lo, hi byte) uint64 {
 }
 
 // parseIDFast decodes the user ID s to the two little-endian words of a
-// userID, eight hex digits at a time. Words, not a userID: returning an
+// userid.ID, eight hex digits at a time. Words, not a userid.ID: returning an
 // array through memory written in parts stalls the processor on every
 // row. s is an array so that a caller holding a row's bytes as one
 // (fastRowCanonical) pays no bounds check.
-func parseIDFast(s *[idLen]byte) (lo, hi uint64, ok bool) {
+func parseIDFast(s *[userid.TextLen]byte) (lo, hi uint64, ok bool) {
 	n0, bad0 := hexWord(binary.LittleEndian.Uint64(s[1:]))
 	n1, bad1 := hexWord(binary.LittleEndian.Uint64(s[9:]))
 	n2, bad2 := hexWord(binary.LittleEndian.Uint64(s[17:]))
@@ -104,7 +105,7 @@ func hexWord(x uint64) (n, bad uint64) {
 }
 
 // putID stores the words of parseIDFast in id.
-func putID(id *userID, lo, hi uint64) {
+func putID(id *userid.ID, lo, hi uint64) {
 	binary.LittleEndian.PutUint64(id[:8], lo)
 	binary.LittleEndian.PutUint64(id[8:], hi)
 }
@@ -121,7 +122,7 @@ type setCode struct {
 
 // setCodes maps, per set attribute with a handful of codes (gender,
 // appType), a cell's first byte to the one code that starts with it.
-var setCodes = func() (t [numAttrs]*[256]setCode) {
+var setCodes = func() (t [NumAttrs]*[256]setCode) {
 	for _, a := range []nctarget.Attr{nctarget.AttrGender, nctarget.AttrAppType} {
 		t[a] = new([256]setCode)
 		add := func(code string, v uint8, others bool) {

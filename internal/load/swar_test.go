@@ -1,4 +1,4 @@
-package eval
+package load
 
 import (
 	"math/rand/v2"
@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/nctarget/nctarget"
+	"github.com/nctarget/nctarget/internal/userid"
 )
 
 // cellSamples returns cells to decode: every code and bound, near misses,
@@ -62,18 +63,18 @@ func TestCellFast(t *testing.T) {
 // TestParseIDFast checks the word-at-a-time ID decoder against parseID
 // on IDs with each position changed to each byte.
 func TestParseIDFast(t *testing.T) {
-	base := []byte(FormatID(0x0123456789abcdef) + ",")
+	base := []byte(userid.Format(0x0123456789abcdef) + ",")
 	copy(base[1:], "fedcba98")
-	for i := range idLen {
+	for i := range userid.TextLen {
 		for c := range 256 {
 			s := append([]byte(nil), base...)
 			s[i] = byte(c)
-			lo, hi, ok := parseIDFast((*[idLen]byte)(s))
-			var got userID
+			lo, hi, ok := parseIDFast((*[userid.TextLen]byte)(s))
+			var got userid.ID
 			putID(&got, lo, hi)
-			want, wantOK := parseID(s[:idLen])
+			want, wantOK := userid.Parse(s[:userid.TextLen])
 			if ok != wantOK || ok && got != want {
-				t.Fatalf("parseIDFast(%q) = %v, %v; parseID: %v, %v", s[:idLen], got, ok, want, wantOK)
+				t.Fatalf("parseIDFast(%q) = %v, %v; parseID: %v, %v", s[:userid.TextLen], got, ok, want, wantOK)
 			}
 		}
 	}
@@ -92,7 +93,7 @@ func TestRowBounds(t *testing.T) {
 		}
 		var want uint32
 		for i := range 32 {
-			if w[idLen+1+i] < '0' {
+			if w[userid.TextLen+1+i] < '0' {
 				want |= 1 << i
 			}
 		}
@@ -110,11 +111,11 @@ func TestRowBounds(t *testing.T) {
 // values and "others", ending where its first line ends.
 func TestFastRows(t *testing.T) {
 	bases := []string{
-		FormatID(1) + ",male,35,ios,jp_13,30",
-		FormatID(2) + ",female,150,android,jp_47,36500", // the longest canonical row
-		FormatID(3) + ",,,,,",
-		FormatID(4) + ",,7,others,,0",
-		FormatID(5) + ",female,0150,android,id_12,0036500", // cells of 4 and 7 bytes
+		userid.Format(1) + ",male,35,ios,jp_13,30",
+		userid.Format(2) + ",female,150,android,jp_47,36500", // the longest canonical row
+		userid.Format(3) + ",,,,,",
+		userid.Format(4) + ",,7,others,,0",
+		userid.Format(5) + ",female,0150,android,id_12,0036500", // cells of 4 and 7 bytes
 	}
 	const bytes = ",\n\r0159_afgmU/:`\x00\x80\xff"
 	var rows []string
@@ -126,7 +127,7 @@ func TestFastRows(t *testing.T) {
 			}
 		}
 	}
-	tail := strings.Repeat(FormatID(9)+",male,1,ios,jp_01,1\n", 3)
+	tail := strings.Repeat(userid.Format(9)+",male,1,ios,jp_01,1\n", 3)
 	u := &usersLoader{path: "users.csv", cols: canonicalCols}
 	for _, row := range rows {
 		data := []byte(row + tail)

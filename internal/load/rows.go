@@ -1,4 +1,4 @@
-package eval
+package load
 
 import (
 	"bytes"
@@ -6,6 +6,7 @@ import (
 	"math/bits"
 
 	"github.com/nctarget/nctarget"
+	"github.com/nctarget/nctarget/internal/userid"
 )
 
 // This file parses the rows of a chunk of users.csv. Most rows take the
@@ -15,7 +16,7 @@ import (
 // errors with their columns.
 
 // minRow is the length of the shortest valid row: an ID, five commas.
-const minRow = idLen + numColumns - 1
+const minRow = userid.TextLen + numColumns - 1
 
 // parseChunk parses the lines of c.data: IDs, columns, table entries,
 // line numbers and errors, counting lines from 1 at the chunk's first.
@@ -24,7 +25,7 @@ func (u *usersLoader) parseChunk(c *chunk) {
 	data := c.data
 	pos, line := 0, 0
 	canonical := u.cols == canonicalCols
-	for pos < len(data) && len(c.errs) < maxErrors {
+	for pos < len(data) && len(c.errs) < MaxErrors {
 		line++
 		var next int
 		var ok bool
@@ -53,10 +54,10 @@ func (u *usersLoader) parseChunk(c *chunk) {
 		u.slowRow(c, trimEOL(raw), line)
 	}
 	c.lines = line
-	if c.fatal || len(c.errs) == maxErrors {
+	if c.fatal || len(c.errs) == MaxErrors {
 		c.readErr = nil // it comes after the errors reported
 	}
-	c.entries, c.start = partition(c.ids[:c.n], c.entries[:0], 0)
+	c.entries, c.start = userid.Partition(c.ids[:c.n], c.entries[:0], 0)
 }
 
 // reset empties c's results, with room for rows rows.
@@ -65,7 +66,7 @@ func (c *chunk) reset(rows int) {
 	c.placed, c.keep, c.base = false, false, 0
 	c.users, c.errs = c.users[:0], nil
 	if cap(c.ids) < rows {
-		c.ids = make([]userID, rows)
+		c.ids = make([]userid.ID, rows)
 		for _, a := range nctarget.Attrs {
 			c.cols[a] = make([]uint8, rows)
 		}
@@ -74,9 +75,9 @@ func (c *chunk) reset(rows int) {
 }
 
 // addRow records a parsed row on line, whose ID is already in c.ids.
-func (c *chunk) addRow(vals *[numAttrs]uint8, others bool, line int) {
+func (c *chunk) addRow(vals *[NumAttrs]uint8, others bool, line int) {
 	i := c.n
-	for a := nctarget.AttrGender; int(a) < numAttrs; a++ {
+	for a := nctarget.AttrGender; int(a) < NumAttrs; a++ {
 		c.cols[a][i] = vals[a]
 	}
 	c.n++
@@ -97,20 +98,20 @@ func (c *chunk) addRow(vals *[numAttrs]uint8, others bool, line int) {
 // else, which slowRow then handles. It reads each cell as one word (see
 // swar.go).
 func (u *usersLoader) fastRow(c *chunk, data []byte, pos, line int) (int, bool) {
-	var vals [numAttrs]uint8
+	var vals [NumAttrs]uint8
 	var lo, hi uint64
 	others := false
 	var term byte
 	for k, a := range u.cols {
 		if a == 0 {
-			if pos+idLen >= len(data) {
+			if pos+userid.TextLen >= len(data) {
 				return 0, false
 			}
 			var ok bool
-			if lo, hi, ok = parseIDFast((*[idLen]byte)(data[pos:])); !ok {
+			if lo, hi, ok = parseIDFast((*[userid.TextLen]byte)(data[pos:])); !ok {
 				return 0, false
 			}
-			pos += idLen
+			pos += userid.TextLen
 		} else {
 			x := load64(data, pos)
 			n := cellLen(x)
@@ -143,7 +144,7 @@ func (u *usersLoader) fastRow(c *chunk, data []byte, pos, line int) (int, bool) 
 	return pos, true
 }
 
-// canonicalCols is the column order of SPEC section 5's header, for which
+// canonicalCols is the column order of users.csv's usual header, for which
 // fastRowCanonical is written.
 var canonicalCols = [numColumns]nctarget.Attr{0, nctarget.AttrGender, nctarget.AttrAge,
 	nctarget.AttrAppType, nctarget.AttrArea, nctarget.AttrSubscriptionPeriod}
@@ -151,7 +152,7 @@ var canonicalCols = [numColumns]nctarget.Attr{0, nctarget.AttrGender, nctarget.A
 // rowWindow is how many bytes from the start of a row fastRowCanonical
 // reads: the ID, its comma and 32 bytes of cells (see rowBounds), with
 // room to read a whole word at any cell's start.
-const rowWindow = idLen + 1 + 32 + 8 + 2
+const rowWindow = userid.TextLen + 1 + 32 + 8 + 2
 
 // fastRowCanonical is fastRow for the canonical column order, written out
 // cell by cell. It finds every cell boundary of the row at once
@@ -165,25 +166,25 @@ func (u *usersLoader) fastRowCanonical(c *chunk, data []byte, pos, line int) (in
 	}
 	w := (*[rowWindow]byte)(data[pos:])
 	m := rowBounds(w)
-	// The boundaries of the five cells after the ID, which ends at idLen.
-	e1 := idLen + 1 + bits.TrailingZeros32(m)
+	// The boundaries of the five cells after the ID, which ends at userid.TextLen.
+	e1 := userid.TextLen + 1 + bits.TrailingZeros32(m)
 	m &= m - 1
-	e2 := idLen + 1 + bits.TrailingZeros32(m)
+	e2 := userid.TextLen + 1 + bits.TrailingZeros32(m)
 	m &= m - 1
-	e3 := idLen + 1 + bits.TrailingZeros32(m)
+	e3 := userid.TextLen + 1 + bits.TrailingZeros32(m)
 	m &= m - 1
-	e4 := idLen + 1 + bits.TrailingZeros32(m)
+	e4 := userid.TextLen + 1 + bits.TrailingZeros32(m)
 	m &= m - 1
-	e5 := idLen + 1 + bits.TrailingZeros32(m) // past the window when m == 0
-	n1, n2, n3, n4, n5 := e1-idLen-1, e2-e1-1, e3-e2-1, e4-e3-1, e5-e4-1
-	if m == 0 || (n1|n2|n3|n4|n5) > 7 || w[idLen] != ',' ||
+	e5 := userid.TextLen + 1 + bits.TrailingZeros32(m) // past the window when m == 0
+	n1, n2, n3, n4, n5 := e1-userid.TextLen-1, e2-e1-1, e3-e2-1, e4-e3-1, e5-e4-1
+	if m == 0 || (n1|n2|n3|n4|n5) > 7 || w[userid.TextLen] != ',' ||
 		w[e1] != ',' || w[e2] != ',' || w[e3] != ',' || w[e4] != ',' {
 		return u.fastRow(c, data, pos, line)
 	}
-	lo, hi, ok := parseIDFast((*[idLen]byte)(w[:idLen]))
-	var vals [numAttrs]uint8
+	lo, hi, ok := parseIDFast((*[userid.TextLen]byte)(w[:userid.TextLen]))
+	var vals [NumAttrs]uint8
 	var oth1, oth3, ok1, ok2, ok3, ok4, ok5 bool
-	vals[nctarget.AttrGender], oth1, ok1 = setFast(nctarget.AttrGender, cellWord(w, idLen+1), n1)
+	vals[nctarget.AttrGender], oth1, ok1 = setFast(nctarget.AttrGender, cellWord(w, userid.TextLen+1), n1)
 	vals[nctarget.AttrAge], ok2 = rangeFast(nctarget.AttrAge, cellWord(w, e1+1), n2)
 	vals[nctarget.AttrAppType], oth3, ok3 = setFast(nctarget.AttrAppType, cellWord(w, e2+1), n3)
 	vals[nctarget.AttrArea], ok4 = areaFast(cellWord(w, e3+1), n4)
@@ -238,13 +239,13 @@ func (u *usersLoader) slowRow(c *chunk, line []byte, lineNo int) {
 		fail(1, "each row has 6 cells: "+string(joinHeader()), "%d cells, the header has %d", n, len(cells))
 		return
 	}
-	var vals [numAttrs]uint8
-	var id userID
+	var vals [NumAttrs]uint8
+	var id userid.ID
 	others := false
 	for k, a := range u.cols {
 		if a == 0 {
 			var ok bool
-			if id, ok = parseID(cells[k]); !ok {
+			if id, ok = userid.Parse(cells[k]); !ok {
 				fail(starts[k]+1, "a user ID is U followed by 32 lowercase hex digits", "bad user ID %q", cells[k])
 				return
 			}

@@ -1,4 +1,4 @@
-package eval
+package load
 
 import (
 	"bytes"
@@ -11,6 +11,10 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/nctarget/nctarget"
+	"github.com/nctarget/nctarget/internal/bench"
+	"github.com/nctarget/nctarget/internal/gendata"
+	"github.com/nctarget/nctarget/internal/testfiles"
+	"github.com/nctarget/nctarget/internal/userid"
 )
 
 // loaded is what a load gives, in comparable form: the dataset's users
@@ -23,10 +27,20 @@ type loaded struct {
 	Errors   []string
 }
 
-// loadAll loads dir with the given chunk size.
+// loadAll loads dir's users.csv with the given chunk size.
 func loadAll(t *testing.T, dir string, size int) loaded {
 	t.Helper()
-	d, err := Load(dir, LoadOptions{ChunkSize: size})
+	return loadWith(t, dir, Options{ChunkSize: size})
+}
+
+// loadWith loads dir's users.csv with opts.
+func loadWith(t *testing.T, dir string, opts Options) loaded {
+	t.Helper()
+	path, err := DataFile(filepath.Join(dir, "users.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := ReadUsers(path, opts)
 	var l loaded
 	if err != nil {
 		for _, e := range nctarget.Diagnostics(err) {
@@ -37,21 +51,28 @@ func loadAll(t *testing.T, dir string, size int) loaded {
 		}
 		return l
 	}
+	defer u.Release()
 	l.Known, l.Values = map[string][]uint32{}, map[string][]uint32{}
-	for i := range d.Len() {
-		l.IDs = append(l.IDs, d.UserID(uint32(i)))
+	for i := range u.Len() {
+		l.IDs = append(l.IDs, u.Table.ID(uint32(i)).String())
 	}
 	for _, a := range nctarget.Attrs {
-		l.Known[a.String()] = d.attrs[a].known.ToArray()
-		for v, bm := range d.attrs[a].values {
+		l.Known[a.String()] = u.Attrs[a].Known.ToArray()
+		for v, bm := range u.Attrs[a].Values {
 			l.Values[fmt.Sprintf("%s/%d", a, v)] = bm.ToArray()
 		}
 	}
-	for _, w := range d.Warnings {
+	for _, w := range u.Warnings() {
 		l.Warnings = append(l.Warnings, strings.TrimPrefix(w.Error(), dir+string(filepath.Separator)))
 	}
 	return l
 }
+
+// writeData is testfiles.Write.
+func writeData(t *testing.T, files map[string]string) string { return testfiles.Write(t, files) }
+
+// header is users.csv's header line.
+const header = testfiles.Header
 
 // rows returns n varied rows of users.csv, each ending in "\n".
 func rows(n int) []string {
@@ -67,7 +88,7 @@ func rows(n int) []string {
 		if i%7 == 0 {
 			days = "0" + days
 		}
-		out = append(out, fmt.Sprintf("%s,%s,%s,%s,%s,%s\n", FormatID(uint64(i)*7919+1),
+		out = append(out, fmt.Sprintf("%s,%s,%s,%s,%s,%s\n", userid.Format(uint64(i)*7919+1),
 			genders[i%3], age, apps[i%4], areas[i%6], days))
 	}
 	return out
@@ -105,11 +126,11 @@ func chunkFiles() map[string]string {
 		"error at the end":  strings.TrimSuffix(join(r), "\n") + ",",
 		"columns reordered": "area,userId,subscriptionPeriod,age,gender,appType\n" + ",U00000000000000000000000000000001,7,30,female,ios\njp_13,U00000000000000000000000000000002,,,,others\n",
 		"odd rows": edit(func(rs []string) {
-			rs[20] = FormatID(1<<50) + "\n"                                      // one cell
-			rs[21] = FormatID(1<<51) + ",male\r,,,,\n"                           // a return in a cell
-			rs[22] = FormatID(1<<52) + ",female,120,android,jp_13,36500\r\n"     // longer than 64 bytes
-			rs[23] = FormatID(1<<53) + ",female,0120,android,jp_13,0000036500\n" // a cell longer than 8 bytes
-			rs[24] = FormatID(1<<54) + ",,,,," + strings.Repeat(" ", 40) + "\n"  // spaces
+			rs[20] = userid.Format(1<<50) + "\n"                                      // one cell
+			rs[21] = userid.Format(1<<51) + ",male\r,,,,\n"                           // a return in a cell
+			rs[22] = userid.Format(1<<52) + ",female,120,android,jp_13,36500\r\n"     // longer than 64 bytes
+			rs[23] = userid.Format(1<<53) + ",female,0120,android,jp_13,0000036500\n" // a cell longer than 8 bytes
+			rs[24] = userid.Format(1<<54) + ",,,,," + strings.Repeat(" ", 40) + "\n"  // spaces
 		}),
 		"long rows": edit(func(rs []string) {
 			for i := range rs {
@@ -156,10 +177,10 @@ func TestChunkErrorLines(t *testing.T) {
 		want []string
 	}{
 		{"duplicates", []string{
-			"users.csv:102:1: duplicate user ID " + FormatID(2*7919+1) + ", first on line 4",
-			"users.csv:112:1: duplicate user ID " + FormatID(2*7919+1) + ", first on line 4",
+			"users.csv:102:1: duplicate user ID " + userid.Format(2*7919+1) + ", first on line 4",
+			"users.csv:112:1: duplicate user ID " + userid.Format(2*7919+1) + ", first on line 4",
 		}},
-		{"duplicate blanks", []string{"users.csv:94:1: duplicate user ID " + FormatID(90*7919+1) + ", first on line 34"}},
+		{"duplicate blanks", []string{"users.csv:94:1: duplicate user ID " + userid.Format(90*7919+1) + ", first on line 34"}},
 		{"errors", []string{
 			`users.csv:12:1: bad user ID "U123"`,
 			"users.csv:52:1: 5 cells, the header has 6",
@@ -179,8 +200,8 @@ func TestChunkErrorLines(t *testing.T) {
 		}
 	}
 	errs := loadAll(t, writeData(t, map[string]string{"users.csv": files["too many errors"]}), 5).Errors
-	if len(errs) != maxErrors || !strings.HasPrefix(errs[0], "users.csv:5:") || !strings.HasPrefix(errs[maxErrors-1], "users.csv:81:") {
-		t.Errorf("too many errors: got %d, first %q, last %q; want %d from line 5 to line 81", len(errs), errs[0], errs[len(errs)-1], maxErrors)
+	if len(errs) != MaxErrors || !strings.HasPrefix(errs[0], "users.csv:5:") || !strings.HasPrefix(errs[MaxErrors-1], "users.csv:81:") {
+		t.Errorf("too many errors: got %d, first %q, last %q; want %d from line 5 to line 81", len(errs), errs[0], errs[len(errs)-1], MaxErrors)
 	}
 }
 
@@ -215,9 +236,11 @@ func TestLoadProgress(t *testing.T) {
 	content := header + strings.Join(rows(50), "")
 	dir := writeData(t, map[string]string{"users.csv": content})
 	var calls [][2]int64
-	if _, err := Load(dir, LoadOptions{ChunkSize: 100, Progress: func(done, total int64) { calls = append(calls, [2]int64{done, total}) }}); err != nil {
+	u, err := ReadUsers(filepath.Join(dir, "users.csv"), Options{ChunkSize: 100, Progress: func(done, total int64) { calls = append(calls, [2]int64{done, total}) }})
+	if err != nil {
 		t.Fatal(err)
 	}
+	u.Release()
 	size := int64(len(content))
 	if len(calls) < 10 || calls[len(calls)-1] != [2]int64{size, size} {
 		t.Fatalf("progress calls %v: want many, ending at %d of %d", calls, size, size)
@@ -230,13 +253,13 @@ func TestLoadProgress(t *testing.T) {
 }
 
 // TestLoadMatchesNaive checks a generated dataset of more than one block
-// of users (containerBits), with values dense enough for bitset
+// of users (roaringfmt.ContainerBits), with values dense enough for bitset
 // containers, loaded in small chunks,
 // against a naive reading of the same file: every user's ID and which
 // value set of each attribute holds it.
 func TestLoadMatchesNaive(t *testing.T) {
 	dir := t.TempDir()
-	if err := Generate(dir, GenOptions{Users: 70_000, Seed: 3}); err != nil {
+	if err := gendata.Generate(dir, gendata.Options{Users: 70_000, Seed: 3}); err != nil {
 		t.Fatal(err)
 	}
 	got := loadAll(t, dir, 64<<10)
@@ -266,7 +289,7 @@ func TestLoadMatchesNaive(t *testing.T) {
 		}
 	}
 	for _, a := range nctarget.Attrs {
-		for v := range numValues(a) {
+		for v := range NumValues(a) {
 			if key := fmt.Sprintf("%s/%d", a, v); want.Values[key] == nil {
 				want.Values[key] = []uint32{}
 			}
@@ -315,7 +338,7 @@ func TestShortEstimate(t *testing.T) {
 	b.WriteString(header)
 	for i, r := range rows(2000) {
 		if i < 12 { // the same ID, an age with 300 leading zeros
-			r = fmt.Sprintf("%s,male,%s20,ios,jp_13,7\n", FormatID(uint64(i)*7919+1), strings.Repeat("0", 300))
+			r = fmt.Sprintf("%s,male,%s20,ios,jp_13,7\n", userid.Format(uint64(i)*7919+1), strings.Repeat("0", 300))
 		}
 		b.WriteString(r)
 	}
@@ -346,7 +369,7 @@ func TestShortEstimate(t *testing.T) {
 // from reading the file and page faults.
 func BenchmarkParseChunk(b *testing.B) {
 	dir := b.TempDir()
-	if err := Generate(dir, GenOptions{Users: 40_000, Seed: 5}); err != nil {
+	if err := gendata.Generate(dir, gendata.Options{Users: 40_000, Seed: 5}); err != nil {
 		b.Fatal(err)
 	}
 	data, err := os.ReadFile(filepath.Join(dir, "users.csv"))
@@ -357,7 +380,7 @@ func BenchmarkParseChunk(b *testing.B) {
 	u := &usersLoader{path: "users.csv", cols: canonicalCols}
 	c := &chunk{data: []byte(rest), eof: true}
 	lines := 0
-	scan, parse := compare(b, func(b *testing.B) {
+	scan, parse := bench.Compare(b, func(b *testing.B) {
 		for b.Loop() {
 			lines = 0
 			for d := c.data; len(d) > 0; lines++ {

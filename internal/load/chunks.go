@@ -1,4 +1,4 @@
-package eval
+package load
 
 import (
 	"bytes"
@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/nctarget/nctarget"
+	"github.com/nctarget/nctarget/internal/userid"
 )
 
 // This file reads the rows of users.csv in chunks, parsed in parallel
@@ -24,7 +25,7 @@ import (
 // read line by line.
 
 // defaultChunkSize is how many bytes of users.csv each chunk starts its
-// lines in, unless LoadOptions.ChunkSize says otherwise: large enough that
+// lines in, unless Options.ChunkSize says otherwise: large enough that
 // a chunk's fixed costs vanish, small enough that every processor gets
 // many and a chunk's rows stay in cache.
 const defaultChunkSize = 2 << 20
@@ -41,10 +42,10 @@ type chunk struct {
 	done     int64  // bytes of the file read up to the chunk, for progress reports
 
 	n          int // rows parsed: the first n of ids and each column
-	ids        []userID
-	cols       [numAttrs][]uint8
+	ids        []userid.ID
+	cols       [NumAttrs][]uint8
 	entries    []uint64 // ID table entries in partition order (see segment)
-	start      [numParts + 1]uint32
+	start      [userid.NumParts + 1]uint32
 	lines      int       // lines in data
 	users      lineIndex // chunk's user number → chunk's line number
 	nextLine   int       // the line of the next row if no line is skipped
@@ -216,7 +217,7 @@ func (u *usersLoader) run(src chunkSource, workers int) {
 				src.fill(c)
 				u.parseChunk(c)
 				if cm.place(c) {
-					u.b.copyChunk(c)
+					u.b.copyRows(c.base, c.ids[:c.n], c.entries)
 				}
 				free <- c
 			}
@@ -224,7 +225,6 @@ func (u *usersLoader) run(src chunkSource, workers int) {
 	}
 	wg.Wait()
 	u.b.stopBlocks()
-	u.b.ids, u.b.entries = u.b.ids[:u.rows], u.b.entries[:u.rows]
 }
 
 // committer takes parsed chunks in any order and places them in file
@@ -272,11 +272,12 @@ func (cm *committer) place(c *chunk) bool {
 }
 
 // estimate returns about how many users the file holds, judging by the
-// rows placed, with c, and the part of the file they came from, with a
-// little to spare: the arrays of users are allocated once, to that size.
-func (u *usersLoader) estimate(c *chunk) int {
+// rows placed, up to and with c, and the part of the file they came
+// from, with a little to spare: the arrays of users are allocated once,
+// to that size.
+func (u *usersLoader) estimate(c *chunk, rows int) int {
 	read := max(c.done-u.start, 1)
-	return int(float64(u.rows)/float64(read)*float64(u.total-u.start)*1.02) + 1024
+	return int(float64(rows)/float64(read)*float64(u.total-u.start)*1.02) + 1024
 }
 
 // add takes a parsed chunk, the next in file order: its errors and line
@@ -284,39 +285,24 @@ func (u *usersLoader) estimate(c *chunk) int {
 // chunk's rows are wanted and whether reading should stop.
 func (u *usersLoader) add(c *chunk) (keep, stop bool) {
 	for _, e := range c.errs {
-		if len(u.errs) == maxErrors {
+		if len(u.errs) == MaxErrors {
 			break
 		}
 		e.Pos.Line += u.lineBase
 		u.errs = append(u.errs, e)
 	}
-	if c.readErr != nil && len(u.errs) < maxErrors {
+	if c.readErr != nil && len(u.errs) < MaxErrors {
 		u.errs = append(u.errs, readError(u.path, u.lineBase+c.lines, c.readErr))
 	}
 	if keep = len(u.errs) == 0; keep { // once there are errors, the rows are not needed
-		base := uint32(u.rows)
-		c.base = base
-		u.rows += c.n
-		if base == 0 && c.n > 0 { // the first rows: size the attribute builders
-			u.b.expect(u.estimate(c))
-		}
-		if u.rows > len(u.b.ids) {
-			u.b.reserve(u.rows, u.estimate(c))
-		}
-		seg := segment{base: base}
-		for p, s := range c.start {
-			seg.start[p] = base + s
-		}
-		u.b.segs = append(u.b.segs, seg)
-		for _, l := range c.users {
-			u.lines.add(base+uint32(l.user), u.lineBase+l.line)
-		}
-		var cols [numAttrs][]uint8
+		var cols [NumAttrs][]uint8
 		for _, a := range nctarget.Attrs {
 			cols[a] = c.cols[a][:c.n]
 		}
-		u.b.addColumns(&cols)
-		u.b.others += c.others
+		c.base = u.b.addRows(c.n, &cols, c.others, &c.start, func(rows int) int { return u.estimate(c, rows) })
+		for _, l := range c.users {
+			u.lines.add(c.base+uint32(l.user), u.lineBase+l.line)
+		}
 		if u.othersLine == 0 && c.othersLine != 0 {
 			u.othersLine = u.lineBase + c.othersLine
 		}
@@ -325,5 +311,5 @@ func (u *usersLoader) add(c *chunk) (keep, stop bool) {
 	if u.progress != nil {
 		u.progress(c.done, u.total)
 	}
-	return keep, c.fatal || c.readErr != nil || len(u.errs) >= maxErrors
+	return keep, c.fatal || c.readErr != nil || len(u.errs) >= MaxErrors
 }

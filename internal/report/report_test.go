@@ -1,4 +1,4 @@
-package eval
+package report
 
 import (
 	"flag"
@@ -11,24 +11,29 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/nctarget/nctarget"
+	"github.com/nctarget/nctarget/eval"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
 
-// goldenDir holds the golden cases: NAME.nct, its text report NAME.txt and
-// its JSON report NAME.json, evaluated on examples/data. A first comment
+// goldenDir holds the golden cases, relative to the repository's root,
+// where TestGolden runs, so that the reports name files as nctarget eval
+// run there does: NAME.nct, its text report NAME.txt and its JSON report
+// NAME.json, evaluated on examples/data. A first comment
 // line "# eval: min=N sample=K catalog=FILE" sets options.
-const goldenDir = "../testdata/eval"
+const goldenDir = "testdata/eval"
 
 // goldenNow is the time catalog expiry is judged against, fixed so the
 // goldens do not change with the date.
 var goldenNow = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 
 func TestGolden(t *testing.T) {
-	d, err := Load("../examples/data", LoadOptions{})
+	t.Chdir("../..")
+	d, err := eval.Load("examples/data", eval.LoadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(d.Close)
 	files, _ := filepath.Glob(filepath.Join(goldenDir, "*.nct"))
 	if len(files) < 5 {
 		t.Fatalf("found %d golden cases in %s", len(files), goldenDir)
@@ -48,7 +53,7 @@ func TestGolden(t *testing.T) {
 }
 
 // goldenReport evaluates one golden rule file the way nctarget eval does.
-func goldenReport(t *testing.T, d *Dataset, file string) *Report {
+func goldenReport(t *testing.T, d *eval.Dataset, file string) *Report {
 	t.Helper()
 	src, err := os.ReadFile(file)
 	if err != nil {
@@ -72,11 +77,11 @@ func goldenReport(t *testing.T, d *Dataset, file string) *Report {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p.Min = uint64(atoiOr(t, opts["min"], DefaultMinimum))
+	p.Min = uint64(atoiOr(t, opts["min"], eval.DefaultMinimum))
 	res := p.Eval()
-	extra := append(Warn("compile", req.Warnings...), CatalogWarnings(req.Rule, copts.Catalog, goldenNow)...)
-	extra = append(extra, Warn("data", d.Warnings...)...)
-	return NewReport(name, src, req.Rule, d, res, extra, atoiOr(t, opts["sample"], 5))
+	extra := append(Warnings("compile", req.Warnings...), CatalogWarnings(req.Rule, copts.Catalog, goldenNow)...)
+	extra = append(extra, Warnings("data", d.Warnings...)...)
+	return New(name, src, req.Rule, d, res, extra, atoiOr(t, opts["sample"], 5))
 }
 
 // goldenOptions parses the "# eval: k=v …" line.

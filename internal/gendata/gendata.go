@@ -1,4 +1,8 @@
-package eval
+// Package gendata writes synthetic datasets in the layout nctarget eval
+// reads (nctarget gen-data): users.csv with realistic distributions, and
+// audience and redelivery files, deterministic in their size and seed,
+// for tests, benchmarks and demos.
+package gendata
 
 import (
 	"bufio"
@@ -9,28 +13,30 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+
+	"github.com/nctarget/nctarget/internal/userid"
 )
 
-// GenOptions configure Generate.
-type GenOptions struct {
+// Options configure Generate.
+type Options struct {
 	Users int    // number of friends
 	Seed  uint64 // the same seed and size always give the same files
 	Force bool   // write into a directory that is not empty
 }
 
-// GenAudience describes one audience or redelivery file Generate writes.
-type GenAudience struct {
+// memberFile describes one audience or redelivery file Generate writes.
+type memberFile struct {
 	Name    string  // audienceGroupId or requestId
 	Density float64 // share of friends in it
 	Cluster bool    // members come in runs of consecutive users
 	Members int     // a fixed number of friends instead of a density
 }
 
-// GenAudiences are the audiences Generate writes: four more of 10–50%
+// audiences are the audiences Generate writes: four more of 10–50%
 // density, one clustered, one with fewer than 50 friends, and the two of
-// LINE's example rule (examples/line-full.nct), the first and the last. Each also lists about 1%
-// as many users who are not friends.
-var GenAudiences = []GenAudience{
+// LINE's example rule (examples/line-full.nct), the first and the last.
+// Each also lists about 1% as many users who are not friends.
+var audiences = []memberFile{
 	{Name: "5614991017776", Density: 0.30},
 	{Name: "1000000000010", Density: 0.10},
 	{Name: "1000000000020", Density: 0.20, Cluster: true},
@@ -40,23 +46,24 @@ var GenAudiences = []GenAudience{
 	{Name: "4389303728991", Density: 0.20},
 }
 
-// GenRedeliveries are the redeliveries Generate writes; the first is the
+// redeliveries are the redeliveries Generate writes; the first is the
 // one of LINE's example rule.
-var GenRedeliveries = []GenAudience{
+var redeliveries = []memberFile{
 	{Name: "5b59509c-c57b-11e9-aa8c-2a2ae2dbcce4", Density: 0.15},
 	{Name: "0f6f1d2e-8a4b-4c3d-9e5f-6a7b8c9d0e1f", Density: 0.05, Cluster: true},
 }
 
-// Generate writes a synthetic dataset into dir in the layout Load reads:
-// users.csv with realistic attribute distributions and about 20% of each
-// attribute unknown (some appType "others"), plus GenAudiences and
-// GenRedeliveries. It is deterministic in opts.Users and opts.Seed. It
-// refuses a directory that is not empty unless opts.Force.
-func Generate(dir string, opts GenOptions) error {
+// Generate writes a synthetic dataset into dir in the layout eval.Load
+// reads: users.csv with realistic attribute distributions and about 20%
+// of each attribute unknown (some appType "others"), plus seven audience
+// and two redelivery files (docs/eval.md lists them). It is deterministic
+// in opts.Users and opts.Seed. It refuses a directory that is not empty
+// unless opts.Force.
+func Generate(dir string, opts Options) error {
 	if err := prepareDir(dir, opts.Force); err != nil {
 		return err
 	}
-	g := &generator{r: rand.New(rand.NewPCG(opts.Seed, 0x6e637461726765)), ids: make([]userID, opts.Users)}
+	g := &generator{r: rand.New(rand.NewPCG(opts.Seed, 0x6e637461726765)), ids: make([]userid.ID, opts.Users)}
 	for i := range g.ids {
 		g.ids[i] = g.randID()
 	}
@@ -64,9 +71,9 @@ func Generate(dir string, opts GenOptions) error {
 		return err
 	}
 	for _, sub := range []string{"audiences", "redeliveries"} { // in order: they share the random source
-		sets := GenAudiences
+		sets := audiences
 		if sub == "redeliveries" {
-			sets = GenRedeliveries
+			sets = redeliveries
 		}
 		if err := os.MkdirAll(filepath.Join(dir, sub), 0o755); err != nil {
 			return err
@@ -124,12 +131,12 @@ func writeLines(path string, fill func(*bufio.Writer) error) error {
 // generator holds the random source and the friends' IDs.
 type generator struct {
 	r   *rand.Rand
-	ids []userID
+	ids []userid.ID
 }
 
 // randID returns a random user ID.
-func (g *generator) randID() userID {
-	var id userID
+func (g *generator) randID() userid.ID {
+	var id userid.ID
 	for i := 0; i < 16; i += 8 {
 		v := g.r.Uint64()
 		for j := range 8 {
@@ -140,14 +147,9 @@ func (g *generator) randID() userID {
 }
 
 // writeID writes an ID as text.
-func writeID(w *bufio.Writer, id userID) {
-	const digits = "0123456789abcdef"
-	var b [idLen]byte
-	b[0] = 'U'
-	for i, c := range id {
-		b[1+2*i], b[2+2*i] = digits[c>>4], digits[c&15]
-	}
-	w.Write(b[:])
+func writeID(w *bufio.Writer, id userid.ID) {
+	var b [userid.TextLen]byte
+	w.Write(id.Append(b[:0]))
 }
 
 // users writes users.csv.
@@ -251,8 +253,8 @@ func (g *generator) area() string {
 
 // members draws the members of an audience, friends and about 1% as many
 // others, in random order as an exported audience would be.
-func (g *generator) members(a GenAudience) []userID {
-	var out []userID
+func (g *generator) members(a memberFile) []userid.ID {
+	var out []userid.ID
 	switch {
 	case a.Members > 0:
 		seen := map[int]bool{}
