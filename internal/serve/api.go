@@ -13,7 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/nctarget/nctarget"
-	"github.com/nctarget/nctarget/eval"
+	evalreport "github.com/nctarget/nctarget/internal/report"
 	"github.com/nctarget/nctarget/internal/workbench"
 )
 
@@ -185,7 +185,7 @@ func (s *Server) eval(ctx context.Context, req request) (*response, error) {
 // whose context ends first (the page aborts a request a newer rule
 // supersedes) is never evaluated. An evaluation that has started runs to
 // its end; only its answer is dropped when its request has gone.
-func (s *Server) evaluate(ctx context.Context, a *workbench.Analysis, minimum uint64, sample int) (*eval.Report, error) {
+func (s *Server) evaluate(ctx context.Context, a *workbench.Analysis, minimum uint64, sample int) (*evalreport.Report, error) {
 	select {
 	case s.evalSem <- struct{}{}:
 	case <-ctx.Done():
@@ -196,7 +196,7 @@ func (s *Server) evaluate(ctx context.Context, a *workbench.Analysis, minimum ui
 		return nil, err
 	}
 	type outcome struct {
-		rep *eval.Report
+		rep *evalreport.Report
 		err error
 	}
 	done := make(chan outcome, 1)
@@ -215,17 +215,17 @@ func (s *Server) evaluate(ctx context.Context, a *workbench.Analysis, minimum ui
 
 // report plans and evaluates a and assembles its report the way nctarget
 // eval --json does, with the compile, catalog and data warnings.
-func (s *Server) report(a *workbench.Analysis, minimum uint64, sample int) (*eval.Report, error) {
+func (s *Server) report(a *workbench.Analysis, minimum uint64, sample int) (*evalreport.Report, error) {
 	p, err := s.cfg.Data.Plan(a.Request.Rule)
 	if err != nil {
 		return nil, err
 	}
 	p.Min = minimum
 	res := p.Eval()
-	extra := eval.Warn("compile", a.Request.Warnings...)
-	extra = append(extra, eval.CatalogWarnings(a.Request.Rule, s.cfg.Catalog, time.Now())...)
-	extra = append(extra, eval.Warn("data", s.cfg.DataWarnings...)...)
-	return eval.NewReport(RuleName, a.Source, a.Request.Rule, s.cfg.Data, res, extra, sample), nil
+	extra := evalreport.Warnings("compile", a.Request.Warnings...)
+	extra = append(extra, evalreport.CatalogWarnings(a.Request.Rule, s.cfg.Catalog, time.Now())...)
+	extra = append(extra, evalreport.Warnings("data", s.cfg.DataWarnings...)...)
+	return evalreport.New(RuleName, a.Source, a.Request.Rule, s.cfg.Data, res, extra, sample), nil
 }
 
 // info answers GET /api/info: what the page shows about the server.
