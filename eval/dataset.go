@@ -216,7 +216,3 @@ func (d *Dataset) Friends() *roaring.Bitmap {
 	d.checkOpen()
 	return d.all
 }
-
-// FormatID returns a well-formed user ID made from n, for tests and
-// synthetic data: FormatID(1) is "U00000000000000000000000000000001".
-func FormatID(n uint64) string { return userid.Format(n) }

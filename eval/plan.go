@@ -50,6 +50,7 @@ type ref struct {
 // if any, is an nctarget.ErrorList positioned in the rule, or a data error
 // positioned in a data file.
 func (d *Dataset) Plan(rule *nctarget.Rule) (*Plan, error) {
+	d.checkOpen()
 	p := &Plan{Min: DefaultMinimum, d: d, rule: rule}
 	var errs nctarget.ErrorList
 	var err error

@@ -66,6 +66,7 @@ func (r *Result) BelowMinimum() bool { return r.Count < r.Min }
 // compute when asked, since most previews need only counts. The dataset is
 // only read, so plans of one dataset may be evaluated concurrently.
 func (p *Plan) Eval() *Result {
+	p.d.checkOpen()
 	r := &Result{Min: p.Min, plan: p}
 	if l := p.rule.Limit; l != nil && l.Max > 0 {
 		r.Limit = uint64(l.Max)
