@@ -145,6 +145,10 @@ func TestServeBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	lenses, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll("#highlight .lens-count")].map(e => e.textContent)`))
+	if err != nil {
+		t.Fatal(err)
+	}
 	shoot(t, ctx, "workbench-preview.png", *screenshotFlag)
 
 	// What nctarget eval --json computes on the same data.
@@ -154,6 +158,11 @@ func TestServeBrowser(t *testing.T) {
 		t.Fatalf("nctarget eval: exit %d: %s", code, stderr.String())
 	}
 	var want struct {
+		Nodes []struct {
+			Clause string
+			Depth  int
+			Count  uint64
+		}
 		Count     uint64
 		Waterfall struct {
 			Friends, AfterRecipient, AfterFilter uint64
@@ -175,6 +184,19 @@ func TestServeBrowser(t *testing.T) {
 		if number(t, s) != wantSteps[i] {
 			t.Errorf("waterfall step %d: the page shows %s, nctarget eval --json %d", i, s, wantSteps[i])
 		}
+	}
+	var wantLenses []string // each clause's count, beside it in the editor
+	for _, n := range want.Nodes {
+		if n.Depth == 0 {
+			name := "recipients"
+			if n.Clause == "where" {
+				name = "where"
+			}
+			wantLenses = append(wantLenses, name+": "+formatThousands(n.Count))
+		}
+	}
+	if strings.Join(lenses, "|") != strings.Join(wantLenses, "|") {
+		t.Errorf("the editor shows the clause counts %q, nctarget eval --json %q", lenses, wantLenses)
 	}
 	if !strings.HasPrefix(allKnown, formatThousands(wf.AllKnown)+" of ") {
 		t.Errorf("the page says %q, nctarget eval --json %d with every filter attribute known", allKnown, wf.AllKnown)

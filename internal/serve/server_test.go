@@ -14,7 +14,7 @@ import (
 )
 
 // newTestServer serves the example data.
-func newTestServer(t *testing.T) (*Server, *eval.Dataset) {
+func newTestServer(t testing.TB) (*Server, *eval.Dataset) {
 	t.Helper()
 	d, err := eval.Load("../../examples/data", eval.LoadOptions{})
 	if err != nil {

@@ -14,6 +14,7 @@ const TOKEN = /(#[^\n]*)|("(?:[^"\\\n]|\\.)*"?)|(\d+)|([\p{L}\p{M}\p{N}_]+)|(\s+
 
 const COMPILE_DELAY = 120; // ms after the last keystroke before checking
 let timer = 0, seq = 0, compileCtl = null, evalCtl = null, diagnostics = [];
+let clauseCounts = []; // [{line, text}]: each clause's count, shown at the end of its first line
 
 // tokenClasses returns the highlight class of every UTF-16 index of text.
 function tokenClasses(text) {
@@ -67,6 +68,10 @@ function render() {
   const flushLens = () => {
     for (const d of lens.get(line) || []) {
       html += `<span class="lens lens-${d.severity}">${escapeHTML(d.message)}</span>`;
+    }
+    if (diagnostics.some((d) => d.severity === "error")) return;
+    for (const c of clauseCounts) {
+      if (c.line === line) html += `<span class="lens lens-count">${escapeHTML(c.text)}</span>`;
     }
   };
   while (i <= text.length) {
@@ -227,6 +232,11 @@ function bars(box, rows, total) {
 
 function showPreview(rep) {
   const wf = rep.waterfall;
+  clauseCounts = rep.nodes.filter((n) => n.depth === 0).map((n) => {
+    const m = /:(\d+):\d+$/.exec(n.pos);
+    return { line: m ? Number(m[1]) : 1, text: `${n.clause === "where" ? "where" : "recipients"}: ${fmtN(n.count)}` };
+  });
+  render();
   $("count").textContent = fmtN(rep.count);
   const below = $("below");
   below.hidden = !rep.belowMinimum;
