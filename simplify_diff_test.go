@@ -22,7 +22,12 @@ import (
 func randomPopulation(t *testing.T, r *rand.Rand) *eval.Dataset {
 	t.Helper()
 	pick := func(vals ...string) string { return vals[r.IntN(len(vals))] }
-	num := func(vals ...int) int { return vals[r.IntN(len(vals))] }
+	num := func(vals ...int) *int { // -1: unknown
+		if v := vals[r.IntN(len(vals))]; v >= 0 {
+			return new(v)
+		}
+		return nil
+	}
 	users := make([]eval.User, 50+r.IntN(250))
 	for i := range users {
 		users[i] = eval.User{

@@ -122,10 +122,16 @@ func (c *columns) loopCount(jp23, jp05 int16) int {
 	return count
 }
 
-// usersOf returns the friends of d as User structs (IDs left empty): the
-// form a program would usually hold them in.
-func usersOf(c *columns) []User {
-	users := make([]User, len(c.gender))
+// userStruct is a friend as a program would usually hold it: strings,
+// and -1 for an unknown number.
+type userStruct struct {
+	Gender, AppType, Area   string
+	Age, SubscriptionPeriod int
+}
+
+// usersOf returns the friends of d as userStructs.
+func usersOf(c *columns) []userStruct {
+	users := make([]userStruct, len(c.gender))
 	attrCodes := map[nctarget.Attr][]string{}
 	for _, a := range nctarget.Attrs {
 		attrCodes[a] = a.Codes()
@@ -137,16 +143,16 @@ func usersOf(c *columns) []User {
 		return attrCodes[a][v]
 	}
 	for i := range users {
-		users[i] = User{Gender: codes(nctarget.AttrGender, int(c.gender[i])), Age: int(c.age[i]),
+		users[i] = userStruct{Gender: codes(nctarget.AttrGender, int(c.gender[i])), Age: int(c.age[i]),
 			AppType: codes(nctarget.AttrAppType, int(c.app[i])), Area: codes(nctarget.AttrArea, int(c.area[i])),
 			SubscriptionPeriod: int(c.days[i])}
 	}
 	return users
 }
 
-// structCount is the typical rule as a per-user loop over User structs,
-// as it is usually written: string comparisons, one bool per audience.
-func structCount(users []User, inAud, inRedel []bool) int {
+// structCount is the typical rule as a per-user loop over structs, as it
+// is usually written: string comparisons, one bool per audience.
+func structCount(users []userStruct, inAud, inRedel []bool) int {
 	count := 0
 	for i, u := range users {
 		if !inAud[i] || inRedel[i] {

@@ -15,6 +15,7 @@ package eval
 
 import (
 	"fmt"
+	"strconv"
 	"sync"
 
 	"github.com/RoaringBitmap/roaring/v2"
@@ -23,15 +24,17 @@ import (
 	"github.com/nctarget/nctarget/internal/userid"
 )
 
-// User is one friend, as in a row of users.csv. Unknown attributes are ""
-// (Gender, AppType, Area) or -1 (Age, SubscriptionPeriod).
+// User is one friend, as in a row of users.csv. An unknown attribute is
+// its zero value, as an empty cell is: "" or nil. So User{ID: id} is a
+// friend of whom nothing else is known, and a known age is written
+// Age: new(35).
 type User struct {
 	ID                 string // "U" followed by 32 lowercase hex digits
 	Gender             string // male, female or ""
-	Age                int    // whole years, or -1
+	Age                *int   // whole years, or nil
 	AppType            string // ios, android, others (treated as unknown) or ""
 	Area               string // an area code such as jp_13, or ""
-	SubscriptionPeriod int    // whole days a friend, or -1
+	SubscriptionPeriod *int   // whole days a friend, or nil
 }
 
 // Dataset is an account's friends with their attributes, audiences and
@@ -130,12 +133,14 @@ func (u *User) cells() *[load.NumAttrs]string {
 	}
 }
 
-// intCell formats a number attribute as a users.csv cell.
-func intCell(n int) string {
-	if n < 0 {
+// intCell formats a number attribute as a users.csv cell: empty when
+// unknown. A negative number is written as it is, for the loader to
+// refuse.
+func intCell(n *int) string {
+	if n == nil {
 		return ""
 	}
-	return fmt.Sprint(n)
+	return strconv.Itoa(*n)
 }
 
 // memberSetOf resolves member IDs to friends.

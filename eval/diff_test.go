@@ -50,7 +50,7 @@ func (n *naive) match(u User, e nctarget.Expr) bool {
 		if x.Attr == nctarget.AttrSubscriptionPeriod {
 			v = u.SubscriptionPeriod
 		}
-		return v >= 0 && (x.Gte == 0 || v >= x.Gte) && (x.Lt == 0 || v < x.Lt)
+		return v != nil && (x.Gte == 0 || *v >= x.Gte) && (x.Lt == 0 || *v < x.Lt)
 	}
 	panic(fmt.Sprintf("naive: %T", e))
 }
@@ -89,9 +89,9 @@ func (n *naive) allKnown(rule *nctarget.Rule, final []uint32) uint64 {
 	var c uint64
 	for _, i := range final {
 		u := n.users[i]
-		known := map[nctarget.Attr]bool{nctarget.AttrGender: u.Gender != "", nctarget.AttrAge: u.Age >= 0,
+		known := map[nctarget.Attr]bool{nctarget.AttrGender: u.Gender != "", nctarget.AttrAge: u.Age != nil,
 			nctarget.AttrAppType: u.AppType == "ios" || u.AppType == "android", nctarget.AttrArea: u.Area != "",
-			nctarget.AttrSubscriptionPeriod: u.SubscriptionPeriod >= 0}
+			nctarget.AttrSubscriptionPeriod: u.SubscriptionPeriod != nil}
 		ok := true
 		for a := range attrs {
 			ok = ok && known[a]
@@ -109,11 +109,11 @@ func (n *naive) allKnown(rule *nctarget.Rule, final []uint32) uint64 {
 func randDataset(r *rand.Rand) (*naive, []User, map[int64][]string, map[string][]string) {
 	users := make([]User, r.IntN(300))
 	pick := func(vals ...string) string { return vals[r.IntN(len(vals))] }
-	num := func(hi int) int {
+	num := func(hi int) *int {
 		if r.IntN(5) == 0 {
-			return -1
+			return nil
 		}
-		return r.IntN(hi)
+		return new(r.IntN(hi))
 	}
 	for i := range users {
 		users[i] = User{ID: FormatID(uint64(i)*7 + 3), Gender: pick("", "male", "female", "female"), Age: num(90),

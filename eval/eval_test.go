@@ -18,14 +18,14 @@ import (
 // handUsers is a dataset small enough to check by inspection. User n has
 // ID FormatID(n); the comment gives what each is for.
 var handUsers = []User{
-	{ID: FormatID(0), Gender: "male", Age: 22, AppType: "ios", Area: "jp_13", SubscriptionPeriod: 10},        // young Tokyo man
-	{ID: FormatID(1), Gender: "female", Age: 37, AppType: "android", Area: "jp_27", SubscriptionPeriod: 400}, // Osaka woman
-	{ID: FormatID(2), Gender: "", Age: -1, AppType: "", Area: "", SubscriptionPeriod: -1},                    // everything unknown
-	{ID: FormatID(3), Gender: "female", Age: 15, AppType: "others", Area: "jp_23", SubscriptionPeriod: 7},    // appType others = unknown
-	{ID: FormatID(4), Gender: "male", Age: 70, AppType: "android", Area: "tw_01", SubscriptionPeriod: 365},   // edge bounds
-	{ID: FormatID(5), Gender: "female", Age: 14, AppType: "ios", Area: "jp_13", SubscriptionPeriod: 0},       // below every bound
-	{ID: FormatID(6), Gender: "male", Age: 40, AppType: "ios", Area: "id_06", SubscriptionPeriod: 29},
-	{ID: FormatID(7), Gender: "female", Age: 39, AppType: "", Area: "jp_13", SubscriptionPeriod: 30},
+	{ID: FormatID(0), Gender: "male", Age: new(22), AppType: "ios", Area: "jp_13", SubscriptionPeriod: new(10)},        // young Tokyo man
+	{ID: FormatID(1), Gender: "female", Age: new(37), AppType: "android", Area: "jp_27", SubscriptionPeriod: new(400)}, // Osaka woman
+	{ID: FormatID(2), Gender: "", Age: nil, AppType: "", Area: "", SubscriptionPeriod: nil},                            // everything unknown
+	{ID: FormatID(3), Gender: "female", Age: new(15), AppType: "others", Area: "jp_23", SubscriptionPeriod: new(7)},    // appType others = unknown
+	{ID: FormatID(4), Gender: "male", Age: new(70), AppType: "android", Area: "tw_01", SubscriptionPeriod: new(365)},   // edge bounds
+	{ID: FormatID(5), Gender: "female", Age: new(14), AppType: "ios", Area: "jp_13", SubscriptionPeriod: new(0)},       // below every bound
+	{ID: FormatID(6), Gender: "male", Age: new(40), AppType: "ios", Area: "id_06", SubscriptionPeriod: new(29)},
+	{ID: FormatID(7), Gender: "female", Age: new(39), AppType: "", Area: "jp_13", SubscriptionPeriod: new(30)},
 }
 
 // handAudiences: 100 holds 0, 1, 2 and two non-friends; 200 holds 1, 3, 5, 7.
@@ -334,4 +334,18 @@ func TestConcurrentPlan(t *testing.T) {
 		})
 	}
 	wg.Wait()
+}
+
+// TestUserZeroValue checks that a User's zero attributes are unknown, as
+// an empty cell of users.csv is: no age or period of 0 is made up.
+func TestUserZeroValue(t *testing.T) {
+	t.Parallel()
+	d, err := NewDataset([]User{{ID: FormatID(1)}, {ID: FormatID(2), Age: new(0), SubscriptionPeriod: new(0)}}, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := evalRule(t, d, "where (age[15,) or not age[15,)) and (subscriptionPeriod[7,) or not subscriptionPeriod[7,))")
+	if r.Count != 2 || r.Waterfall.AllKnown != 1 {
+		t.Errorf("count %d, with age and period known %d; want 2 and 1 (only the friend given them)", r.Count, r.Waterfall.AllKnown)
+	}
 }

@@ -97,11 +97,11 @@ func randomUser(r *rand.Rand, n uint64) eval.User {
 		}
 		return values[r.IntN(len(values))]
 	}
-	number := func(max int) int {
+	number := func(max int) *int {
 		if r.IntN(4) == 0 {
-			return -1
+			return nil
 		}
-		return r.IntN(max)
+		return new(r.IntN(max))
 	}
 	return eval.User{
 		ID:                 eval.FormatID(n),

@@ -22,8 +22,8 @@ import (
 // uses its methods.
 type builder struct {
 	ids     []userid.ID
-	cols    [NumAttrs][]uint8 // users from the first not yet in attrs
-	attrs   [NumAttrs]*attrBuilder
+	cols    [NumAttrs][]uint8 // users from the first not yet in sets
+	sets    [NumAttrs]*setsBuilder
 	entries []uint64         // see userid.Segment; nil until rows are added
 	segs    []userid.Segment // runs of entries
 	rows    int              // rows added
@@ -43,7 +43,7 @@ type builder struct {
 func newBuilder(hint, mapFrom int) *builder {
 	b := &builder{ids: make([]userid.ID, 0, hint), mapFrom: mapFrom, unmapIDs: mem.NoRelease, unmapEntries: mem.NoRelease}
 	for _, a := range nctarget.Attrs {
-		b.attrs[a] = newAttrBuilder(a, hint)
+		b.sets[a] = newSetsBuilder(a, hint)
 	}
 	return b
 }
@@ -116,7 +116,7 @@ func (b *builder) startBlocks() {
 		defer close(b.done)
 		for blk := range b.blocks {
 			for _, a := range nctarget.Attrs {
-				b.attrs[a].add(blk[a])
+				b.sets[a].add(blk[a])
 			}
 			b.free <- blk
 		}
@@ -143,7 +143,7 @@ func (b *builder) addRows(n int, cols *[NumAttrs][]uint8, others uint64, starts 
 	if base == 0 && n > 0 { // the first rows: size the attribute builders
 		about := estimate(b.rows)
 		for _, a := range nctarget.Attrs {
-			b.attrs[a].expect = max(1, (about+blockUsers-1)/blockUsers)
+			b.sets[a].expect = max(1, (about+blockUsers-1)/blockUsers)
 		}
 	}
 	if b.rows > len(b.ids) {
@@ -245,12 +245,12 @@ func (b *builder) finish() (*Users, []userid.Duplicate) {
 	var tasks []func()
 	for _, a := range []nctarget.Attr{nctarget.AttrArea, nctarget.AttrAge, nctarget.AttrSubscriptionPeriod, nctarget.AttrGender, nctarget.AttrAppType} {
 		tasks = append(tasks, func() {
-			ab := b.attrs[a]
+			sb := b.sets[a]
 			for col := b.cols[a]; len(col) > 0; col = col[min(len(col), blockUsers):] {
-				ab.add(col[:min(len(col), blockUsers)])
+				sb.add(col[:min(len(col), blockUsers)])
 			}
-			u.Attrs[a] = ab.sets()
-			b.cols[a], b.attrs[a] = nil, nil
+			u.Attrs[a] = sb.sets()
+			b.cols[a], b.sets[a] = nil, nil
 		})
 	}
 	for g := range groups {

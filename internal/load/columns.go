@@ -24,71 +24,71 @@ const noValue = 0xff
 // container's worth.
 const blockUsers = roaringfmt.ContainerBits
 
-// attrBuilder builds the bitmaps of one attribute from its values, a
+// setsBuilder builds the bitmaps of one attribute from its values, a
 // block of blockUsers users at a time, so that only a block of each
 // column need be kept. It sorts a block's users by value (a counting
 // sort, in cache), so that a value's users are at once the array
 // container of a sparse value, without scanning a bitset per value.
-type attrBuilder struct {
-	a      nctarget.Attr
-	nv     int                 // values
-	row    [256]int            // column byte → its value, or nv for unknown (and anything else)
-	out    []roaringfmt.Writer // the values', then the known users'
-	sorted []uint16            // the block's users by value
-	start  []int               // where each value's users start in sorted
-	words  []uint64            // a container's bitset
-	n      int                 // users in the block being added
-	blocks int                 // blocks added
-	expect int                 // blocks expected, for sizing buffers
+type setsBuilder struct {
+	a         nctarget.Attr
+	numValues int                 // value sets; the known users' come after them in out
+	row       [256]int            // column byte → its value, or numValues for unknown (and anything else)
+	out       []roaringfmt.Writer // the values', then the known users'
+	sorted    []uint16            // the block's users by value
+	start     []int               // where each value's users start in sorted
+	words     []uint64            // a container's bitset
+	n         int                 // users in the block being added
+	blocks    int                 // blocks added
+	expect    int                 // blocks expected, for sizing buffers
 }
 
-// newAttrBuilder returns a builder for attribute a expecting about users
+// newSetsBuilder returns a builder for attribute a expecting about users
 // users.
-func newAttrBuilder(a nctarget.Attr, users int) *attrBuilder {
-	nv := NumValues(a)
-	ab := &attrBuilder{a: a, nv: nv, out: make([]roaringfmt.Writer, nv+1),
-		sorted: make([]uint16, blockUsers), start: make([]int, nv+2), words: make([]uint64, roaringfmt.ContainerWords),
+func newSetsBuilder(a nctarget.Attr, users int) *setsBuilder {
+	numValues := NumValues(a)
+	sb := &setsBuilder{a: a, numValues: numValues, out: make([]roaringfmt.Writer, numValues+1),
+		sorted: make([]uint16, blockUsers), start: make([]int, numValues+2), words: make([]uint64, roaringfmt.ContainerWords),
 		expect: max(1, (users+blockUsers-1)/blockUsers)}
-	for b := range ab.row {
-		ab.row[b] = nv
+	for b := range sb.row {
+		sb.row[b] = numValues
 	}
-	for v := range nv {
-		ab.row[v] = v
+	for v := range numValues {
+		sb.row[v] = v
 	}
-	return ab
+	return sb
 }
 
 // add adds the next block of users: col holds their values, blockUsers
 // of them unless this is the last block.
-func (ab *attrBuilder) add(col []uint8) {
-	k, nv := ab.blocks, ab.nv
-	ab.blocks, ab.n = ab.blocks+1, len(col)
-	start := ab.start
+func (sb *setsBuilder) add(col []uint8) {
+	k, numValues := sb.blocks, sb.numValues
+	sb.blocks, sb.n = sb.blocks+1, len(col)
+	start := sb.start
 	clear(start)
 	for _, c := range col {
-		start[ab.row[c]+1]++
+		start[sb.row[c]+1]++
 	}
 	if k == 0 {
-		ab.initWriters(start[1:], len(col))
+		sb.initWriters(start[1:], len(col))
 	}
-	for v := range nv {
+	for v := range numValues {
 		start[v+1] += start[v]
 	}
-	next := start[:nv+1]
+	next := start[:numValues+1]
 	for i, c := range col {
-		r := ab.row[c]
-		ab.sorted[next[r]] = uint16(i)
+		r := sb.row[c]
+		sb.sorted[next[r]] = uint16(i)
 		next[r]++
 	}
 	// next[v] is now the end of value v, the start of v+1.
-	for v := range nv {
+	for v := range numValues {
 		lo := 0
 		if v > 0 {
 			lo = next[v-1]
 		}
-		ab.addValue(&ab.out[v], uint16(k), ab.sorted[lo:next[v]], false)
+		sb.addValue(&sb.out[v], uint16(k), sb.sorted[lo:next[v]], false)
 	}
-	ab.addValue(&ab.out[nv], uint16(k), ab.sorted[next[nv-1]:len(col)], true) // the known users: all but the unknown
+	sb.addValue(&sb.out[numValues], uint16(k), sb.sorted[next[numValues-1]:len(col)], true) // the known users: all but the unknown
 }
 
 // initWriters sizes the writers' buffers from the first block, whose
@@ -97,41 +97,41 @@ func (ab *attrBuilder) add(col []uint8) {
 // from one allocation in huge pages (see mem.HugePageBytes), since they
 // are written one after the other and would otherwise fault a small page
 // at a time.
-func (ab *attrBuilder) initWriters(count []int, n int) {
-	sizes := make([]int, ab.nv+1)
+func (sb *setsBuilder) initWriters(count []int, n int) {
+	sizes := make([]int, sb.numValues+1)
 	total := 0
 	for v := range sizes {
 		card := count[v]
-		if v == ab.nv {
+		if v == sb.numValues {
 			card = n - count[v] // the known users
 		}
-		sizes[v] = roaringfmt.BufSize(ab.expect, card*ab.expect*9/8)
+		sizes[v] = roaringfmt.BufSize(sb.expect, card*sb.expect*9/8)
 		total += sizes[v]
 	}
 	arena := mem.HugePageBytes(total)
 	for v, size := range sizes {
-		ab.out[v].Init(ab.expect, arena[:size:size])
+		sb.out[v].Init(sb.expect, arena[:size:size])
 		arena = arena[size:]
 	}
 }
 
 // addValue adds the container of key k holding users, or, with invert,
 // the other users of a block of n users.
-func (ab *attrBuilder) addValue(w *roaringfmt.Writer, k uint16, users []uint16, invert bool) {
+func (sb *setsBuilder) addValue(w *roaringfmt.Writer, k uint16, users []uint16, invert bool) {
 	n := len(users)
 	if invert {
-		n = ab.n - len(users)
+		n = sb.n - len(users)
 	}
 	if !invert && n <= roaringfmt.ArrayMax {
 		w.AddArray(k, users)
 		return
 	}
-	words := ab.words
+	words := sb.words
 	if invert {
 		for i := range words {
 			words[i] = ^uint64(0)
 		}
-		if tail := ab.n % blockUsers; tail != 0 { // users past the end are not known
+		if tail := sb.n % blockUsers; tail != 0 { // users past the end are not known
 			words[tail>>6] = 1<<(tail&63) - 1
 			clear(words[tail>>6+1:])
 		}
@@ -148,10 +148,10 @@ func (ab *attrBuilder) addValue(w *roaringfmt.Writer, k uint16, users []uint16, 
 }
 
 // sets returns the attribute's value sets.
-func (ab *attrBuilder) sets() ValueSets {
-	values := make([]*roaring.Bitmap, ab.nv)
+func (sb *setsBuilder) sets() ValueSets {
+	values := make([]*roaring.Bitmap, sb.numValues)
 	for v := range values {
-		values[v] = ab.out[v].Bitmap()
+		values[v] = sb.out[v].Bitmap()
 	}
-	return ValueSets{Known: ab.out[ab.nv].Bitmap(), Values: values}
+	return ValueSets{Known: sb.out[sb.numValues].Bitmap(), Values: values}
 }

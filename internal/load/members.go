@@ -62,14 +62,14 @@ func ReadMembers(path string, table *userid.Table) (*Members, error) {
 // membersLoader holds the state of reading one audience or redelivery
 // file; IDs are looked up in batches (see userid.Table.LookupBatch).
 type membersLoader struct {
-	table *userid.Table
-	set   *Members
-	bits  dense
-	errs  nctarget.ErrorList
-	n     int
-	keys  [batchSize]userid.ID
-	found [batchSize]int64
-	sink  uint64 // see userid.Table.LookupBatch
+	table   *userid.Table
+	set     *Members
+	bits    dense
+	errs    nctarget.ErrorList
+	n       int
+	keys    [batchSize]userid.ID
+	found   [batchSize]int64
+	slotSum uint64 // see userid.Table.LookupBatch
 }
 
 // add queues an ID for lookup.
@@ -82,7 +82,7 @@ func (m *membersLoader) add(id userid.ID) {
 
 // flush looks up the queued IDs and records them.
 func (m *membersLoader) flush() {
-	m.sink += m.table.LookupBatch(m.keys[:m.n], m.found[:m.n])
+	m.slotSum += m.table.LookupBatch(m.keys[:m.n], m.found[:m.n])
 	for _, i := range m.found[:m.n] {
 		m.set.Lines++
 		if i < 0 {

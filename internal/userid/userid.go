@@ -316,7 +316,7 @@ func (tb *TableBuilder) Finish(deferred [][]uint64, dups [][]Duplicate) (Table, 
 // lookups that follow find their slots in cache. It returns a sum of the
 // slots read, which the caller keeps so that the reads are not optimized
 // away.
-func (t *slotTable) findBatch(ids []ID, keys []ID, found []int64) (sink uint64) {
+func (t *slotTable) findBatch(ids []ID, keys []ID, found []int64) (slotSum uint64) {
 	if len(t.slots) == 0 {
 		for k := range keys {
 			found[k] = -1
@@ -324,7 +324,7 @@ func (t *slotTable) findBatch(ids []ID, keys []ID, found []int64) (sink uint64) 
 		return 0
 	}
 	for _, key := range keys {
-		sink += uint64(t.slots[key.hash()>>t.shift])
+		slotSum += uint64(t.slots[key.hash()>>t.shift])
 	}
 	for k, key := range keys {
 		found[k] = -1
@@ -332,7 +332,7 @@ func (t *slotTable) findBatch(ids []ID, keys []ID, found []int64) (sink uint64) 
 			found[k] = int64(i)
 		}
 	}
-	return sink
+	return slotSum
 }
 
 // Table numbers a dataset's friends by ID: the IDs in user order, and
@@ -357,7 +357,7 @@ func (t *Table) Lookup(id ID) (uint32, bool) { return t.slots.find(t.ids, id) }
 // -1, faster than one Lookup after the other (see slotTable.findBatch).
 // It returns a sum the caller keeps, so that the reads it makes first
 // are not optimized away.
-func (t *Table) LookupBatch(keys []ID, found []int64) (sink uint64) {
+func (t *Table) LookupBatch(keys []ID, found []int64) (slotSum uint64) {
 	return t.slots.findBatch(t.ids, keys, found)
 }
 
