@@ -46,6 +46,7 @@ absent. Exit status: 0 success, 1 invalid rule or data, 2 usage error.`,
 		newGenDataCmd(),
 		newIndexCmd(),
 		newServeCmd(),
+		newLSPCmd(),
 	)
 	return root
 }
