@@ -11,7 +11,8 @@ import (
 )
 
 // This file checks the roaring evaluator against a deliberately naive one:
-// a loop over users that applies SPEC section 3 word for word.
+// a loop over users that applies the narrowcast semantics (docs/eval.md,
+// "What is computed") word for word.
 
 // naive is the reference evaluator: the users, and each audience and
 // redelivery as a set of IDs (friends or not).
@@ -21,7 +22,7 @@ type naive struct {
 	red   map[string]map[string]bool
 }
 
-// match reports whether user u is in expression e (SPEC section 3).
+// match reports whether user u is in expression e.
 func (n *naive) match(u User, e nctarget.Expr) bool {
 	switch x := e.(type) {
 	case *nctarget.Operator:

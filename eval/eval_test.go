@@ -349,3 +349,20 @@ func TestUserZeroValue(t *testing.T) {
 		t.Errorf("count %d, with age and period known %d; want 2 and 1 (only the friend given them)", r.Count, r.Waterfall.AllKnown)
 	}
 }
+
+// TestSelectedIDs checks that SelectedIDs gives the IDs of Selected, in
+// users.csv order, after the limit.
+func TestSelectedIDs(t *testing.T) {
+	t.Parallel()
+	d := handDataset(t)
+	for _, rule := range []string{"where gender in (female) limit 2", "audience(100)", "where age[70,)", "audience(300)"} {
+		r := evalRule(t, d, rule)
+		var want []string
+		for _, i := range r.Selected().ToArray() {
+			want = append(want, d.UserID(i))
+		}
+		if got := slices.Collect(r.SelectedIDs()); !slices.Equal(got, want) || uint64(len(got)) != r.Count {
+			t.Errorf("%s: SelectedIDs %v, want %v (count %d)", rule, got, want, r.Count)
+		}
+	}
+}

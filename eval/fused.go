@@ -18,8 +18,8 @@ import (
 // its own: its parent combines with the complement of its operand (and
 // not, or not) and its count is the friends minus its operand's. The
 // blocks are shared among the processors. This makes it several times
-// faster than combining roaring bitmaps operator by operator (SPEC section
-// 3 semantics are unchanged; the differential test checks them against a
+// faster than combining roaring bitmaps operator by operator (the
+// semantics are unchanged; the differential test checks them against a
 // per-user loop).
 
 // They are variables so that tests can make a small dataset span many

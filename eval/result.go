@@ -27,7 +27,8 @@ type Result struct {
 	recipients *roaring.Bitmap
 }
 
-// Waterfall is the recipient count narrowed step by step (SPEC section 3).
+// Waterfall is the recipient count narrowed step by step: every friend,
+// the recipient expression, the demographic filter, limit.max.
 type Waterfall struct {
 	Friends        uint64 // every friend (rows of users.csv)
 	AfterRecipient uint64 // friends in the recipient expression

@@ -188,7 +188,7 @@ func checkNothingLost(t *testing.T, d *eval.Dataset, rule *nctarget.Rule, data [
 	return ""
 }
 
-// nonBlankLines splits data the way SPEC section 5 files are read: lines
+// nonBlankLines splits data the way the data files are read: lines
 // end with \n, a trailing \r belongs to the line ending, a byte order mark
 // may open the file, and blank lines do not count.
 func nonBlankLines(data []byte) [][]byte {
