@@ -53,13 +53,24 @@ func Compile(filename string, src []byte, opts Options) (*Request, error) {
 
 // CompileRule checks a parsed rule against the rules the API enforces on
 // the whole request (catalog names, the recipient object count, the message
-// count), simplifies it and returns the request. rule is not modified.
+// count) and against Lint's exact lints, simplifies it and returns the
+// request. rule is not modified.
 func CompileRule(rule *Rule, opts Options) (*Request, error) {
 	var errs ErrorList
 	req := &Request{Messages: opts.Messages}
 	resolved := resolveAudiences(rule, opts, &errs, &req.Warnings)
 	if opts.Messages != nil {
 		checkMessages(len(opts.Messages), rule.Start, &errs)
+	}
+	if len(errs) > 0 {
+		return nil, errs.Err()
+	}
+	for _, d := range Lint(resolved) {
+		if d.Severity == SeverityError {
+			errs = append(errs, d)
+		} else {
+			req.Warnings = append(req.Warnings, d)
+		}
 	}
 	if len(errs) > 0 {
 		return nil, errs.Err()

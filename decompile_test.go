@@ -166,7 +166,7 @@ func TestDecompileRoundTripRandom(t *testing.T) {
 			n++
 		}
 	}
-	if n < 900 {
+	if n < 600 { // a part matching nobody anywhere is an error (Lint)
 		t.Errorf("only %d of 1000 random rules compile", n)
 	}
 }

@@ -35,9 +35,12 @@ type Simplification struct {
 }
 
 // Simplify rewrites a rule into a smaller equivalent one in canonical
-// order, so equal rules compile to the same bytes. A clause that can match
+// order, so equal rules compile to the same bytes. A side that matches
 // nobody (age[20,25) and age[30,35), a and not a) is certainly a mistake:
-// it is reported as an error, an ErrorList, rather than sent.
+// it is reported as an error, an ErrorList, rather than sent (Lint finds
+// every part that matches nobody, and warns about parts that match every
+// friend). Package decide proves each result equivalent to its
+// input (simplify_oracle.go).
 func Simplify(r *Rule) (*Simplification, error) {
 	if r == nil {
 		return &Simplification{}, nil
@@ -45,9 +48,9 @@ func Simplify(r *Rule) (*Simplification, error) {
 	s := &simplifier{keys: make(map[Expr]string), costs: make(map[Expr][2]int), stable: make(map[Expr]bool), warned: make(map[string]bool)}
 	out := *r
 	s.side = "recipient expression"
-	out.Recipient = s.run(r.Recipient)
+	out.Recipient = s.simplifySide(r.Recipient, false)
 	s.side = "filter"
-	out.Filter = s.run(r.Filter)
+	out.Filter = s.simplifySide(r.Filter, true)
 	if len(s.errs) > 0 {
 		return nil, s.errs.Err()
 	}
@@ -62,6 +65,7 @@ func Simplify(r *Rule) (*Simplification, error) {
 // simplifier holds the state of one Simplify call.
 type simplifier struct {
 	side       string          // "recipient expression" or "filter", for messages
+	exact      bool            // the oracle decides this side (simplify_oracle.go)
 	keys       map[Expr]string // canonical keys, computed once per node
 	costs      map[Expr][2]int // recipient objects and JSON size, once per node
 	stable     map[Expr]bool   // nodes no rule changes any more
@@ -79,9 +83,13 @@ func (s *simplifier) run(e Expr) Expr {
 		return nil
 	}
 	s.budget = workPerNode * (nodes(e) + 100)
+	in := e
 	for range maxRounds {
 		n := len(s.rewrites)
 		e = s.top(s.expr(e))
+		if _, ok := e.(*constant); ok {
+			return in // every friend, which no expression says more briefly
+		}
 		if len(s.rewrites) == n || len(s.errs) > 0 || s.budget < 0 {
 			break
 		}
@@ -142,9 +150,9 @@ func (s *simplifier) warn(at Node, hint, format string, args ...any) {
 // nobody (an and of a and not a, or of atoms with no value in common) or,
 // negated, every friend. Nobody swallows the and it is in and drops out of
 // an or; every friend swallows the or and drops out of the and (each drop
-// with a warning). If a whole expression becomes constant, Simplify
-// reports an error there: both are certainly mistakes. It never leaves the
-// simplifier.
+// with a warning). If a whole expression matches nobody, Simplify reports
+// an error there; one that matches every friend is left as written, with
+// a warning. It never leaves the simplifier.
 type constant struct {
 	Span
 	all bool   // true: every friend; false: nobody
@@ -163,14 +171,14 @@ func (c *constant) String() string {
 // nobody returns a constant matching nobody because of why.
 func nobody(span Span, why string) *constant { return &constant{Span: span, why: why} }
 
-// top turns a whole expression that is constant into an error.
+// top turns a whole expression that matches nobody into an error, and
+// warns about one that matches every friend.
 func (s *simplifier) top(e Expr) Expr {
 	c, ok := e.(*constant)
 	switch {
 	case !ok:
 	case c.all:
-		s.errs.AddSpan(c.Start, c.Stop, "remove it if every friend is meant",
-			"this %s matches every friend: %s always holds", s.side, c.why)
+		s.lintWarn(c, "remove it if every friend is meant", "this %s matches every friend: %s always holds", s.side, c.why)
 	default:
 		s.errs.AddSpan(c.Start, c.Stop, "a condition that can never hold is a mistake; join the parts with or, or remove one",
 			"this %s matches nobody: %s", s.side, c.why)
@@ -314,9 +322,9 @@ func (s *simplifier) dropConstants(o *Operator, args []Expr) ([]Expr, *constant)
 func (s *simplifier) dropConstant(o *Operator, c *constant) {
 	if c.all {
 		s.rewrites = append(s.rewrites, Rewrite{Pos: c.Start, Name: "drop always", Before: c.why, After: "(nothing)"})
-		s.warn(c, "remove it", "this clause always holds, so the and ignores it: %s", c.why)
+		s.lintWarn(c, "remove it", "this clause always holds, so the and ignores it: %s", c.why)
 		return
 	}
 	s.rewrites = append(s.rewrites, Rewrite{Pos: c.Start, Name: "drop nobody", Before: c.why, After: "(nothing)"})
-	s.warn(c, "remove it", "this clause matches nobody, so the or ignores it: %s", c.why)
+	s.lintWarn(c, "remove it", "this clause matches nobody, so the or ignores it: %s", c.why)
 }

@@ -38,7 +38,7 @@ func (s *simplifier) dedupe(o *Operator, args []Expr) []Expr {
 	for _, a := range args {
 		k := s.key(a)
 		if first, ok := seen[k]; ok {
-			s.warn(a, "remove the repeat", "redundant %s: %s already appears at %s", brief(a), brief(first), first.Pos())
+			s.lintWarn(a, "remove the repeat", "redundant %s: %s already appears at %s", brief(a), brief(first), first.Pos())
 			continue
 		}
 		seen[k] = a
@@ -70,7 +70,7 @@ func (s *simplifier) complement(o *Operator, args []Expr) *constant {
 		if o.Op == OpAnd {
 			return nobody(o.Span, brief(n.X)+" and "+brief(n))
 		}
-		s.warn(o, "remove the condition if every friend is meant", "%s or %s always holds", brief(n.X), brief(n))
+		s.lintWarn(o, "remove the condition if every friend is meant", "%s or %s always holds", brief(n.X), brief(n))
 	}
 	return nil
 }
@@ -88,7 +88,7 @@ func (s *simplifier) absorb(o *Operator, args []Expr) []Expr {
 	out := args[:0:0]
 	for _, a := range args {
 		if by := s.absorber(o, a, present); by != nil {
-			s.warn(a, "remove it", "redundant %s: %s already decides it", brief(a), brief(by))
+			s.lintWarn(a, "remove it", "redundant %s: %s already decides it", brief(a), brief(by))
 			continue
 		}
 		out = append(out, a)
@@ -168,7 +168,7 @@ func (s *simplifier) mergeGroup(o *Operator, args []Expr, idx []int, drop map[in
 	case acc.isEmpty():
 		return nobody(o.Span, before)
 	case acc.isFull():
-		s.warn(o, "remove the conditions if every friend is meant", "%s always holds", before)
+		s.lintWarn(o, "remove the conditions if every friend is meant", "%s always holds", before)
 		return nil
 	}
 	merged, ok := acc.expr(Span{Start: first.Pos(), Stop: first.End()}, values(args, idx))
@@ -200,7 +200,7 @@ func (s *simplifier) warnSubsumed(o *Operator, args []Expr, idx []int, merged Ex
 	}
 	for _, i := range idx {
 		if args[i] != keeper {
-			s.warn(args[i], "remove it", "redundant %s: %s %s decides it", brief(args[i]), o.Op, brief(keeper))
+			s.lintWarn(args[i], "remove it", "redundant %s: %s %s decides it", brief(args[i]), o.Op, brief(keeper))
 		}
 	}
 }

@@ -157,8 +157,9 @@ func mustParse(t *testing.T, src string) *Rule {
 	return r
 }
 
-// TestSimplifyNobody checks that clauses matching nobody are errors that
-// point at the clause.
+// TestSimplifyNobody checks that a side matching nobody is an error that
+// points at the first part where it starts (a part of a side that still
+// matches somebody is Lint's error, in TestLint).
 func TestSimplifyNobody(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{"where age[20,25) and age[30,35)", "test.nct:1:7: this filter matches nobody: age[20,25) and age[30,35)"},
@@ -166,11 +167,10 @@ func TestSimplifyNobody(t *testing.T) {
 		{"where area in (tokyo, osaka) and area in (kyoto)", "test.nct:1:7: this filter matches nobody: area in (tokyo, osaka) and area in (kyoto)"},
 		{"audience(1) and not audience(1)", "test.nct:1:1: this recipient expression matches nobody: audience(1) and not audience(1)"},
 		{"where age[20,) and not age[15,)", "test.nct:1:7: this filter matches nobody: age[20,) and not age[15,)"},
-		{"(audience(1) and not audience(1)) or\n (audience(2) and not audience(2))", "test.nct:1:1: this recipient expression matches nobody: audience(2) and not audience(2)"},
+		{"(audience(1) and not audience(1)) or\n (audience(2) and not audience(2))", "test.nct:1:2: this recipient expression matches nobody: audience(1) and not audience(1)"},
 		{"where (gender in (male) or gender in (female)) and (age[20,25) and age[30,35))", "test.nct:1:53: this filter matches nobody: age[20,25) and age[30,35)"},
-		{"where gender in (female) and (age[20,25) and not gender in (female))", "test.nct:1:7: this filter matches nobody: gender in (female) and not gender in (female)"},
-		{"where not (age[20,25) and age[30,35))", "test.nct:1:7: this filter matches every friend: not (age[20,25) and age[30,35)) always holds"},
-		{"not (audience(1) and not audience(1)) or audience(2)", "test.nct:1:1: this recipient expression matches every friend: not (audience(1) and not audience(1)) always holds"},
+		{"where gender in (female) and (age[20,25) and not gender in (female))", "test.nct:1:7: this filter matches nobody: gender in (female) and (age[20,25) and not gender in (female))"},
+		{"where not (not gender in (female, male) or gender in (female, male) or gender in (female))", "test.nct:1:7: this filter matches nobody: not (not gender in (female, male) or gender in (female, male) or gender in (female))"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
@@ -186,17 +186,13 @@ func TestSimplifyNobody(t *testing.T) {
 	}
 }
 
-// TestSimplifyWarnings checks that redundant clauses are warned about at
-// their position.
+// TestSimplifyWarnings checks the simplifier's own warnings at their
+// position; redundant clauses are Lint's (TestLint), and the rewrite
+// rules warn about them only on sides too large for it to decide
+// (TestSimplifyWarningsUndecided).
 func TestSimplifyWarnings(t *testing.T) {
 	tests := []struct{ in, want string }{
-		{"audience(1) or audience(1)", "test.nct:1:16: warning: redundant audience(1): audience(1) already appears at test.nct:1:1"},
-		{"where age[20,) and age[30,40)", "test.nct:1:7: warning: redundant age[20,): and age[30,40) decides it"},
-		{"audience(1) and (audience(1) or audience(2))", "test.nct:1:18: warning: redundant audience(1) or audience(2): audience(1) already decides it"},
-		{"where gender in (male) or not gender in (male)", "test.nct:1:7: warning: gender in (male) or not gender in (male) always holds"},
 		{"where gender in (male, male)", "test.nct:1:7: warning: gender in (male, male) lists a value more than once"},
-		{"where gender in (male) and not (age[20,25) and age[30,35))", "test.nct:1:28: warning: this clause always holds, so the and ignores it: not (age[20,25) and age[30,35))"},
-		{"audience(2) or (audience(1) and not audience(1))", "test.nct:1:17: warning: this clause matches nobody, so the or ignores it: audience(1) and not audience(1)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
@@ -212,6 +208,25 @@ func TestSimplifyWarnings(t *testing.T) {
 				t.Errorf("Simplify(%q) warnings\n got %q\nwant [%q]", tt.in, got, tt.want)
 			}
 		})
+	}
+}
+
+// TestSimplifyWarningsUndecided: on a side too large for the oracle, the
+// rewrite rules still warn about what they notice, and say nothing on a
+// side Lint decides.
+func TestSimplifyWarningsUndecided(t *testing.T) {
+	for _, n := range []int{maxLintAtoms + 1, 10} {
+		o := &Operator{Op: OpOr}
+		for i := range n {
+			o.Args = append(o.Args, &Audience{ID: int64(i%(n-1) + 1)})
+		}
+		s, err := Simplify(&Rule{Recipient: o})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := len(s.Warnings); (n > maxLintAtoms) != (got == 1) {
+			t.Errorf("%d atoms: %d warnings, want 1 beyond maxLintAtoms and 0 within: %v", n, got, s.Warnings)
+		}
 	}
 }
 
@@ -267,7 +282,7 @@ func TestSimplifyCanonicalOrder(t *testing.T) {
 			compared++
 		}
 	}
-	if compared < 400 {
+	if compared < 300 { // a part matching nobody anywhere is an error (Lint)
 		t.Errorf("only %d of 500 random rules compiled", compared)
 	}
 }

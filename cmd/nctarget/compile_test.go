@@ -66,8 +66,8 @@ func TestCompileCommand(t *testing.T) {
 		{"compact", "", []string{"compile", "--compact", fullExample}, compact.String() + "\n"},
 		{"catalog", "", []string{"compile", "--catalog", "../../examples/catalog.json", "../../examples/catalog-rule.nct"},
 			readFile(t, "../../testdata/compile/catalog-rule.json")},
-		{"no simplify", "where age >= 20 and age >= 20", []string{"compile", "--no-simplify", "--compact"},
-			`{"filter":{"demographic":{"type":"operator","and":[{"type":"age","gte":"age_20"},{"type":"age","gte":"age_20"}]}}}` + "\n"},
+		{"no simplify", "where age >= 20 and age < 30", []string{"compile", "--no-simplify", "--compact"},
+			`{"filter":{"demographic":{"type":"operator","and":[{"type":"age","gte":"age_20"},{"type":"age","lt":"age_30"}]}}}` + "\n"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			code, stdout, stderr := runStdin(t, tc.stdin, tc.args...)
