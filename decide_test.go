@@ -25,7 +25,7 @@ type population struct {
 
 func randomUsers(r *rand.Rand) *population {
 	pick := func(vals ...string) string { return vals[r.IntN(len(vals))] }
-	num := func(vals ...int) int { return vals[r.IntN(len(vals))] }
+	num := func(vals ...int) *int { return known(vals[r.IntN(len(vals))]) }
 	p := &population{auds: map[int64][]string{}, reds: map[string][]string{}}
 	for i := range 40 + r.IntN(60) {
 		p.users = append(p.users, eval.User{
@@ -63,7 +63,7 @@ func (p *population) join(w *nctarget.Friend) int {
 		return -1
 	}
 	id := eval.FormatID(uint64(500_000 + len(p.users)))
-	p.users = append(p.users, eval.User{ID: id, Gender: w.Gender, Age: w.Age, AppType: w.AppType, Area: w.Area, SubscriptionPeriod: w.Days})
+	p.users = append(p.users, eval.User{ID: id, Gender: w.Gender, Age: known(w.Age), AppType: w.AppType, Area: w.Area, SubscriptionPeriod: known(w.Days)})
 	for _, a := range w.Audiences {
 		p.auds[a.ID] = append(p.auds[a.ID], id)
 	}
@@ -71,6 +71,14 @@ func (p *population) join(w *nctarget.Friend) int {
 		p.reds[r.RequestID] = append(p.reds[r.RequestID], id)
 	}
 	return len(p.users) - 1
+}
+
+// known returns a pointer to n, or nil (unknown) for n < 0.
+func known(n int) *int {
+	if n < 0 {
+		return nil
+	}
+	return &n
 }
 
 func (p *population) dataset(t *testing.T) *eval.Dataset {
