@@ -151,6 +151,23 @@ func TestServeBrowser(t *testing.T) {
 	}
 	shoot(t, ctx, "workbench-preview.png", *screenshotFlag)
 
+	// The URL carries the rule: opening it again shows the same preview.
+	link, err := chromedp.Run(ctx, chromedp.Evaluate[string](`location.href`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = chromedp.Do(ctx,
+		chromedp.Navigate("about:blank"),
+		chromedp.Navigate(link),
+		chromedp.WaitVisible(chromedp.CSS(`body[data-state="ready"] #count[data-rule="`+fixed+`"]`)),
+	)
+	if err != nil {
+		t.Fatalf("opening the shared link %s: %v", link, err)
+	}
+	if again := text(t, ctx, "#count"); again != count {
+		t.Errorf("the shared link shows %s recipients, the page showed %s", again, count)
+	}
+
 	// What nctarget eval --json computes on the same data.
 	stdout.Reset()
 	stderr.Reset()
