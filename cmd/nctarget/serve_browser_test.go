@@ -267,3 +267,54 @@ func formatThousands(n uint64) string {
 	}
 	return s
 }
+
+// TestServeBrowserCompletion: typing offers completions from the
+// language server's engine, Enter takes one, and hovering an atom shows
+// what it means.
+func TestServeBrowserCompletion(t *testing.T) {
+	ctx := browser(t)
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	sc := startServe(t, "--data", filepath.Join("..", "..", "examples", "data"))
+	err := chromedp.Do(ctx,
+		chromedp.Navigate(sc.URL),
+		chromedp.WaitVisible(chromedp.CSS(`body[data-state="empty"]`)),
+		chromedp.SendKeys(chromedp.CSS("#src"), "audience(5614991017776) where ag"),
+		chromedp.WaitVisible(`//ul[@id="complete"]/li[1][span="age"]`),
+		// A key press without the character event SendKeys adds (which
+		// would insert a newline whatever the page does with the key).
+		chromedp.Evaluate[chromedp.Void](`document.getElementById("src").dispatchEvent(new KeyboardEvent("keydown", {key: "Enter", bubbles: true, cancelable: true}))`),
+	)
+	if err != nil {
+		t.Fatalf("completing: %v\nserver stderr:\n%s", err, sc.stderr.String())
+	}
+	got, err := chromedp.Run(ctx, chromedp.Value(chromedp.CSS("#src")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != "audience(5614991017776) where age" {
+		t.Errorf("after Enter the rule is %q, want the completion age taken", got)
+	}
+	// Hover the 5 of the audience id (the rule's 10th character) of a rule
+	// that parses.
+	err = chromedp.Do(ctx,
+		chromedp.SendKeys(chromedp.CSS("#src"), "[35,40)"),
+		chromedp.WaitVisible(chromedp.CSS(`body[data-state="ready"]`)),
+		chromedp.Evaluate[chromedp.Void](`(() => {
+			const src = document.getElementById("src"), r = src.getBoundingClientRect(), cs = getComputedStyle(src);
+			const m = document.createElement("canvas").getContext("2d");
+			m.font = cs.fontSize + " " + cs.fontFamily;
+			const x = r.left + parseFloat(cs.paddingLeft) + m.measureText("audience(5").width - 2;
+			const y = r.top + parseFloat(cs.paddingTop) + parseFloat(cs.lineHeight) / 2;
+			src.dispatchEvent(new MouseEvent("mousemove", {clientX: x, clientY: y, bubbles: true}));
+		})()`),
+		chromedp.WaitVisible(chromedp.CSS("#hover:not([hidden])")),
+	)
+	if err != nil {
+		t.Fatalf("hovering: %v", err)
+	}
+	if h := text(t, ctx, "#hover"); !strings.Contains(h, "5614991017776") || !strings.Contains(h, `"audienceGroupId"`) {
+		t.Errorf("the hover says %q, want the audience and its JSON", h)
+	}
+	shoot(t, ctx, "workbench-hover.png", "")
+}

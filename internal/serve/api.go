@@ -24,6 +24,15 @@ type request struct {
 	Rule   string  `json:"rule"`             // the rule's source text
 	Min    *uint64 `json:"min,omitempty"`    // eval: warn below this count (default: --min)
 	Sample *int    `json:"sample,omitempty"` // eval: how many recipient IDs to show (default 5, at most 100)
+	At     *cursor `json:"at,omitempty"`     // hover, complete: the cursor
+}
+
+// cursor is a place in the rule as an editor counts it: line 1-based,
+// character in UTF-16 code units from the start of the line, 0-based
+// (workbench.Position's Line and Character).
+type cursor struct {
+	Line      int `json:"line"`
+	Character int `json:"character"`
 }
 
 // response is the body of every answer of the API. Fields an endpoint does
@@ -34,6 +43,35 @@ type response struct {
 	Formatted   *string                `json:"formatted,omitempty"`
 	JSON        json.RawMessage        `json:"json,omitempty"`   // compile: the narrowcast recipient, filter and limit
 	Report      json.RawMessage        `json:"report,omitempty"` // eval: what nctarget eval --json prints
+	Hover       *hover                 `json:"hover,omitempty"`  // hover: what is at the cursor; absent when nothing is
+	Complete    *completions           `json:"complete,omitempty"`
+}
+
+// hover is workbench.Hover with its span placed for an editor.
+type hover struct {
+	Start    workbench.Position `json:"start"`
+	End      workbench.Position `json:"end"`
+	Markdown string             `json:"markdown"`
+}
+
+// completions is workbench.Completions with the span they replace placed
+// for an editor.
+type completions struct {
+	Start workbench.Position `json:"start"`
+	End   workbench.Position `json:"end"`
+	Items []completion       `json:"items"`
+}
+
+type completion struct {
+	Label  string `json:"label"`
+	Kind   string `json:"kind"` // keyword, atom, attribute, value, audience or bound
+	Detail string `json:"detail,omitempty"`
+}
+
+// completionKinds names workbench's completion kinds for JSON.
+var completionKinds = map[workbench.CompletionKind]string{
+	workbench.CompleteKeyword: "keyword", workbench.CompleteAtom: "atom", workbench.CompleteAttribute: "attribute",
+	workbench.CompleteValue: "value", workbench.CompleteAudience: "audience", workbench.CompleteBound: "bound",
 }
 
 // apiError is the body of a refused request.
@@ -145,6 +183,44 @@ func withFormatted(resp *response, a *workbench.Analysis) {
 		f := string(a.Formatted)
 		resp.Formatted = &f
 	}
+}
+
+// cursorOffset returns the byte offset of req's cursor in a's source.
+func cursorOffset(a *workbench.Analysis, req request) (int, error) {
+	if req.At == nil {
+		return 0, fmt.Errorf(`%w: give the cursor as "at": {"line": 1, "character": 0}`, errBadRequest)
+	}
+	return workbench.OffsetOf(a.Source, req.At.Line, req.At.Character), nil
+}
+
+// hover answers POST /api/hover: what the atom, value or keyword at the
+// cursor means, as the language server's hover says.
+func (s *Server) hover(_ context.Context, req request) (*response, error) {
+	a, resp := s.analyze(req)
+	off, err := cursorOffset(a, req)
+	if err != nil {
+		return nil, err
+	}
+	if h, ok := a.Hover(off); ok {
+		resp.Hover = &hover{Start: workbench.PositionAt(a.Source, h.Start), End: workbench.PositionAt(a.Source, h.End), Markdown: h.Markdown}
+	}
+	return resp, nil
+}
+
+// complete answers POST /api/complete: what may be written at the cursor,
+// as the language server's completion offers.
+func (s *Server) complete(_ context.Context, req request) (*response, error) {
+	a, resp := s.analyze(req)
+	off, err := cursorOffset(a, req)
+	if err != nil {
+		return nil, err
+	}
+	c := a.Complete(off)
+	resp.Complete = &completions{Start: workbench.PositionAt(a.Source, c.Start), End: workbench.PositionAt(a.Source, c.End), Items: []completion{}}
+	for _, it := range c.Items {
+		resp.Complete.Items = append(resp.Complete.Items, completion{Label: it.Label, Kind: completionKinds[it.Kind], Detail: it.Detail})
+	}
+	return resp, nil
 }
 
 // eval answers POST /api/eval: the preview on the loaded data, as

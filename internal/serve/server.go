@@ -66,6 +66,8 @@ func New(cfg Config) *Server {
 	s.mux.Handle("POST /api/fmt", s.api(s.fmt))
 	s.mux.Handle("POST /api/compile", s.api(s.compile))
 	s.mux.Handle("POST /api/eval", s.api(s.eval))
+	s.mux.Handle("POST /api/hover", s.api(s.hover))
+	s.mux.Handle("POST /api/complete", s.api(s.complete))
 	s.mux.HandleFunc("GET /api/", notFoundAPI)
 	return s
 }
@@ -74,11 +76,11 @@ func New(cfg Config) *Server {
 // JSON like the endpoints.
 func notFoundAPI(w http.ResponseWriter, r *http.Request) {
 	switch r.URL.Path {
-	case "/api/check", "/api/fmt", "/api/compile", "/api/eval":
+	case "/api/check", "/api/fmt", "/api/compile", "/api/eval", "/api/hover", "/api/complete":
 		w.Header().Set("Allow", "POST")
 		writeJSON(w, http.StatusMethodNotAllowed, apiError{"use POST with a JSON body such as {\"rule\": \"audience(5614991017776)\"}"})
 	default:
-		writeJSON(w, http.StatusNotFound, apiError{"no such endpoint; the API is POST /api/check, /api/fmt, /api/compile and /api/eval, and GET /api/info"})
+		writeJSON(w, http.StatusNotFound, apiError{"no such endpoint; the API is POST /api/check, /api/fmt, /api/compile, /api/eval, /api/hover and /api/complete, and GET /api/info"})
 	}
 }
 

@@ -268,8 +268,170 @@ async function copy(text, button) {
   }
 }
 
+// --- where things are on screen: the editor is monospace, but a rule may
+// hold wide (CJK) characters, so widths are measured, not counted.
+
+const measure = document.createElement("canvas").getContext("2d");
+
+function editorMetrics() {
+  const cs = getComputedStyle(src);
+  measure.font = `${cs.fontSize} ${cs.fontFamily}`;
+  return { padLeft: parseFloat(cs.paddingLeft), padTop: parseFloat(cs.paddingTop), lineHeight: parseFloat(cs.lineHeight) };
+}
+
+// cursorAt returns the {line, character} under the point (x, y) of the
+// viewport, or null when it is past the end of a line.
+function cursorAt(x, y) {
+  const m = editorMetrics(), box = src.getBoundingClientRect();
+  const lines = src.value.split("\n");
+  const line = Math.floor((y - box.top - m.padTop + src.scrollTop) / m.lineHeight) + 1;
+  if (line < 1 || line > lines.length) return null;
+  const px = x - box.left - m.padLeft + src.scrollLeft, text = lines[line - 1];
+  for (let c = 0; c < text.length; c++) {
+    if (measure.measureText(text.slice(0, c + 1)).width > px) return { line, character: c };
+  }
+  return null;
+}
+
+// caret returns the {line, character} of the text cursor, and where it is
+// drawn, relative to the editor box.
+function caret() {
+  const i = src.selectionStart, before = src.value.slice(0, i), nl = before.lastIndexOf("\n");
+  const line = before.split("\n").length, m = editorMetrics();
+  const left = m.padLeft + measure.measureText(before.slice(nl + 1)).width - src.scrollLeft;
+  const top = m.padTop + line * m.lineHeight - src.scrollTop;
+  return { line, character: i - nl - 1, left, top };
+}
+
+// --- hover: what the atom, value or keyword under the pointer means.
+
+const hoverBox = $("hover");
+let hoverTimer = 0, hoverCtl = null;
+
+// markdownHTML renders the little Markdown the workbench's hover writes:
+// paragraphs, ``` blocks, `code` and **bold**, escaping everything else.
+function markdownHTML(md) {
+  return md.split(/\n{2,}(?=[^\n])/).map((block) => {
+    const fence = /^```\w*\n([\s\S]*?)\n?```\s*$/.exec(block);
+    if (fence) return `<pre>${escapeHTML(fence[1])}</pre>`;
+    const inline = escapeHTML(block).replace(/`([^`]+)`/g, "<code>$1</code>").replace(/\*\*([^*]+)\*\*/g, "<strong>$1</strong>");
+    return `<p>${inline}</p>`;
+  }).join("");
+}
+
+function onHover(e) {
+  clearTimeout(hoverTimer);
+  hoverBox.hidden = true;
+  const at = cursorAt(e.clientX, e.clientY);
+  if (!at) return;
+  const { clientX, clientY } = e;
+  hoverTimer = setTimeout(async () => {
+    if (hoverCtl) hoverCtl.abort();
+    hoverCtl = new AbortController();
+    let r;
+    try { r = await post("/api/hover", { rule: src.value, at }, hoverCtl.signal); } catch { return; }
+    if (!r || !r.hover) return;
+    hoverBox.innerHTML = markdownHTML(r.hover.markdown);
+    hoverBox.style.left = Math.min(clientX + 12, innerWidth - 420) + "px";
+    hoverBox.style.top = clientY + 18 + "px";
+    hoverBox.hidden = false;
+  }, 300);
+}
+
+// --- completion: keywords, attributes, values, areas, catalog names and
+// valid bounds, as the language server offers them.
+
+const completeBox = $("complete");
+let completeCtl = null, completion = null, selected = 0;
+
+async function openCompletion() {
+  const c = caret();
+  if (completeCtl) completeCtl.abort();
+  completeCtl = new AbortController();
+  let r;
+  try { r = await post("/api/complete", { rule: src.value, at: { line: c.line, character: c.character } }, completeCtl.signal); } catch { return; }
+  if (!r || !r.complete) return closeCompletion();
+  const text = src.value, starts = lineStarts(text);
+  const a = indexOf(starts, text, r.complete.start), b = indexOf(starts, text, r.complete.end);
+  const typed = text.slice(a, b).toLowerCase();
+  // The engine offers everything that fits the place, as LSP clients
+  // filter themselves: keep what starts with the word typed so far.
+  const items = r.complete.items.filter((it) => {
+    const l = it.label.toLowerCase();
+    return l !== typed && l.startsWith(typed);
+  }).slice(0, 50);
+  if (!items.length || src.selectionStart !== b) return closeCompletion();
+  completion = { a, b, items };
+  selected = 0;
+  completeBox.replaceChildren(...items.map((it, k) => {
+    const li = el("li", "kind-" + it.kind);
+    li.setAttribute("role", "option");
+    li.append(el("span", "label", it.label), el("span", "detail", it.detail || it.kind));
+    li.addEventListener("mousedown", (e) => { e.preventDefault(); selected = k; acceptCompletion(); });
+    return li;
+  }));
+  completeBox.style.left = Math.max(0, c.left) + "px";
+  completeBox.style.top = c.top + "px";
+  completeBox.hidden = false;
+  markSelected();
+}
+
+function markSelected() {
+  [...completeBox.children].forEach((li, k) => li.setAttribute("aria-selected", String(k === selected)));
+  completeBox.children[selected]?.scrollIntoView({ block: "nearest" });
+}
+
+function closeCompletion() {
+  completion = null;
+  completeBox.hidden = true;
+}
+
+function acceptCompletion() {
+  const { a, b, items } = completion, label = items[selected].label;
+  src.value = src.value.slice(0, a) + label + src.value.slice(b);
+  src.setSelectionRange(a + label.length, a + label.length);
+  closeCompletion();
+  schedule();
+}
+
+function onKeyDown(e) {
+  if (e.key === " " && e.ctrlKey) {
+    e.preventDefault();
+    openCompletion();
+    return;
+  }
+  if (!completion) return;
+  if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+    e.preventDefault();
+    const n = completion.items.length;
+    selected = (selected + (e.key === "ArrowDown" ? 1 : n - 1)) % n;
+    markSelected();
+  } else if (e.key === "Enter" || e.key === "Tab") {
+    e.preventDefault();
+    acceptCompletion();
+  } else if (e.key === "Escape") {
+    e.preventDefault();
+    closeCompletion();
+  }
+}
+
+// onInput checks the rule and, after a word character or an opening
+// bracket or comma, offers completions.
+function onInput(e) {
+  schedule();
+  hoverBox.hidden = true;
+  const ch = e.data || "";
+  if (e.inputType === "insertText" && /[\p{L}\p{N}_(\[,]/u.test(ch)) openCompletion();
+  else closeCompletion();
+}
+
 async function init() {
-  src.addEventListener("input", schedule);
+  src.addEventListener("input", onInput);
+  src.addEventListener("keydown", onKeyDown);
+  src.addEventListener("blur", closeCompletion);
+  src.addEventListener("click", closeCompletion);
+  src.addEventListener("mousemove", onHover);
+  src.addEventListener("mouseleave", () => { clearTimeout(hoverTimer); hoverBox.hidden = true; });
   src.addEventListener("scroll", syncScroll);
   $("copyJSON").addEventListener("click", (e) => copy($("json").textContent, e.currentTarget));
   $("share").addEventListener("click", (e) => copy(location.href, e.currentTarget));
