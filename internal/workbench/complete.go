@@ -42,7 +42,8 @@ type Completions struct {
 // Complete returns what may be written at byte offset off: keywords, the
 // atoms and attributes that fit there, an attribute's values inside
 // in (…), area codes and names, catalog audience names inside
-// audience(…), and the bounds the API accepts inside a range or after a
+// audience(…), the tests an attribute takes after its name, and the
+// bounds the API accepts inside a range or after a
 // comparison. It reads only the source before off, so it works on a rule
 // that does not parse yet, as a rule being typed does not.
 func (a *Analysis) Complete(off int) Completions {
@@ -142,6 +143,9 @@ func limitItems(ctx context) []Completion {
 // attributes of the side of where the cursor is on) or, after a complete
 // condition, the words that may follow one.
 func clauseItems(ctx context) []Completion {
+	if attr := attrNamed(ctx.last); attr != 0 && ctx.inWhere {
+		return testItems(attr)
+	}
 	if ctx.afterOperand {
 		items := []Completion{{Label: "and", Kind: CompleteKeyword}, {Label: "or", Kind: CompleteKeyword}}
 		if ctx.depth == 0 && !ctx.inWhere {
@@ -166,6 +170,21 @@ func clauseItems(ctx context) []Completion {
 		items = append(items, Completion{Label: "where", Kind: CompleteKeyword}, Completion{Label: "limit", Kind: CompleteKeyword})
 	}
 	return items
+}
+
+// testItems completes what follows an attribute's name: the tests it
+// takes.
+func testItems(attr nctarget.Attr) []Completion {
+	if attr.IsRange() {
+		return []Completion{
+			{Label: "[", Kind: CompleteKeyword, Detail: fmt.Sprintf("a range: %s[%d,%d)", attr, attr.Bounds()[1], attr.Bounds()[2])},
+			{Label: ">=", Kind: CompleteKeyword, Detail: "at least a bound"},
+			{Label: "<", Kind: CompleteKeyword, Detail: "below a bound"}}
+	}
+	return []Completion{
+		{Label: "in", Kind: CompleteKeyword, Detail: fmt.Sprintf("%s in (%s)", attr, attr.Codes()[0])},
+		{Label: "not in", Kind: CompleteKeyword, Detail: fmt.Sprintf("%s not in (%s)", attr, attr.Codes()[0])},
+		{Label: "=", Kind: CompleteKeyword, Detail: fmt.Sprintf("%s = %s", attr, attr.Codes()[0])}}
 }
 
 // context is what the source before the cursor says about the cursor's

@@ -22,6 +22,8 @@ func TestComplete(t *testing.T) {
 		{"audience(1) where |", []string{"not", "gender", "age", "appType", "area", "subscriptionPeriod"}, ""},
 		{"audience(1) where (gender = male) |", []string{"and", "or", "limit"}, ""},
 		{"where gender in (male, |", []string{"female"}, ""},
+		{"audience(1) where gender |", []string{"in", "not in", "="}, ""},
+		{"audience(1) where (age |", []string{"[", ">=", "<"}, ""},
 		{"where gender not in (f|", []string{"male", "female"}, "f"},
 		{"where appType = |", []string{"ios", "android"}, ""},
 		{"where area in (jp_13, to|", []string{"id_01", "bali", "…"}, "to"},
