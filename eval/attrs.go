@@ -41,26 +41,25 @@ func newIndex(a nctarget.Attr, sets load.ValueSets) *index {
 	return &index{attr: a, known: sets.Known, values: sets.Values}
 }
 
-// set returns the friends whose value is one of codes.
-func (ix *index) set(codes []string) (*roaring.Bitmap, error) {
-	bms := make([]*roaring.Bitmap, 0, len(codes))
+// setValues returns the positions in values of codes: the value bitmaps
+// whose union is the atom "attr in (codes)".
+func (ix *index) setValues(codes []string) ([]int, error) {
+	vs := make([]int, 0, len(codes))
 	for _, c := range codes {
 		i, ok := codeIndex[ix.attr][c]
 		if !ok {
 			return nil, &ruleError{fmt.Sprintf("%s %q is not a value the API accepts", ix.attr, c), "compile the rule first: nctarget check names the accepted values"}
 		}
-		bms = append(bms, ix.values[i])
+		vs = append(vs, int(i))
 	}
-	if len(bms) == 1 {
-		return bms[0], nil
-	}
-	return roaring.FastOr(bms...), nil
+	return vs, nil
 }
 
-// rng returns the friends whose value is known and in [gte, lt); a zero
-// bound is open. Bounds must be ones the API accepts. The caller must not
-// modify the bitmap: it may be one of the index's.
-func (ix *index) rng(gte, lt int) (*roaring.Bitmap, error) {
+// rangeValues returns the buckets [first, last] whose union is the range
+// [gte, lt) of a range attribute (a zero bound is open), and whether they
+// are every bucket, that is the friends whose value is known. first >
+// last is the empty range. Bounds must be ones the API accepts.
+func (ix *index) rangeValues(gte, lt int) (first, last int, all bool, err error) {
 	bounds := ix.attr.Bounds()
 	boundOf := func(b int) (int, error) {
 		j := sort.SearchInts(bounds, b)
@@ -69,28 +68,20 @@ func (ix *index) rng(gte, lt int) (*roaring.Bitmap, error) {
 		}
 		return j, nil
 	}
-	first, last := 0, len(bounds) // the buckets of the range
+	first, last = 0, len(bounds)
 	if gte != 0 {
 		j, err := boundOf(gte)
 		if err != nil {
-			return nil, err
+			return 0, 0, false, err
 		}
 		first = j + 1
 	}
 	if lt != 0 {
 		j, err := boundOf(lt)
 		if err != nil {
-			return nil, err
+			return 0, 0, false, err
 		}
 		last = j
 	}
-	switch {
-	case first == 0 && last == len(bounds):
-		return ix.known, nil
-	case first == last:
-		return ix.values[first], nil
-	case first > last:
-		return roaring.New(), nil
-	}
-	return roaring.FastOr(ix.values[first : last+1]...), nil
+	return first, last, first == 0 && last == len(bounds), nil
 }

@@ -27,6 +27,7 @@ var readPaths = map[string]struct {
 	"Dataset.Index":        {call: func(d *Dataset, _ *Plan, _ *Result) { d.Index(FormatID(1)) }},
 	"Dataset.Friends":      {call: func(d *Dataset, _ *Plan, _ *Result) { d.Friends() }},
 	"Dataset.Plan":         {call: func(d *Dataset, _ *Plan, _ *Result) { _, _ = d.Plan(closeRule) }},
+	"Dataset.NewBatch":     {call: func(d *Dataset, _ *Plan, _ *Result) { d.NewBatch() }},
 	"Plan.Eval":            {call: func(_ *Dataset, p *Plan, _ *Result) { p.Eval() }},
 	"Result.BelowMinimum":  {call: func(_ *Dataset, _ *Plan, r *Result) { r.BelowMinimum() }, safe: true},
 	"Result.Recipients":    {call: func(_ *Dataset, _ *Plan, r *Result) { r.Recipients() }, safe: true},

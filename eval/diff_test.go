@@ -220,16 +220,20 @@ func randAtom(r *rand.Rand) string {
 // every processor, so that the small datasets span many blocks and the
 // per-block counts are merged (the path 10M friends take).
 func TestDifferential(t *testing.T) {
-	t.Run("blocks=default", testDifferential)
-	t.Run("blocks=tiny", func(t *testing.T) {
-		saved, savedMin := blockWords, minParallelBlocks
-		blockWords, minParallelBlocks = 1, 1
-		t.Cleanup(func() { blockWords, minParallelBlocks = saved, savedMin })
-		testDifferential(t)
-	})
+	t.Parallel()
+	for name, opts := range map[string]passOptions{"blocks=default": defaultPassOptions, "blocks=tiny": tinyBlocks} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			testDifferential(t, opts)
+		})
+	}
 }
 
-func testDifferential(t *testing.T) {
+// tinyBlocks are pass options that make every dataset of a test span
+// many blocks, each word a block, shared among every processor.
+var tinyBlocks = passOptions{blockWords: 1, minParallelBlocks: 1}
+
+func testDifferential(t *testing.T, opts passOptions) {
 	r := rand.New(rand.NewPCG(3, 2026))
 	rules := 0
 	for ds := 0; ds < 25; ds++ {
@@ -238,13 +242,15 @@ func testDifferential(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		b := d.NewBatch()
+		b.opts = opts
 		for k := 0; k < 30; k++ {
 			src := randRule(r)
 			rule, err := nctarget.Parse("rand.nct", []byte(src)) // as written: Compile rejects parts that match nobody
 			if err != nil {
 				t.Fatalf("%s: %v", src, err)
 			}
-			checkAgainstNaive(t, d, ref, rule, src)
+			checkAgainstNaive(t, b, ref, rule, src)
 			rules++
 		}
 	}
@@ -254,9 +260,9 @@ func testDifferential(t *testing.T) {
 }
 
 // checkAgainstNaive compares the evaluator with the reference on one rule.
-func checkAgainstNaive(t *testing.T, d *Dataset, ref *naive, rule *nctarget.Rule, src string) {
+func checkAgainstNaive(t *testing.T, b *Batch, ref *naive, rule *nctarget.Rule, src string) {
 	t.Helper()
-	p, err := d.Plan(rule)
+	p, err := b.Plan(rule)
 	if err != nil {
 		t.Fatalf("%s: plan: %v", src, err)
 	}

@@ -1,385 +1,418 @@
 package eval
 
 import (
+	"cmp"
+	"context"
+	"math"
 	"math/bits"
 	"runtime"
+	"slices"
+	"strconv"
 	"sync"
+	"sync/atomic"
 
-	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/nctarget/nctarget"
 )
 
-// This file is the evaluator's inner loop. Planning turns every atom's
-// roaring bitmap into a plain bitset (one bit per friend); Eval then makes
-// a single fused pass over those bitsets, a block of words at a time,
-// computing every operator of the rule and every count of the report
-// together. Each block of every node stays in the processor's cache, no
-// intermediate bitmap is ever allocated, and a "not" is never computed on
-// its own: its parent combines with the complement of its operand (and
-// not, or not) and its count is the friends minus its operand's. The
-// blocks are shared among the processors. This makes it several times
-// faster than combining roaring bitmaps operator by operator (the
-// semantics are unchanged; the differential test checks them against a
-// per-user loop).
+// This file is the evaluator's inner loop. Planning turns every atom into
+// a plain bitset (one bit per friend); Eval compiles the plans it is given
+// into one program, a graph of steps in which each distinct atom and each
+// distinct operator over the same operands is one step, shared by every
+// rule that names it, and then makes a single pass over the words, a block
+// at a time, computing every step. Every figure of every report is a
+// popcount of a step's words: each clause's count, the recipients
+// (recipient and filter, itself a step), the recipients with each filter
+// attribute known and the final ones with all of them known. A block of
+// each step stays in the processor's cache while the steps that read it
+// run, no intermediate bitset is ever allocated, and a "not" is never
+// computed on its own: its reader combines with the complement of its
+// operand (and not, or not) and its count is the friends minus its
+// operand's. The blocks are shared among the processors. The semantics are
+// unchanged; the differential tests check them against a per-user loop
+// and against evaluating each plan node by node.
 
-// They are variables so that tests can make a small dataset span many
-// blocks and processors.
-var (
+// passOptions size the pass. Tests make a small dataset span many blocks
+// and processors with them.
+type passOptions struct {
 	// blockWords is how many 64-bit words the pass handles at a time: 4
-	// KB a node, so a rule's blocks fit in cache together.
-	blockWords = 512
+	// KB a step, so that the blocks of a rule's steps fit in cache
+	// together.
+	blockWords int
 	// minParallelBlocks is the fewest blocks per processor worth sharing
 	// the pass for: below it, starting goroutines costs more than it saves.
-	minParallelBlocks = 16
-)
+	minParallelBlocks int
+}
 
-// fused is a plan compiled for the fused pass.
-type fused struct {
+// defaultPassOptions are the options of Dataset.Plan and NewBatch.
+var defaultPassOptions = passOptions{blockWords: 512, minParallelBlocks: 16}
+
+// program is the plans of one Eval compiled for the pass.
+type program struct {
+	opts     passOptions
 	friends  uint64
-	words    int        // words per bitset: ceil(friends / 64)
-	blocks   int        // ceil(words / blockWords)
-	lastMask uint64     // the bits of the last word that are friends
-	nodes    []fnode    // every node of the rule, recipient then filter, in preorder
-	rec, fil operand    // the clauses' roots; idx -1 when a clause is absent: every friend
-	known    [][]uint64 // per filter attribute: friends with it known
+	words    int    // words per bitset: ceil(friends / 64)
+	blocks   int    // ceil(words / blockWords)
+	lastMask uint64 // the bits of the last word that are friends
+	steps    []step // operands before the operators that read them
+	slots    int    // scratch blocks an evaluation needs at once
+	tracked  int    // steps whose count in each block is kept
+
+	leafSteps map[*bitset]int32 // while building: the step of each bitset
+	opSteps   map[string]int32  // while building: the step of each operator, by opKey
 }
 
-// operand is a node's result as an operator reads it: node idx, or its
-// complement within friends when neg is set. idx -1 is every friend.
+// step is an atom's bitset or an operator over other steps.
+type step struct {
+	leaf    *bitset     // an atom's friends; nil for an operator
+	op      nctarget.Op // an operator: and or or
+	args    []operand   // an operator's operands
+	slot    int         // an operator: the scratch block it writes
+	tracked int         // index of its per-block counts, or -1
+	lastUse int         // the last step that reads it
+}
+
+// operand is a step's result as an operator reads it: step's words, or
+// their complement within the friends when neg is set.
 type operand struct {
-	idx int
-	neg bool
+	step int32
+	neg  bool
 }
 
-// fnode is one node of a fused plan.
-type fnode struct {
+// ruleSteps is where one plan's figures are in a program.
+type ruleSteps struct {
+	clauses          []clauseStep // every clause node, recipient then filter, in preorder
+	recipient        operand      // the recipient expression; every friend when absent
+	final            operand      // the recipients: recipient and filter
+	knownInRecipient []operand    // per filter attribute: the recipients with it known
+	allKnown         operand      // the final recipients with every filter attribute known (when there is one)
+}
+
+// clauseStep is a node of a rule's clause tree and the operand holding it.
+type clauseStep struct {
 	expr   nctarget.Expr
-	clause string
+	clause string // "recipient" or "where"
 	depth  int
-	leaf   []uint64 // an atom's friends; nil for an operator
-	count  uint64   // an atom's count, computed once when planning
-	not    *operand // a not: what it complements, computed by no one
-	op     nctarget.Op
-	args   []operand // an and or or: its operands
+	at     operand
 }
 
-// compileFused builds the fused form of a plan.
-func (p *Plan) compileFused() *fused {
-	n := p.d.Len()
-	f := &fused{friends: uint64(n), words: (n + 63) / 64, lastMask: ^uint64(0),
-		rec: operand{idx: -1}, fil: operand{idx: -1}}
-	f.blocks = (f.words + blockWords - 1) / blockWords
-	if r := n % 64; r != 0 {
-		f.lastMask = 1<<r - 1
+// newProgram returns an empty program over friends friends.
+func newProgram(friends int, opts passOptions) *program {
+	pr := &program{opts: opts, friends: uint64(friends), words: (friends + 63) / 64, lastMask: ^uint64(0),
+		leafSteps: map[*bitset]int32{}, opSteps: map[string]int32{}}
+	pr.blocks = (pr.words + opts.blockWords - 1) / opts.blockWords
+	if r := friends % 64; r != 0 {
+		pr.lastMask = 1<<r - 1
 	}
-	dense := newDenseCache(f.words)
+	return pr
+}
+
+// addPlan adds the steps of plan p and returns where its figures are.
+func (pr *program) addPlan(p *Plan) ruleSteps {
+	rs := pr.addRecipients(p)
+	pr.track(rs.final)
+	if len(p.known) == 0 {
+		return rs
+	}
+	all := []operand{rs.final}
+	for _, k := range p.known {
+		known := pr.leaf(k)
+		all = append(all, known)
+		if p.recipient != nil {
+			known = pr.operator(nctarget.OpAnd, []operand{rs.recipient, known})
+		}
+		rs.knownInRecipient = append(rs.knownInRecipient, known)
+	}
+	rs.allKnown = pr.operator(nctarget.OpAnd, all)
+	pr.track(rs.allKnown)
+	return rs
+}
+
+// addRecipients adds the steps of p's clauses and of its recipients, and
+// returns where they are.
+func (pr *program) addRecipients(p *Plan) ruleSteps {
+	var rs ruleSteps
 	if p.recipient != nil {
-		f.rec = f.operandOf(f.add(p.recipient, "recipient", 0, dense))
-	}
-	if p.filter != nil {
-		f.fil = f.operandOf(f.add(p.filter, "where", 0, dense))
-	}
-	for _, a := range p.attrs {
-		f.known = append(f.known, dense.of(p.d.attrs[a].known))
-	}
-	return f
-}
-
-// denseCache turns roaring bitmaps into bitsets of a fixed length, once
-// per distinct set: atoms with the same friends (gender in (male,
-// female) and "gender known", say) share one bitset, which the pass then
-// reads from cache rather than from memory twice. Sets are compared only
-// with those of the same size, so a rule of many atoms plans in linear
-// time.
-type denseCache struct {
-	words  int
-	bySize map[uint64][]denseEntry
-}
-
-// denseEntry is a bitmap with its bitset.
-type denseEntry struct {
-	bm *roaring.Bitmap
-	d  []uint64
-}
-
-func newDenseCache(words int) *denseCache {
-	return &denseCache{words: words, bySize: map[uint64][]denseEntry{}}
-}
-
-// of returns the bitset of bm.
-func (c *denseCache) of(bm *roaring.Bitmap) []uint64 {
-	size := bm.GetCardinality()
-	for _, e := range c.bySize[size] {
-		if e.bm == bm || e.bm.Equals(bm) {
-			return e.d
-		}
-	}
-	d := bm.ToDense() // up to the highest member
-	if len(d) < c.words {
-		d = append(d, make([]uint64, c.words-len(d))...)
-	}
-	d = d[:c.words]
-	c.bySize[size] = append(c.bySize[size], denseEntry{bm, d})
-	return d
-}
-
-// add appends node n and its operands in preorder and returns its index.
-func (f *fused) add(n *node, clause string, depth int, dense *denseCache) int {
-	at := len(f.nodes)
-	fn := fnode{expr: n.expr, clause: clause, depth: depth}
-	if n.leaf != nil {
-		fn.leaf, fn.count = dense.of(n.leaf), n.leaf.GetCardinality()
-		f.nodes = append(f.nodes, fn)
-		return at
-	}
-	if x, ok := n.expr.(*nctarget.Operator); ok {
-		fn.op = x.Op
-	}
-	f.nodes = append(f.nodes, fn)
-	var args []operand
-	for _, k := range n.kids {
-		args = append(args, f.operandOf(f.add(k, clause, depth+1, dense)))
-	}
-	if _, ok := n.expr.(*nctarget.Not); ok {
-		f.nodes[at].not = &args[0]
+		rs.recipient = pr.clause(p.recipient, "recipient", 0, &rs.clauses)
 	} else {
-		f.nodes[at].args = args
+		rs.recipient = pr.leaf(p.batch.bits.everyFriend())
 	}
-	return at
-}
-
-// operandOf returns how an operator reads node i: a not is read as the
-// complement of its operand, so that it is never computed.
-func (f *fused) operandOf(i int) operand {
-	if x := f.nodes[i].not; x != nil {
-		return operand{idx: x.idx, neg: !x.neg}
-	}
-	return operand{idx: i}
-}
-
-// pass holds the counts of a fused pass, or of the part of it one
-// processor made.
-type pass struct {
-	counts         []uint64 // per node, in preorder; a not's are filled in by finish
-	afterRecipient uint64
-	afterFilter    uint64
-	knownInRec     []uint64 // per filter attribute: recipients (before the filter) with it known
-	allKnown       uint64   // recipients with every filter attribute known
-	blockFilter    []uint64 // per block: recipients in it (shared; each worker writes its own blocks)
-	blockKnown     []uint64 // per block: recipients in it with every filter attribute known
-}
-
-// worker is one processor's scratch space for the pass.
-type worker struct {
-	cur  [][]uint64  // per node: its words in the current block
-	bufs [][]uint64  // per operator node: a block of words
-	out  []uint64    // the recipients of the current block
-	all  []uint64    // the friends with every filter attribute known, in the block
-	neg  [2][]uint64 // the clause roots' words when complemented, or every friend's
-}
-
-// newWorker returns scratch space for a pass over f.
-func (f *fused) newWorker() *worker {
-	w := &worker{cur: make([][]uint64, len(f.nodes)), bufs: make([][]uint64, len(f.nodes)),
-		out: make([]uint64, blockWords), all: make([]uint64, blockWords)}
-	for i, n := range f.nodes {
-		if n.leaf == nil && n.not == nil {
-			w.bufs[i] = make([]uint64, blockWords)
+	rs.final = rs.recipient
+	if p.filter != nil {
+		filter := pr.clause(p.filter, "where", 0, &rs.clauses)
+		rs.final = filter
+		if p.recipient != nil {
+			rs.final = pr.operator(nctarget.OpAnd, []operand{rs.recipient, filter})
 		}
 	}
-	w.neg = [2][]uint64{make([]uint64, blockWords), make([]uint64, blockWords)}
-	return w
+	return rs
 }
 
-// run makes the fused pass, sharing the blocks among the processors. When
-// res is not nil it receives the recipients' words. run only reads f, so
-// plans may be evaluated concurrently.
-func (f *fused) run(res []uint64) *pass {
-	ps := f.newPass()
-	procs := min(runtime.GOMAXPROCS(0), f.blocks/minParallelBlocks)
-	if procs <= 1 {
-		f.runBlocks(ps, f.newWorker(), res, 0, f.blocks)
-		return f.finish(ps)
+// clause adds node n of a clause tree and its operands, appending them to
+// out in preorder, and returns the operand holding n.
+func (pr *program) clause(n *node, clause string, depth int, out *[]clauseStep) operand {
+	at := len(*out)
+	*out = append(*out, clauseStep{expr: n.expr, clause: clause, depth: depth})
+	var o operand
+	if n.leaf != nil {
+		o = pr.leaf(n.leaf)
+	} else if x, ok := n.expr.(*nctarget.Operator); ok {
+		args := make([]operand, len(n.kids))
+		for i, k := range n.kids {
+			args[i] = pr.clause(k, clause, depth+1, out)
+		}
+		o = pr.operator(x.Op, args)
+	} else { // a not
+		o = pr.clause(n.kids[0], clause, depth+1, out)
+		o.neg = !o.neg
 	}
-	parts := make([]*pass, procs)
-	var wg sync.WaitGroup
-	for k := range procs {
-		parts[k] = ps.part()
-		wg.Go(func() { f.runBlocks(parts[k], f.newWorker(), res, k*f.blocks/procs, (k+1)*f.blocks/procs) })
-	}
-	wg.Wait()
-	for _, part := range parts {
-		ps.add(part)
-	}
-	return f.finish(ps)
+	(*out)[at].at = o
+	return o
 }
 
-// newPass returns a pass with zero counts.
-func (f *fused) newPass() *pass {
-	return &pass{counts: make([]uint64, len(f.nodes)), knownInRec: make([]uint64, len(f.known)),
-		blockFilter: make([]uint64, f.blocks), blockKnown: make([]uint64, f.blocks)}
-}
-
-// part returns a pass for one processor's share of ps: counts of its
-// own, the per-block counts shared (each processor writes its own blocks).
-func (ps *pass) part() *pass {
-	return &pass{counts: make([]uint64, len(ps.counts)), knownInRec: make([]uint64, len(ps.knownInRec)),
-		blockFilter: ps.blockFilter, blockKnown: ps.blockKnown}
-}
-
-// add adds the counts of part to ps.
-func (ps *pass) add(part *pass) {
-	for i, c := range part.counts {
-		ps.counts[i] += c
+// leaf returns the step of bitset bs, adding it on first use.
+func (pr *program) leaf(bs *bitset) operand {
+	if i, ok := pr.leafSteps[bs]; ok {
+		return operand{step: i}
 	}
-	for i, c := range part.knownInRec {
-		ps.knownInRec[i] += c
-	}
-	ps.afterRecipient += part.afterRecipient
-	ps.afterFilter += part.afterFilter
-	ps.allKnown += part.allKnown
+	i := int32(len(pr.steps))
+	pr.steps = append(pr.steps, step{leaf: bs, tracked: -1})
+	pr.leafSteps[bs] = i
+	return operand{step: i}
 }
 
-// finish fills in the counts no block computes: atoms' (known from
-// planning) and nots' (friends minus their operand's), in reverse
-// preorder so that a not of a not finds its operand's count.
-func (f *fused) finish(ps *pass) *pass {
-	for i := len(f.nodes) - 1; i >= 0; i-- {
-		n := &f.nodes[i]
-		switch {
-		case n.leaf != nil:
-			ps.counts[i] = n.count
-		case n.not != nil:
-			c := ps.counts[n.not.idx]
-			if n.not.neg {
-				c = f.friends - c
-			}
-			ps.counts[i] = f.friends - c
+// operator returns the step of op over args, adding it unless a step
+// already computes op over the same operands in any order.
+func (pr *program) operator(op nctarget.Op, args []operand) operand {
+	args = slices.SortedFunc(slices.Values(args), func(a, b operand) int {
+		if c := cmp.Compare(a.step, b.step); c != 0 {
+			return c
+		}
+		return cmp.Compare(opKeyNeg(a), opKeyNeg(b))
+	})
+	key := opKey(op, args)
+	if i, ok := pr.opSteps[key]; ok {
+		return operand{step: i}
+	}
+	i := int32(len(pr.steps))
+	for _, a := range args {
+		pr.steps[a.step].lastUse = int(i)
+	}
+	pr.steps = append(pr.steps, step{op: op, args: args, tracked: -1})
+	pr.opSteps[key] = i
+	return operand{step: i}
+}
+
+// opKey names an operator over sorted operands, for sharing steps.
+func opKey(op nctarget.Op, args []operand) string {
+	key := []byte{byte(op)}
+	for _, a := range args {
+		key = strconv.AppendInt(append(key, ','), int64(a.step), 10)
+		if a.neg {
+			key = append(key, '!')
 		}
 	}
-	return ps
+	return string(key)
 }
 
-// runBlocks evaluates blocks [b0, b1).
-func (f *fused) runBlocks(ps *pass, w *worker, res []uint64, b0, b1 int) {
-	for b := b0; b < b1; b++ {
-		w0, w1 := b*blockWords, min((b+1)*blockWords, f.words)
-		f.block(ps, w, b, w0, w1)
-		if res != nil {
-			copy(res[w0:w1], w.out[:w1-w0])
-		}
+func opKeyNeg(o operand) int {
+	if o.neg {
+		return 1
+	}
+	return 0
+}
+
+// keep keeps o's words in its scratch block until the end of each block,
+// for operandWords.
+func (pr *program) keep(o operand) { pr.steps[o.step].lastUse = math.MaxInt }
+
+// track keeps the per-block counts of o's step.
+func (pr *program) track(o operand) {
+	if s := &pr.steps[o.step]; s.tracked < 0 {
+		s.tracked = pr.tracked
+		pr.tracked++
 	}
 }
 
-// block evaluates words [w0, w1), block b, of every node, operands before
-// operators, and then the recipients.
-func (f *fused) block(ps *pass, w *worker, b, w0, w1 int) {
-	m := w1 - w0
-	last := w1 == f.words
-	for i := len(f.nodes) - 1; i >= 0; i-- { // reverse preorder: operands first
-		n := &f.nodes[i]
-		switch {
-		case n.leaf != nil:
-			w.cur[i] = n.leaf[w0:w1]
-		case n.not == nil:
-			out := w.bufs[i][:m]
-			ps.counts[i] += f.combine(out, w, n.op, n.args, last)
-			w.cur[i] = out
-		}
-	}
-	rec, fil := f.operandWords(w, f.rec, w.neg[0][:m], w0, w1), f.operandWords(w, f.fil, w.neg[1][:m], w0, w1)
-	out := w.out[:m]
-	afterFil := combine3(out, rec, fil, fil, 0, 0, 0, false)
-	afterRec, allKnown := popcount(rec), uint64(0)
-	if len(f.known) > 0 {
-		all := w.all[:m]
-		for a, k := range f.known {
-			ps.knownInRec[a] += knownAnd(all, k[w0:w1], rec, a == 0)
-		}
-		allKnown = popcountAnd(out, all)
-	}
-	ps.afterRecipient += afterRec
-	ps.afterFilter += afterFil
-	ps.allKnown += allKnown
-	ps.blockFilter[b], ps.blockKnown[b] = afterFil, allKnown
-}
-
-// knownInFirst returns how many of the first k recipients, in user order,
-// have every filter attribute known: the waterfall's AllKnown when
-// limit.max cuts the recipients. Whole blocks come from the pass's
-// per-block counts; only the block where the k-th recipient falls is
-// evaluated again.
-func (f *fused) knownInFirst(ps *pass, k uint64) uint64 {
-	var n uint64
-	for b := range f.blocks {
-		if ps.blockFilter[b] < k {
-			k, n = k-ps.blockFilter[b], n+ps.blockKnown[b]
+// finish gives every operator a scratch block, reusing the block of a
+// step once its last reader has run, and drops what only building needs.
+func (pr *program) finish() {
+	var free []int
+	for i := range pr.steps {
+		s := &pr.steps[i]
+		if s.leaf != nil {
 			continue
 		}
-		w0, w1 := b*blockWords, min((b+1)*blockWords, f.words)
-		w := f.newWorker()
-		f.block(f.newPass(), w, b, w0, w1)
-		for j, o := range w.out[:w1-w0] {
-			if c := uint64(bits.OnesCount64(o)); c < k {
-				k -= c
-			} else {
-				o, k = lowestBits(o, k), 0
-			}
-			n += uint64(bits.OnesCount64(o & f.knownWord(w0+j)))
-			if k == 0 {
-				return n
+		if n := len(free); n > 0 {
+			s.slot, free = free[n-1], free[:n-1]
+		} else {
+			s.slot = pr.slots
+			pr.slots++
+		}
+		for _, a := range s.args {
+			if arg := &pr.steps[a.step]; arg.leaf == nil && arg.lastUse == i {
+				free = append(free, arg.slot)
+				arg.lastUse = -1 // freed once, even when read twice
 			}
 		}
+		if s.lastUse == 0 { // read by no step: only its count is wanted
+			free = append(free, s.slot)
+		}
+	}
+	pr.leafSteps, pr.opSteps = nil, nil
+}
+
+// counts are the results of a pass.
+type counts struct {
+	steps  []uint64   // per step: its count
+	blocks [][]uint32 // per tracked step: its count in each block
+}
+
+// count returns the count of o.
+func (pr *program) count(c *counts, o operand) uint64 {
+	n := c.steps[o.step]
+	if o.neg {
+		n = pr.friends - n
 	}
 	return n
 }
 
-// knownWord returns word j of the friends with every filter attribute
-// known.
-func (f *fused) knownWord(j int) uint64 {
-	all := ^uint64(0)
-	for _, k := range f.known {
-		all &= k[j]
+// blockCounts returns the count of o in each block; o's step is tracked.
+func (pr *program) blockCounts(c *counts, o operand) []uint32 {
+	ns := c.blocks[pr.steps[o.step].tracked]
+	if !o.neg {
+		return ns
 	}
-	return all
-}
-
-// lowestBits returns the k lowest set bits of w.
-func lowestBits(w, k uint64) uint64 {
-	var out uint64
-	for ; k > 0 && w != 0; k-- {
-		low := w & -w
-		out, w = out|low, w&^low
+	out := make([]uint32, len(ns))
+	for b, n := range ns {
+		w0, w1 := pr.blockRange(b)
+		out[b] = uint32(min(pr.friends, uint64(w1)*64)-uint64(w0)*64) - n
 	}
 	return out
 }
 
-// operandWords returns operand o's words in [w0, w1): the node's own,
-// every friend's, or their complement written into scratch.
-func (f *fused) operandWords(w *worker, o operand, scratch []uint64, w0, w1 int) []uint64 {
-	if o.idx < 0 {
-		fillOnes(scratch, w1 == f.words, f.lastMask)
-		return scratch
+// blockRange returns the words of block b.
+func (pr *program) blockRange(b int) (w0, w1 int) {
+	return b * pr.opts.blockWords, min((b+1)*pr.opts.blockWords, pr.words)
+}
+
+// worker is one processor's scratch space for the pass.
+type worker struct {
+	cur     [][]uint64 // per step: its words in the current block
+	slots   [][]uint64 // the operators' scratch blocks
+	counts  []uint64   // per step: its count in the blocks done so far
+	scratch []uint64   // a complemented operand's words
+}
+
+// newWorker returns scratch space for a pass over pr.
+func (pr *program) newWorker() *worker {
+	w := &worker{cur: make([][]uint64, len(pr.steps)), slots: make([][]uint64, pr.slots),
+		counts: make([]uint64, len(pr.steps)), scratch: make([]uint64, pr.opts.blockWords)}
+	for i := range w.slots {
+		w.slots[i] = make([]uint64, pr.opts.blockWords)
 	}
+	return w
+}
+
+// run makes the pass, sharing the blocks among the processors, and
+// returns every step's count. It stops early with ctx's error when ctx is
+// done. run only reads pr, so programs may run concurrently.
+func (pr *program) run(ctx context.Context) (*counts, error) {
+	c := &counts{steps: make([]uint64, len(pr.steps)), blocks: make([][]uint32, pr.tracked)}
+	for i := range c.blocks {
+		c.blocks[i] = make([]uint32, pr.blocks)
+	}
+	procs := max(1, min(runtime.GOMAXPROCS(0), pr.blocks/pr.opts.minParallelBlocks))
+	workers := make([]*worker, procs)
+	var next atomic.Int64 // the next block to claim
+	var failed atomic.Bool
+	var wg sync.WaitGroup
+	for k := range workers {
+		workers[k] = pr.newWorker()
+		wg.Go(func() {
+			for !failed.Load() {
+				b := int(next.Add(1) - 1)
+				if b >= pr.blocks {
+					return
+				}
+				if ctx.Err() != nil {
+					failed.Store(true)
+					return
+				}
+				pr.block(workers[k], b, c)
+			}
+		})
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil && failed.Load() {
+		return nil, err
+	}
+	for _, w := range workers {
+		for i, n := range w.counts {
+			c.steps[i] += n
+		}
+	}
+	for i, s := range pr.steps {
+		if s.leaf != nil {
+			c.steps[i] = s.leaf.count
+		}
+	}
+	return c, nil
+}
+
+// block evaluates block b of every step, operands first, adding to the
+// worker's counts; when c is not nil it records the tracked steps' counts
+// in the block.
+func (pr *program) block(w *worker, b int, c *counts) {
+	w0, w1 := pr.blockRange(b)
+	m, last := w1-w0, w1 == pr.words
+	for i := range pr.steps {
+		s := &pr.steps[i]
+		var n uint64
+		if s.leaf != nil {
+			w.cur[i] = s.leaf.words[w0:w1]
+			if s.tracked < 0 || c == nil {
+				continue
+			}
+			n = popcount(w.cur[i])
+		} else {
+			out := w.slots[s.slot][:m]
+			n = pr.combine(out, w, s.op, s.args, last)
+			w.counts[i] += n
+			w.cur[i] = out
+		}
+		if s.tracked >= 0 && c != nil {
+			c.blocks[s.tracked][b] = uint32(n)
+		}
+	}
+}
+
+// operandWords returns o's words in the block the worker last evaluated,
+// the last block when last is set: the step's own, or their complement
+// written into the worker's scratch.
+func (pr *program) operandWords(w *worker, o operand, last bool) []uint64 {
+	words := w.cur[o.step]
 	if !o.neg {
-		return w.cur[o.idx]
+		return words
 	}
-	notWords(scratch, w.cur[o.idx])
-	if w1 == f.words {
-		scratch[len(scratch)-1] &= f.lastMask
+	out := w.scratch[:len(words)]
+	for j, x := range words {
+		out[j] = ^x
 	}
-	return scratch
+	if last {
+		out[len(out)-1] &= pr.lastMask
+	}
+	return out
 }
 
 // combine computes an and or an or of args into out and returns its
 // count, three operands a loop where it can (each loop reads and writes
 // out once). A complemented operand is read xor all ones; the last word
 // is cut to the friends, as a complement sets the bits beyond them.
-func (f *fused) combine(out []uint64, w *worker, op nctarget.Op, args []operand, last bool) uint64 {
+func (pr *program) combine(out []uint64, w *worker, op nctarget.Op, args []operand, last bool) uint64 {
 	or := op == nctarget.OpOr
 	src := func(k int) ([]uint64, uint64) { // operand k; past the end, the last again (x and x is x)
 		a := args[min(k, len(args)-1)]
-		return w.cur[a.idx], negMask(a)
+		return w.cur[a.step], negMask(a)
 	}
 	a, ma := src(0)
 	b, mb := src(1)
@@ -391,7 +424,7 @@ func (f *fused) combine(out []uint64, w *worker, op nctarget.Op, args []operand,
 		n = combine3(out, out, b, c, 0, mb, mc, or)
 	}
 	if last {
-		out[len(out)-1] &= f.lastMask
+		out[len(out)-1] &= pr.lastMask
 		n = popcount(out)
 	}
 	return n
@@ -428,51 +461,14 @@ func combine3(dst, a, b, c []uint64, ma, mb, mc uint64, or bool) uint64 {
 	return uint64(n)
 }
 
-// knownAnd counts the bits of rec in known and narrows all to known (sets
-// it to known when first): the per-attribute counts of the recipients
-// with an attribute known and the friends with every one known, in one
-// loop.
-func knownAnd(all, known, rec []uint64, first bool) uint64 {
-	known, rec = known[:len(all)], rec[:len(all)]
-	n := 0
-	if first {
-		for j, k := range known {
-			all[j] = k
-			n += bits.OnesCount64(rec[j] & k)
-		}
-	} else {
-		for j, k := range known {
-			all[j] &= k
-			n += bits.OnesCount64(rec[j] & k)
-		}
+// lowestBits returns the k lowest set bits of w.
+func lowestBits(w, k uint64) uint64 {
+	var out uint64
+	for ; k > 0 && w != 0; k-- {
+		low := w & -w
+		out, w = out|low, w&^low
 	}
-	return uint64(n)
-}
-
-// fillOnes sets every bit of dst, but only the friends' of the last word.
-func fillOnes(dst []uint64, last bool, lastMask uint64) {
-	for j := range dst {
-		dst[j] = ^uint64(0)
-	}
-	if last {
-		dst[len(dst)-1] = lastMask
-	}
-}
-
-func notWords(dst, src []uint64) {
-	src = src[:len(dst)]
-	for j := range dst {
-		dst[j] = ^src[j]
-	}
-}
-
-func popcountAnd(a, b []uint64) uint64 {
-	b = b[:len(a)]
-	n := 0
-	for j, w := range a {
-		n += bits.OnesCount64(w & b[j])
-	}
-	return uint64(n)
+	return out
 }
 
 func popcount(ws []uint64) uint64 {

@@ -3,7 +3,6 @@ package eval
 import (
 	"errors"
 
-	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/nctarget/nctarget"
 	"github.com/nctarget/nctarget/internal/parallel"
 )
@@ -13,27 +12,30 @@ import (
 // an audience of fewer than 50 (errorCode 4).
 const DefaultMinimum = 50
 
-// Plan is a rule bound to a dataset: every atom resolved to its bitmap, so
-// that Eval only combines bitmaps. Plan once, evaluate many times.
+// Plan is a rule bound to a dataset: every atom resolved to the bitset of
+// its friends, so that Eval only combines bitsets. Plan once, evaluate
+// many times; plan many rules with one Batch to share the atoms' bitsets
+// and evaluate them in one pass.
 type Plan struct {
 	// Min is the recipient count below which Eval warns; Plan sets it to
 	// DefaultMinimum.
 	Min uint64
 
 	d         *Dataset
+	batch     *Batch
 	rule      *nctarget.Rule
 	recipient *node           // nil: every friend
 	filter    *node           // nil: no demographic filter
 	attrs     []nctarget.Attr // attributes the filter names, in canonical order
+	known     []*bitset       // per filter attribute: the friends with it known
 	refs      []ref           // audience and redelivery atoms, in source order
-	fused     *fused          // the plan compiled for Eval's single pass
 }
 
-// node is one expression of a plan: an atom with its bitmap, or an
+// node is one expression of a plan: an atom with its bitset, or an
 // operator over child nodes.
 type node struct {
 	expr nctarget.Expr
-	leaf *roaring.Bitmap // an atom's friends; nil for an operator
+	leaf *bitset // an atom's friends; nil for an operator
 	kids []*node
 }
 
@@ -48,14 +50,20 @@ type ref struct {
 // must carry their id (Audience.ID != 0): compile rules that name
 // audiences with their catalog first (nctarget.Compile does). The error,
 // if any, is an nctarget.ErrorList positioned in the rule, or a data error
-// positioned in a data file.
+// positioned in a data file. Plan is Batch.Plan on a batch of its own.
 func (d *Dataset) Plan(rule *nctarget.Rule) (*Plan, error) {
-	d.checkOpen()
-	p := &Plan{Min: DefaultMinimum, d: d, rule: rule}
+	return d.NewBatch().Plan(rule)
+}
+
+// Plan resolves rule's atoms as Dataset.Plan does, sharing the bitsets of
+// atoms with the batch's other plans. It is safe for concurrent use.
+func (b *Batch) Plan(rule *nctarget.Rule) (*Plan, error) {
+	b.d.checkOpen()
+	p := &Plan{Min: DefaultMinimum, d: b.d, batch: b, rule: rule}
 	var errs nctarget.ErrorList
 	var err error
 	if rule.Recipient != nil {
-		d.prefetch(rule.Recipient)
+		b.d.prefetch(rule.Recipient)
 		if p.recipient, err = p.node(rule.Recipient, &errs); err != nil {
 			return nil, err
 		}
@@ -69,7 +77,9 @@ func (d *Dataset) Plan(rule *nctarget.Rule) (*Plan, error) {
 		return nil, err
 	}
 	p.attrs = filterAttrs(rule.Filter)
-	p.fused = p.compileFused()
+	for _, a := range p.attrs {
+		p.known = append(p.known, b.bits.known(a))
+	}
 	return p, nil
 }
 
@@ -117,10 +127,9 @@ func (p *Plan) node(e nctarget.Expr, errs *nctarget.ErrorList) (*node, error) {
 	return n, nil
 }
 
-// leaf resolves an atom to its bitmap. On a problem with the rule it adds
+// leaf resolves an atom to its bitset. On a problem with the rule it adds
 // to errs and plans the atom as the empty set.
 func (p *Plan) leaf(n *node, errs *nctarget.ErrorList) (*node, error) {
-	n.leaf = roaring.New()
 	var set *memberSet
 	var err error
 	switch x := n.expr.(type) {
@@ -128,29 +137,24 @@ func (p *Plan) leaf(n *node, errs *nctarget.ErrorList) (*node, error) {
 		set, err = p.d.audience(x)
 	case *nctarget.Redelivery:
 		set, err = p.d.redelivery(x)
-	case *nctarget.Set:
-		codes := make([]string, len(x.Values))
-		for i, v := range x.Values {
-			codes[i] = v.Code
-		}
-		n.leaf, err = p.d.attrs[x.Attr].set(codes)
-	case *nctarget.Range:
-		n.leaf, err = p.d.attrs[x.Attr].rng(x.Gte, x.Lt)
+	case *nctarget.Set, *nctarget.Range:
+		n.leaf, err = p.batch.bits.atom(x)
 	default:
 		errs.Add(n.expr.Pos(), "", "cannot evaluate %T", n.expr)
+		n.leaf = p.batch.bits.empty()
 		return n, nil
 	}
 	var re *ruleError
 	if errors.As(err, &re) {
 		errs.AddSpan(n.expr.Pos(), n.expr.End(), re.hint, "%s", re.msg)
-		n.leaf = roaring.New()
+		n.leaf = p.batch.bits.empty()
 		return n, nil
 	}
 	if err != nil {
 		return nil, err // a data file is malformed
 	}
 	if set != nil {
-		n.leaf = set.bits
+		n.leaf = p.batch.bits.of(set.bits)
 		p.refs = append(p.refs, ref{expr: n.expr, set: set})
 	}
 	return n, nil
