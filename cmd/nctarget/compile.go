@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"os"
 
 	"github.com/nctarget/nctarget"
@@ -96,7 +97,11 @@ func loadCatalog(cmd *cobra.Command, path string) (*nctarget.Catalog, error) {
 
 // printRewrites lists the simplifier's rewrites, one per line.
 func printRewrites(cmd *cobra.Command, req *nctarget.Request) {
-	w := cmd.ErrOrStderr()
+	writeRewrites(cmd.ErrOrStderr(), req)
+}
+
+// writeRewrites writes the simplifier's rewrites of req to w.
+func writeRewrites(w io.Writer, req *nctarget.Request) {
 	if len(req.Rewrites) == 0 {
 		fmt.Fprintln(w, "no rewrites: the rule is already in simplest form")
 	}

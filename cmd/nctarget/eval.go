@@ -11,7 +11,6 @@ import (
 
 	"github.com/nctarget/nctarget"
 	"github.com/nctarget/nctarget/eval"
-	evalreport "github.com/nctarget/nctarget/internal/report"
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 )
@@ -20,7 +19,8 @@ import (
 type evalFlags struct {
 	data, catalog, out string
 	min                uint64
-	jsonOut, explain   bool
+	jsonOut, jsonl     bool
+	explain            bool
 	sample             int
 	noCache            bool
 	cat                *nctarget.Catalog
@@ -34,7 +34,17 @@ func newEvalCmd() *cobra.Command {
 		Long: `Eval compiles each rule and evaluates it against local data laid out as
 DIR/users.csv, DIR/audiences/<audienceGroupId>.txt and
 DIR/redeliveries/<requestId>.txt (each may be gzipped as .gz). Several rules
-share one load of the data and print one result each.
+(FILEs, or directories standing for the .nct files under them) share one
+load of the data and are evaluated together in one pass; each prints the
+result it prints alone, in the order given.
+
+--json prints one JSON object for a single FILE and a JSON array of them
+for several FILEs or a directory. --jsonl prints one compact JSON object a
+line instead, and with no FILE reads a stream of rules from standard input,
+one JSON line each: {"file": NAME, "rule": SOURCE}, or just the SOURCE as a
+JSON string. A rule that fails prints its diagnostics on standard error
+and, in JSON, an object {"file": NAME, "errors": [{"pos", "message",
+"hint"}]} in its place; eval then exits 1 after the others.
 
 The result is the recipient count, a waterfall (friends, after the recipient
 expression, after the where clause, after the limit, and how many final
@@ -47,9 +57,11 @@ lack. limit keeps the first recipients in users.csv order.
 An index written by "nctarget index DIR" is used when it is up to date.`,
 		Example: `  nctarget eval --data examples/data examples/line-full.nct
   nctarget eval --data ./data --json --min 100 rules/*.nct
+  nctarget eval --data ./data --jsonl rules/
+  generate-rules | nctarget eval --data ./data --jsonl
   nctarget eval --data ./data --out recipients.txt campaign.nct`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if len(args) == 0 {
+			if len(args) == 0 && !f.jsonl {
 				args = []string{"-"}
 			}
 			return runEval(cmd, args, &f)
@@ -59,7 +71,8 @@ An index written by "nctarget index DIR" is used when it is up to date.`,
 	fl.StringVar(&f.data, "data", "", "data `DIR`: users.csv, audiences/, redeliveries/ (required)")
 	fl.StringVar(&f.catalog, "catalog", "", "JSON `FILE` mapping audience names to ids")
 	fl.Uint64Var(&f.min, "min", eval.DefaultMinimum, "warn when fewer than `N` recipients remain")
-	fl.BoolVar(&f.jsonOut, "json", false, "print one JSON object per rule")
+	fl.BoolVar(&f.jsonOut, "json", false, "print the result as a JSON object, or an array of them for several rules or a directory")
+	fl.BoolVar(&f.jsonl, "jsonl", false, "print one JSON object a line, one per rule; with no FILE, read rules as JSON lines from standard input")
 	fl.BoolVar(&f.explain, "explain", false, "also print the simplifier's rewrites and the time taken to load, plan and evaluate, on standard error")
 	fl.IntVar(&f.sample, "sample", 5, "show `K` recipient IDs, spread over the recipients")
 	fl.StringVar(&f.out, "out", "", "write every recipient ID (after the limit) to `FILE`, one per line, atomically")
@@ -72,7 +85,7 @@ func runEval(cmd *cobra.Command, args []string, f *evalFlags) error {
 	if f.data == "" {
 		return usageError{errors.New("eval needs --data DIR")}
 	}
-	if f.out != "" && len(args) > 1 {
+	if f.out != "" && (len(args) > 1 || f.jsonl || len(args) == 1 && isDir(args[0])) {
 		return usageError{errors.New("--out takes a single rule")}
 	}
 	var err error
@@ -88,12 +101,7 @@ func runEval(cmd *cobra.Command, args []string, f *evalFlags) error {
 	if f.explain {
 		fmt.Fprintf(cmd.ErrOrStderr(), "loaded %d friends from %s in %s\n", d.Len(), f.data, time.Since(start).Round(time.Millisecond))
 	}
-	return eachArg(args, func(i int, arg string) error {
-		if i > 0 && !f.jsonOut {
-			fmt.Fprintln(cmd.OutOrStdout())
-		}
-		return evalOne(cmd, arg, d, f, i == 0)
-	})
+	return evalRules(cmd, args, d, f)
 }
 
 // loadData loads the dataset, with a progress bar on a terminal.
@@ -140,46 +148,6 @@ func progressBar(w io.Writer) func(done, total int64) {
 			fmt.Fprint(f, "\r\033[K")
 		}
 	}
-}
-
-// evalOne compiles, plans and evaluates one rule and prints its report.
-func evalOne(cmd *cobra.Command, arg string, d *eval.Dataset, f *evalFlags, first bool) error {
-	in, err := readInput(cmd, arg)
-	if err != nil {
-		return err
-	}
-	req, err := nctarget.Compile(in.name, in.src, nctarget.Options{Catalog: f.cat})
-	if err != nil {
-		return report(cmd.ErrOrStderr(), err, in.src)
-	}
-	start := time.Now()
-	p, err := d.Plan(req.Rule)
-	if err != nil {
-		return report(cmd.ErrOrStderr(), err, in.src)
-	}
-	planned := time.Now()
-	p.Min = f.min
-	res := p.Eval()
-	if f.explain {
-		printRewrites(cmd, req)
-		fmt.Fprintf(cmd.ErrOrStderr(), "%s: planned in %s, evaluated in %s\n", in.name,
-			planned.Sub(start).Round(time.Microsecond), time.Since(planned).Round(time.Microsecond))
-	}
-	extra := evalreport.Warnings("compile", req.Warnings...)
-	extra = append(extra, evalreport.CatalogWarnings(req.Rule, f.cat, time.Now())...)
-	if first {
-		extra = append(extra, evalreport.Warnings("data", d.Warnings...)...)
-	}
-	rep := evalreport.New(in.name, in.src, req.Rule, d, res, extra, f.sample)
-	if f.jsonOut {
-		_, err = cmd.OutOrStdout().Write(rep.JSON())
-	} else {
-		err = rep.WriteText(cmd.OutOrStdout())
-	}
-	if err == nil && f.out != "" {
-		err = writeRecipients(f.out, d, res)
-	}
-	return err
 }
 
 // writeRecipients writes the recipient IDs after the limit, one per line.

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -84,7 +83,6 @@ func TestEvalJSONSeveralRules(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	dec := json.NewDecoder(strings.NewReader(stdout))
 	type result struct {
 		File         string `json:"file"`
 		Count        uint64 `json:"count"`
@@ -96,15 +94,9 @@ func TestEvalJSONSeveralRules(t *testing.T) {
 			Kind string `json:"kind"`
 		} `json:"warnings"`
 	}
-	var got []result
-	for {
-		var r result
-		if err := dec.Decode(&r); err == io.EOF {
-			break
-		} else if err != nil {
-			t.Fatalf("decoding: %v\n%s", err, stdout)
-		}
-		got = append(got, r)
+	var got []result // several rules print one JSON array
+	if err := json.Unmarshal([]byte(stdout), &got); err != nil {
+		t.Fatalf("decoding: %v\n%s", err, stdout)
 	}
 	if len(got) != 2 {
 		t.Fatalf("%d results, want 2", len(got))
