@@ -1,6 +1,7 @@
 package workbench
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -67,6 +68,37 @@ func TestCompleteAreaNames(t *testing.T) {
 	for _, listed := range []string{"tokyo", "jp_13"} {
 		if _, ok := details[listed]; ok {
 			t.Errorf("%s, already listed, is offered again", listed)
+		}
+	}
+}
+
+// TestCompletedValuesCompile inserts every value completion of every set
+// attribute and checks that the rule compiles to the code the completion
+// names, so completion writes each area name the way the compiler reads
+// it.
+func TestCompletedValuesCompile(t *testing.T) {
+	for _, attr := range nctarget.Attrs {
+		if attr.IsRange() {
+			continue
+		}
+		prefix := "where " + attr.String() + " in ("
+		c := Analyze("r.nct", []byte(prefix), nctarget.Options{}).Complete(len(prefix))
+		if len(c.Items) == 0 {
+			t.Fatalf("no completions for %s", attr)
+		}
+		for _, it := range c.Items {
+			req, err := nctarget.Compile("r.nct", []byte(prefix+it.Label+")"), nctarget.Options{})
+			if err != nil {
+				t.Errorf("%s completion %q: %v", attr, it.Label, err)
+				continue
+			}
+			code := it.Label
+			if attr == nctarget.AttrArea && nctarget.AreaName(it.Label) == "" {
+				code = it.Detail // a region name, whose detail is its code
+			}
+			if want := `"oneOf":["` + code + `"]`; !strings.Contains(string(req.JSON(false)), want) {
+				t.Errorf("%s completion %q (%s) compiles to %s, want %s", attr, it.Label, it.Detail, req.JSON(false), want)
+			}
 		}
 	}
 }
