@@ -111,8 +111,8 @@ func (s *server) completion(p *positionParams) (any, *responseError) {
 	return list, nil
 }
 
-// codeAction offers, for each diagnostic touching the range, its fixes as
-// quick fixes, the first one preferred.
+// codeAction offers, for each diagnostic touching the range, the fixes
+// that work (Analysis.WorkingFixes) as quick fixes, the first preferred.
 func (s *server) codeAction(p *codeActionParams) (any, *responseError) {
 	doc, rerr := s.document(p.TextDocument.URI)
 	if rerr != nil {
@@ -121,15 +121,15 @@ func (s *server) codeAction(p *codeActionParams) (any, *responseError) {
 	a := doc.analysis
 	from, to := offset(a.Source, p.Range.Start), offset(a.Source, p.Range.End)
 	actions := []codeAction{}
-	for _, d := range doc.diagnostics {
+	for i, d := range doc.diagnostics {
 		ld := toDiagnostic(a.Source, d)
 		start, end := offset(a.Source, ld.Range.Start), offset(a.Source, ld.Range.End)
 		if end < from || start > to {
 			continue
 		}
-		for i, f := range d.Fixes {
+		for j, f := range a.WorkingFixes(a.Diagnostics[i]) {
 			edit := textEdit{Range: lspRange{Start: toPosition(f.Start), End: toPosition(f.End)}, NewText: f.NewText}
-			actions = append(actions, codeAction{Title: f.Title, Kind: "quickfix", Diagnostics: []diagnostic{ld}, IsPreferred: i == 0,
+			actions = append(actions, codeAction{Title: f.Title, Kind: "quickfix", Diagnostics: []diagnostic{ld}, IsPreferred: j == 0,
 				Edit: workspaceEdit{Changes: map[string][]textEdit{doc.uri: {edit}}}})
 		}
 	}

@@ -83,7 +83,7 @@ type document struct {
 	uri         string
 	version     int
 	analysis    *workbench.Analysis
-	diagnostics []workbench.Diagnostic // the analysis's, with the fixes that work
+	diagnostics []workbench.Diagnostic // the analysis's, as published
 }
 
 // handle handles one message and reports whether the session is over.
@@ -196,10 +196,13 @@ func (s *server) document(uri string) (*document, *responseError) {
 // analyze analyzes doc's text and publishes its diagnostics.
 func (s *server) analyze(doc *document, text []byte) *responseError {
 	doc.analysis = workbench.Analyze(fileName(doc.uri), text, nctarget.Options{Catalog: s.opts.Catalog})
-	doc.diagnostics = doc.analysis.EditorDiagnostics()
+	// The fixes are checked when the editor asks for them (codeAction),
+	// and only for the diagnostics it asks about, not on every keystroke.
+	doc.diagnostics = make([]workbench.Diagnostic, len(doc.analysis.Diagnostics))
 	published := []diagnostic{}
-	for _, d := range doc.diagnostics {
-		published = append(published, toDiagnostic(text, d))
+	for i, d := range doc.analysis.Diagnostics {
+		doc.diagnostics[i] = workbench.DiagnosticOf(text, d)
+		published = append(published, toDiagnostic(text, doc.diagnostics[i]))
 	}
 	version := doc.version
 	err := s.conn.notify("textDocument/publishDiagnostics", publishDiagnosticsParams{URI: doc.uri, Version: &version, Diagnostics: published})

@@ -158,16 +158,29 @@ func indexFold(s []byte, word string) int {
 	return -1
 }
 
-// maxCheckedFixes bounds how many fixes one analysis checks: each costs a
-// compile of the fixed rule, and a rule with hundreds of mistakes needs
-// fixing by hand first.
-const maxCheckedFixes = 40
+// maxCheckedBytes bounds the source one EditorDiagnostics compiles to
+// check fixes: each check compiles the whole fixed rule, so a rule of a
+// few hundred bytes has all its fixes checked (up to maxCheckedFixes) and
+// a 64 KiB rule with a hundred mistakes only its first few, keeping a
+// keystroke's analysis short. WorkingFixes checks one diagnostic's fixes
+// whatever the size, for an editor that asks for them one at a time.
+const (
+	maxCheckedBytes = 256 << 10
+	maxCheckedFixes = 40
+)
 
-// workingFixes returns the fixes of d that work: the rule each gives is
+// WorkingFixes returns the fixes of d that work: the rule each gives is
 // free of d's message and, for a rule that parses, has fewer errors (a
 // syntax error hides the errors after it, so there the count says
 // nothing). So age[30,33) is offered 35 but not 30, which would leave an
-// empty range. budget counts the compiles left.
+// empty range.
+func (a *Analysis) WorkingFixes(d *nctarget.Diagnostic) []Fix {
+	budget := len(proposeEdits(a.Source, d))
+	return a.workingFixes(d, &budget)
+}
+
+// workingFixes is WorkingFixes checking at most *budget fixes, counting
+// them off.
 func (a *Analysis) workingFixes(d *nctarget.Diagnostic, budget *int) []Fix {
 	var fixes []Fix
 	for _, e := range proposeEdits(a.Source, d) {

@@ -33,11 +33,12 @@ func DiagnosticOf(src []byte, d *nctarget.Diagnostic) Diagnostic {
 
 // EditorDiagnostics returns the analysis's diagnostics for an editor,
 // never nil, so they encode as a JSON array. Each keeps only the fixes
-// that work on this rule (see workingFixes), where DiagnosticOf gives
-// every fix the hint proposes.
+// that work on this rule (see WorkingFixes), where DiagnosticOf gives
+// every fix the hint proposes; past the first maxCheckedBytes of compiles
+// the rest get none.
 func (a *Analysis) EditorDiagnostics() []Diagnostic {
 	out := make([]Diagnostic, len(a.Diagnostics))
-	budget := maxCheckedFixes
+	budget := min(maxCheckedFixes, maxCheckedBytes/max(1, len(a.Source)))
 	for i, d := range a.Diagnostics {
 		out[i] = DiagnosticOf(a.Source, d)
 		out[i].Fixes = a.workingFixes(d, &budget)
