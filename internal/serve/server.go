@@ -88,7 +88,7 @@ func notFoundAPI(w http.ResponseWriter, r *http.Request) {
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	setSecurityHeaders(w.Header())
 	if msg, code := s.guard(r); code != 0 {
-		http.Error(w, msg, code)
+		writeJSON(w, code, apiError{msg})
 		return
 	}
 	s.mux.ServeHTTP(w, r)

@@ -135,6 +135,9 @@ func TestAPIRefuses(t *testing.T) {
 			if code != tt.code {
 				t.Errorf("status %d, want %d; body %.300s", code, tt.code, body)
 			}
+			if !json.Valid([]byte(body)) {
+				t.Errorf("the answer is not JSON: %.300s", body)
+			}
 		})
 	}
 }
