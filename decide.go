@@ -22,6 +22,7 @@ import (
 type Friend struct {
 	Audiences    []*Audience   // the audiences it is in; it is in no other the rules name
 	Redeliveries []*Redelivery // the redeliveries it received
+	NotIn        []Expr        // the audiences and redeliveries the rules name that it is not in
 	Attrs        []Attr        // the attributes the rules name, in canonical order
 	Gender       string        // "male", "female", or "" when unknown
 	Age          int           // whole years, or -1 when unknown
@@ -30,7 +31,7 @@ type Friend struct {
 	Days         int           // subscriptionPeriod in whole days, or -1 when unknown
 }
 
-// String describes the friend: "in audience(1), not in audience(2);
+// String describes the friend: "in audience(1), not in audience(2),
 // gender unknown, age 20".
 func (f *Friend) String() string {
 	var in, parts []string
@@ -42,6 +43,17 @@ func (f *Friend) String() string {
 	}
 	if len(in) > 0 {
 		parts = append(parts, "in "+strings.Join(in, " and "))
+	}
+	var out []string
+	for _, x := range f.NotIn {
+		out = append(out, x.String())
+	}
+	switch len(out) {
+	case 0:
+	case 1:
+		parts = append(parts, "not in "+out[0])
+	default:
+		parts = append(parts, "in none of "+strings.Join(out, ", "))
 	}
 	for _, a := range f.Attrs {
 		parts = append(parts, a.String()+" "+f.value(a))
@@ -264,12 +276,19 @@ func (t *translator) friend(w *decide.Friend) *Friend {
 		return nil
 	}
 	f := &Friend{Age: -1, Days: -1}
+	in := make(map[int]bool, len(w.Sets))
 	for _, s := range w.Sets {
+		in[s] = true
 		switch x := t.objs[s].(type) {
 		case *Audience:
 			f.Audiences = append(f.Audiences, x)
 		case *Redelivery:
 			f.Redeliveries = append(f.Redeliveries, x)
+		}
+	}
+	for s, x := range t.objs {
+		if !in[s] {
+			f.NotIn = append(f.NotIn, x)
 		}
 	}
 	for _, a := range Attrs {

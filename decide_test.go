@@ -187,3 +187,72 @@ func TestDecideTraps(t *testing.T) {
 		t.Errorf("not gender in (male) implies gender in (female): %v, %v; want no, gender unknown", ok, w)
 	}
 }
+
+// TestDiffAgainstEval: on 1,000 random pairs, the added and removed rules
+// of Diff, evaluated on random populations joined by their witnesses,
+// select exactly the symmetric difference of the two rules' recipients,
+// and each witness is in its own part.
+func TestDiffAgainstEval(t *testing.T) {
+	r := rand.New(rand.NewPCG(13, 2026))
+	differed := 0
+	for i := range 1000 {
+		p := randomUsers(r)
+		a, b := randomParsed(t, r), randomParsed(t, r)
+		if i%4 == 0 {
+			b = randomVariant(t, r, a)
+		}
+		d, err := nctarget.Diff(a, b)
+		if err != nil {
+			t.Fatalf("Diff(%s, %s): %v", a, b, err)
+		}
+		var added, removed []int
+		for _, c := range d.Added {
+			added = append(added, p.join(c.Witness))
+		}
+		for _, c := range d.Removed {
+			removed = append(removed, p.join(c.Witness))
+		}
+		data := p.dataset(t)
+		ra, rb := recipients(t, data, a), recipients(t, data, b)
+		union := func(cs []*nctarget.Change, wits []int) *roaring.Bitmap {
+			u := roaring.New()
+			for k, c := range cs {
+				got := recipients(t, data, c.Rule)
+				if !has(got, wits[k]) {
+					t.Fatalf("witness %v is not in its part %s", c.Witness, c.Rule)
+				}
+				u.Or(got)
+			}
+			return u
+		}
+		if got, want := union(d.Added, added), roaring.AndNot(rb, ra); !got.Equals(want) {
+			t.Fatalf("%s => %s: added %v select %v, want %v", a, b, d.Added, got.ToArray(), want.ToArray())
+		}
+		if got, want := union(d.Removed, removed), roaring.AndNot(ra, rb); !got.Equals(want) {
+			t.Fatalf("%s => %s: removed select %v, want %v", a, b, got.ToArray(), want.ToArray())
+		}
+		if d.Equivalent != (len(d.Added) == 0 && len(d.Removed) == 0) {
+			t.Fatalf("%s => %s: equivalent %v with %d added, %d removed", a, b, d.Equivalent, len(d.Added), len(d.Removed))
+		}
+		if !d.Equivalent {
+			differed++
+		}
+	}
+	if differed < 100 || differed > 990 {
+		t.Errorf("%d of 1000 pairs differ; the test has lost its power", differed)
+	}
+}
+
+// randomVariant returns a small change of a: its filter or recipient
+// expression joined with a random atom-sized rule, so diffs are small.
+func randomVariant(t *testing.T, r *rand.Rand, a *nctarget.Rule) *nctarget.Rule {
+	other := randomParsed(t, r)
+	v := *a
+	op := []nctarget.Op{nctarget.OpAnd, nctarget.OpOr}[r.IntN(2)]
+	if other.Filter != nil && a.Filter != nil && r.IntN(2) == 0 {
+		v.Filter = &nctarget.Operator{Op: op, Args: []nctarget.Expr{a.Filter, nctarget.Atoms(other.Filter)[0]}}
+	} else if other.Recipient != nil && a.Recipient != nil {
+		v.Recipient = &nctarget.Operator{Op: op, Args: []nctarget.Expr{a.Recipient, nctarget.Atoms(other.Recipient)[0]}}
+	}
+	return &v
+}

@@ -37,6 +37,9 @@ func (s *simplifier) simplifySide(e Expr, filter bool) Expr {
 		return e
 	}
 	out := s.run(e)
+	if c, ok := s.contextual(out, filter); ok {
+		out = s.run(c)
+	}
 	for range maxPrunes {
 		pruned, ok := s.prune(out, filter)
 		if !ok {
@@ -123,6 +126,57 @@ func (s *simplifier) prune(e Expr, filter bool) (Expr, bool) {
 		s.rewrites = append(s.rewrites, Rewrite{Pos: n.Pos(), Name: "redundant", Before: brief(n), After: "(nothing)"})
 	}
 	return rebuild(f, t, drop), true
+}
+
+// contextual replaces the atoms of e whose value the rest of e decides
+// (decide.Contextual): audience(1) and not (audience(1) and not
+// audience(2)) is audience(1) and audience(2). It reports false when no
+// atom goes.
+func (s *simplifier) contextual(e Expr, filter bool) (Expr, bool) {
+	t := newTranslator()
+	f, err := t.side(e, filter)
+	if err != nil {
+		return e, false
+	}
+	g, err := decide.Contextual(space, f)
+	if err != nil || g.Kind == decide.True || g.Kind == decide.False || len(formulaAtoms(g)) == len(formulaAtoms(f)) {
+		return e, false
+	}
+	out := fromFormula(g, t)
+	s.record("context", e, out)
+	return out, true
+}
+
+// formulaAtoms returns the atoms of f.
+func formulaAtoms(f *decide.Formula) []*decide.Formula {
+	if len(f.Args) == 0 {
+		return []*decide.Formula{f}
+	}
+	var out []*decide.Formula
+	for _, a := range f.Args {
+		out = append(out, formulaAtoms(a)...)
+	}
+	return out
+}
+
+// fromFormula returns the expression of f, whose atoms t translated; its
+// operators span their operands.
+func fromFormula(f *decide.Formula, t *translator) Expr {
+	if len(f.Args) == 0 {
+		return t.exprs[f]
+	}
+	args := make([]Expr, len(f.Args))
+	for i, a := range f.Args {
+		args[i] = fromFormula(a, t)
+	}
+	span := Span{Start: args[0].Pos(), Stop: args[len(args)-1].End()}
+	switch f.Kind {
+	case decide.Not:
+		return &Not{Span: span, X: args[0]}
+	case decide.Or:
+		return &Operator{Span: span, Op: OpOr, Args: args}
+	}
+	return &Operator{Span: span, Op: OpAnd, Args: args}
 }
 
 // markAlways marks node, a part of f that matches every friend, for

@@ -83,3 +83,38 @@ func prune(f *Formula, fs []Finding) *Formula {
 	}
 	return cp(f)
 }
+
+// TestContextualAgainstEnumeration: Contextual keeps the meaning of 4,000
+// random formulas and never adds atoms.
+func TestContextualAgainstEnumeration(t *testing.T) {
+	r := rand.New(rand.NewPCG(4, 4))
+	all := everyFriend(testSets, testSpace)
+	shrunk := 0
+	for i := range 4000 {
+		f := randomFormula(r, i%2 == 0, testSets, testSpace, 4)
+		g, err := Contextual(testSpace, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, fr := range all {
+			if holds(f, fr) != holds(g, fr) {
+				t.Fatalf("Contextual changes the meaning of %v", f)
+			}
+		}
+		if atoms(g) > atoms(f) {
+			t.Fatalf("Contextual adds atoms: %d to %d", atoms(f), atoms(g))
+		}
+		if atoms(g) < atoms(f) {
+			shrunk++
+		}
+	}
+	if shrunk < 100 {
+		t.Errorf("only %d of 4000 formulas lost an atom", shrunk)
+	}
+}
+
+func atoms(f *Formula) int {
+	n := 0
+	walk(f, func(*Formula) { n++ })
+	return n
+}

@@ -47,6 +47,7 @@ absent. Exit status: 0 success, 1 invalid rule or data, 2 usage error.`,
 		newIndexCmd(),
 		newServeCmd(),
 		newLSPCmd(),
+		newDiffCmd(),
 	)
 	return root
 }

@@ -1,0 +1,119 @@
+package decide
+
+// Contextual returns a formula equivalent to f in which every atom whose
+// value the rest of the formula decides is replaced by that value, and
+// the constants folded away: in a and not (a and not b) the second a can
+// only be true where it matters, so the formula is a and b. The result
+// shares f's atoms; its operators are new nodes, each with the Kind of
+// the node it came from. It is a True or False node when f is constant.
+//
+// An operand of an and matters only where its siblings hold, and one of
+// an or only where they do not; an atom is decided in a context when the
+// context lies within it (true) or outside it (false). Operands are
+// simplified one at a time, each in the context of its siblings as they
+// are by then, which keeps the meaning.
+func Contextual(sp Space, f *Formula) (out *Formula, err error) {
+	if f == nil {
+		return nil, nil
+	}
+	err = guard(func() {
+		d := newDeciderOf(sp, f)
+		c := &contexter{alg: d.fil}
+		if hasKind(f, Member) {
+			c.alg = d.rec
+		}
+		out = c.simplify(f, c.alg.top())
+	})
+	return out, err
+}
+
+type contexter struct{ alg algebra }
+
+var (
+	trueFormula  = &Formula{Kind: True}
+	falseFormula = &Formula{Kind: False}
+)
+
+// simplify returns f simplified where ctx holds.
+func (c *contexter) simplify(f *Formula, ctx value) *Formula {
+	switch f.Kind {
+	case Member, Cells:
+		v := c.alg.atom(f)
+		switch {
+		case c.alg.empty(c.alg.and(ctx, c.alg.not(v))):
+			return trueFormula
+		case c.alg.empty(c.alg.and(ctx, v)):
+			return falseFormula
+		}
+		return f
+	case Not:
+		x := c.simplify(f.Args[0], ctx)
+		switch x.Kind {
+		case True:
+			return falseFormula
+		case False:
+			return trueFormula
+		case Not:
+			return x.Args[0]
+		}
+		return &Formula{Kind: Not, Args: []*Formula{x}}
+	case And, Or:
+		return c.operator(f, ctx)
+	}
+	return f
+}
+
+// operator simplifies an and/or one operand at a time.
+func (c *contexter) operator(f *Formula, ctx value) *Formula {
+	n := len(f.Args)
+	after := make([]value, n+1) // after[i]: the operands after i, joined
+	after[n] = c.identity(f.Kind)
+	for i := n - 1; i >= 0; i-- {
+		after[i] = c.join(f.Kind, eval(c.alg, f.Args[i]), after[i+1])
+	}
+	before := c.identity(f.Kind)
+	out := &Formula{Kind: f.Kind}
+	absorbing := True // the constant that decides the operator
+	if f.Kind == And {
+		absorbing = False
+	}
+	for i, a := range f.Args {
+		others := c.join(f.Kind, before, after[i+1])
+		if f.Kind == Or {
+			others = c.alg.not(others)
+		}
+		x := c.simplify(a, c.alg.and(ctx, others))
+		switch {
+		case x.Kind == absorbing:
+			return x
+		case x.Kind == True || x.Kind == False:
+			continue // the identity
+		}
+		out.Args = append(out.Args, x)
+		before = c.join(f.Kind, before, eval(c.alg, x))
+	}
+	switch len(out.Args) {
+	case 0:
+		if f.Kind == And {
+			return trueFormula
+		}
+		return falseFormula
+	case 1:
+		return out.Args[0]
+	}
+	return out
+}
+
+func (c *contexter) identity(op Kind) value {
+	if op == Or {
+		return c.alg.not(c.alg.top())
+	}
+	return c.alg.top()
+}
+
+func (c *contexter) join(op Kind, a, b value) value {
+	if op == And {
+		return c.alg.and(a, b)
+	}
+	return c.alg.or(a, b)
+}
