@@ -109,7 +109,7 @@ func loadData(cmd *cobra.Command, f *evalFlags) (*eval.Dataset, error) {
 	if info, err := os.Stat(f.data); err != nil || !info.IsDir() {
 		return nil, usageError{fmt.Errorf("--data %s: not a directory", f.data)}
 	}
-	opts := eval.LoadOptions{Progress: progressBar(cmd.ErrOrStderr())}
+	opts := eval.LoadOptions{Progress: progressBar(cmd.ErrOrStderr(), "loading users.csv")}
 	if !f.noCache {
 		opts.CacheDir = defaultCacheDir()
 	}
@@ -130,9 +130,10 @@ func defaultCacheDir() string {
 	return filepath.Join(dir, "nctarget")
 }
 
-// progressBar returns a progress function drawing on w when w is a
-// terminal, or nil (no output) otherwise.
-func progressBar(w io.Writer) func(done, total int64) {
+// progressBar returns a progress function drawing on w, after label, when
+// w is a terminal, or nil (no output) otherwise: a pipeline's standard
+// error never receives it.
+func progressBar(w io.Writer, label string) func(done, total int64) {
 	f, ok := w.(*os.File)
 	if !ok || !term.IsTerminal(int(f.Fd())) {
 		return nil
@@ -143,7 +144,7 @@ func progressBar(w io.Writer) func(done, total int64) {
 			return
 		}
 		n := int(min(done, total) * width / total)
-		fmt.Fprintf(f, "\rloading users.csv [%s%s] %3d%%", strings.Repeat("#", n), strings.Repeat(" ", width-n), min(done, total)*100/total)
+		fmt.Fprintf(f, "\r%s [%s%s] %3d%%", label, strings.Repeat("#", n), strings.Repeat(" ", width-n), min(done, total)*100/total)
 		if done >= total {
 			fmt.Fprint(f, "\r\033[K")
 		}

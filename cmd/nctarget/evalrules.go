@@ -13,6 +13,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/nctarget/nctarget"
@@ -134,12 +135,22 @@ func isDir(path string) bool {
 // evalJobs reads, compiles and plans every job, one per processor,
 // evaluates their plans in one pass of b, and renders the reports.
 func evalJobs(cmd *cobra.Command, b *eval.Batch, d *eval.Dataset, f *evalFlags, jobs []*ruleJob) error {
-	parallel(len(jobs), func(i int) { planJob(cmd, b, f, jobs[i]) })
+	var planned atomic.Int64
+	var drawing sync.Mutex
+	progress := progressBar(cmd.ErrOrStderr(), "planning rules (loading the files they name)")
+	parallel(len(jobs), func(i int) {
+		planJob(cmd, b, f, jobs[i])
+		if progress != nil && len(jobs) > 1 {
+			drawing.Lock()
+			progress(planned.Add(1), int64(len(jobs)))
+			drawing.Unlock()
+		}
+	})
 	var plans []*eval.Plan
-	var planned []*ruleJob
+	var evaluated []*ruleJob
 	for _, j := range jobs {
 		if j.plan != nil {
-			plans, planned = append(plans, j.plan), append(planned, j)
+			plans, evaluated = append(plans, j.plan), append(evaluated, j)
 		}
 	}
 	ctx := cmd.Context()
@@ -152,12 +163,12 @@ func evalJobs(cmd *cobra.Command, b *eval.Batch, d *eval.Dataset, f *evalFlags, 
 		return err
 	}
 	if f.explain && len(plans) > 0 {
-		fmt.Fprintf(&planned[0].stderr, "evaluated %d rules in one pass in %s\n", len(plans), time.Since(start).Round(time.Microsecond))
+		fmt.Fprintf(&evaluated[0].stderr, "evaluated %d rules in one pass in %s\n", len(plans), time.Since(start).Round(time.Microsecond))
 	}
-	for i, j := range planned {
+	for i, j := range evaluated {
 		j.res = results[i]
 	}
-	parallel(len(planned), func(i int) { renderJob(d, f, planned[i]) })
+	parallel(len(evaluated), func(i int) { renderJob(d, f, evaluated[i]) })
 	return nil
 }
 

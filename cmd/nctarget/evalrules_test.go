@@ -73,11 +73,12 @@ func rulesData(t *testing.T, n int) (data, rules string, paths []string) {
 	return data, rules, paths
 }
 
-// alone runs eval on one rule and returns its standard output.
+// alone runs eval and returns its standard output. Standard error must be
+// empty: with no terminal, no progress is drawn.
 func alone(t *testing.T, args ...string) string {
 	t.Helper()
 	code, stdout, stderr := runCLI(t, append([]string{"eval"}, args...)...)
-	if code != 0 {
+	if code != 0 || stderr != "" {
 		t.Fatalf("eval %v: exit %d: %s", args, code, stderr)
 	}
 	return stdout

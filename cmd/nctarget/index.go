@@ -39,7 +39,7 @@ modification time; a changed file is simply parsed again.`,
 				return nil
 			}
 			start := time.Now()
-			paths, err := indexcache.Write(args[0], cacheDir, load.Options{Progress: progressBar(cmd.ErrOrStderr())})
+			paths, err := indexcache.Write(args[0], cacheDir, load.Options{Progress: progressBar(cmd.ErrOrStderr(), "loading users.csv")})
 			if err != nil {
 				return report(cmd.ErrOrStderr(), err, nil)
 			}

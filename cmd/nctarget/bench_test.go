@@ -1,0 +1,350 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"math/bits"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/RoaringBitmap/roaring/v2"
+	"github.com/nctarget/nctarget"
+	"github.com/nctarget/nctarget/eval"
+	"github.com/nctarget/nctarget/internal/bench"
+	"github.com/nctarget/nctarget/internal/indexcache"
+	"github.com/nctarget/nctarget/internal/load"
+)
+
+// TestMain removes the benchmark dataset, if a benchmark generated one.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	bench.RemoveData()
+	os.Exit(code)
+}
+
+// typicalRule is LINE's full narrowcast example (examples/line-full.nct)
+// with the data's second audience in place of the example's.
+const typicalRule = `audience(5614991017776) and not redelivery("5b59509c-c57b-11e9-aa8c-2a2ae2dbcce4")
+where (gender in (male, female) and age[20,25) and appType in (android, ios)
+       and area in (jp_23, jp_05) and subscriptionPeriod[7,30))
+   or (age[35,40) and not gender in (male))
+limit 100 upToRemainingQuota`
+
+// batchRules is the size of the batch BenchmarkEvalCommand evaluates.
+const batchRules = 1000
+
+// BenchmarkEvalCommand measures, in one run, what the eval command costs
+// against the same baseline, a per-user loop computing the typical rule's
+// count alone over compact columns, and logs the table README shows:
+//
+//   - floor: reading once each distinct bitset the typical rule's pass
+//     reads, the memory traffic any evaluation of it needs;
+//   - Eval: Plan.Eval of the typical rule, every figure of its report;
+//   - report: one rule as "eval --json FILE" prints it after the load
+//     (read, compile, plan, evaluate, render);
+//   - batch: batchRules generated rules as "eval --json DIR" prints them
+//     after the load, and the same per rule;
+//   - load: loading the dataset from its text (users.csv and the files the
+//     rules name), and index start: loading it from nctarget index's cache.
+//
+// Each sub-benchmark reports "x-loop", its time per operation over the
+// baseline's in this run.
+func BenchmarkEvalCommand(b *testing.B) {
+	dir := bench.Data(b)
+	d, err := eval.Load(dir, eval.LoadOptions{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer d.Close()
+	typical := compileRule(b, "typical.nct", typicalRule)
+	p, err := d.Plan(typical)
+	if err != nil {
+		b.Fatal(err)
+	}
+	c := columnsOf(b, d)
+	if got, want := p.Eval().Waterfall.AfterFilter, uint64(c.loopCount()); got != want {
+		b.Fatalf("Eval counts %d, the loop %d", got, want)
+	}
+	rulesDir, ruleFile := writeBatch(b, d, batchRules)
+	floorSets := atomBitsets(b, d, typical)
+	cache := b.TempDir()
+	if _, err := indexcache.Write(dir, cache, load.Options{}); err != nil {
+		b.Fatal(err)
+	}
+	f := &evalFlags{jsonOut: true, min: eval.DefaultMinimum, sample: 5}
+	cmd := newEvalCmd()
+	cmd.SetOut(io.Discard)
+	cmd.SetErr(io.Discard)
+	var total uint64
+	steps := []struct {
+		name string
+		op   func(b *testing.B)
+		per  int // operations per op: batchRules for the batch
+	}{
+		{"loop", func(b *testing.B) { total += uint64(c.loopCount()) }, 1},
+		{"floor", func(b *testing.B) {
+			for _, words := range floorSets {
+				for _, w := range words {
+					total += uint64(bits.OnesCount64(w))
+				}
+			}
+		}, 1},
+		{"Eval", func(b *testing.B) { p.Eval() }, 1},
+		{"report", func(b *testing.B) {
+			if err := evalRules(cmd, []string{ruleFile}, d, f); err != nil {
+				b.Fatal(err)
+			}
+		}, 1},
+		{"batch", func(b *testing.B) {
+			if err := evalRules(cmd, []string{rulesDir}, d, f); err != nil {
+				b.Fatal(err)
+			}
+		}, batchRules},
+		{"load", func(b *testing.B) { loadFor(b, dir, eval.LoadOptions{}, typical).Close() }, 1},
+		{"index start", func(b *testing.B) { loadFor(b, dir, eval.LoadOptions{CacheDir: cache}, typical).Close() }, 1},
+	}
+	times := make([]time.Duration, len(steps))
+	for i, s := range steps {
+		b.Run(s.name, func(b *testing.B) {
+			for b.Loop() {
+				s.op(b)
+			}
+			times[i] = b.Elapsed() / time.Duration(max(b.N, 1))
+			if i > 0 && times[0] > 0 {
+				b.ReportMetric(float64(times[i])/float64(times[0]), "x-loop")
+			}
+		})
+	}
+	var t strings.Builder
+	fmt.Fprintf(&t, "%d friends (total %d)\n| step | time/op | × the per-user loop |\n|---|---|---|\n", d.Len(), total%2)
+	for i, s := range steps {
+		fmt.Fprintf(&t, "| %s | %s | %.3g |\n", s.name, times[i].Round(time.Microsecond), float64(times[i])/float64(times[0]))
+		if s.per > 1 {
+			per := times[i] / time.Duration(s.per)
+			fmt.Fprintf(&t, "| %s, per rule | %s | %.3g |\n", s.name, per.Round(time.Microsecond), float64(per)/float64(times[0]))
+		}
+	}
+	b.Log("\n" + t.String())
+}
+
+// compileRule compiles src or fails the benchmark.
+func compileRule(b *testing.B, name, src string) *nctarget.Rule {
+	req, err := nctarget.Compile(name, []byte(src), nctarget.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return req.Rule
+}
+
+// loadFor loads dir and plans rule, so that the audience files it names
+// are loaded too, as eval does.
+func loadFor(b *testing.B, dir string, opts eval.LoadOptions, rule *nctarget.Rule) *eval.Dataset {
+	d, err := eval.Load(dir, opts)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := d.Plan(rule); err != nil {
+		b.Fatal(err)
+	}
+	return d
+}
+
+// benchAudiences and benchRedeliveries are those of gen-data.
+var (
+	benchAudiences    = []string{"5614991017776", "4389303728991", "1000000000010", "1000000000020", "1000000000040", "1000000000050"}
+	benchRedeliveries = []string{"5b59509c-c57b-11e9-aa8c-2a2ae2dbcce4", "0f6f1d2e-8a4b-4c3d-9e5f-6a7b8c9d0e1f"}
+)
+
+// writeBatch writes n random rules that compile into a directory, as a
+// pipeline checking campaign rules would have them: nested recipient
+// expressions over the data's audiences, demographic filters, some with a
+// limit. It returns the directory and the path of the first rule.
+func writeBatch(b *testing.B, d *eval.Dataset, n int) (dir, first string) {
+	dir = b.TempDir()
+	r := rand.New(rand.NewPCG(1, 2))
+	ages := []int{15, 20, 25, 30, 35, 40, 45, 50}
+	recipient := func() string {
+		if r.IntN(4) == 0 {
+			return fmt.Sprintf("redelivery(%q)", benchRedeliveries[r.IntN(len(benchRedeliveries))])
+		}
+		return "audience(" + benchAudiences[r.IntN(len(benchAudiences))] + ")"
+	}
+	demographic := func() string {
+		switch r.IntN(4) {
+		case 0:
+			return []string{"gender in (male)", "gender in (female)"}[r.IntN(2)]
+		case 1:
+			return []string{"appType in (ios)", "appType in (android)"}[r.IntN(2)]
+		case 2:
+			return []string{"area in (jp_13)", "area in (jp_27, jp_23)", "area in (jp_01, jp_13, jp_14)"}[r.IntN(3)]
+		}
+		k := r.IntN(len(ages) - 1)
+		return fmt.Sprintf("age[%d,%d)", ages[k], ages[k+1+r.IntN(len(ages)-1-k)])
+	}
+	for i := 0; i < n; {
+		src := randomExpr(r, 2, recipient) + " where " + randomExpr(r, 2, demographic)
+		if r.IntN(3) == 0 {
+			src += fmt.Sprintf(" limit %d", 1000+r.IntN(100000))
+		}
+		req, err := nctarget.Compile("r.nct", []byte(src), nctarget.Options{})
+		if err != nil {
+			continue // a part matching nobody, say
+		}
+		if _, err := d.Plan(req.Rule); err != nil {
+			b.Fatal(err)
+		}
+		path := filepath.Join(dir, fmt.Sprintf("r%04d.nct", i))
+		if err := os.WriteFile(path, []byte(src+"\n"), 0o644); err != nil {
+			b.Fatal(err)
+		}
+		if i == 0 {
+			first = path
+		}
+		i++
+	}
+	return dir, first
+}
+
+// randomExpr writes a random expression of the given depth over atoms.
+func randomExpr(r *rand.Rand, depth int, atom func() string) string {
+	if depth == 0 || r.IntN(3) == 0 {
+		return atom()
+	}
+	switch r.IntN(3) {
+	case 0:
+		return "not (" + randomExpr(r, depth-1, atom) + ")"
+	case 1:
+		return "(" + randomExpr(r, depth-1, atom) + " and " + randomExpr(r, depth-1, atom) + ")"
+	}
+	return "(" + randomExpr(r, depth-1, atom) + " or " + randomExpr(r, depth-1, atom) + ")"
+}
+
+// atomBitsets returns the friends of each distinct atom of rule, and of
+// each filter attribute's known values, as bitsets: what the pass reads.
+func atomBitsets(b *testing.B, d *eval.Dataset, rule *nctarget.Rule) [][]uint64 {
+	var srcs []string
+	for _, a := range nctarget.Atoms(rule.Recipient) {
+		srcs = append(srcs, a.String())
+	}
+	seen := map[nctarget.Attr]bool{}
+	for _, a := range nctarget.Atoms(rule.Filter) {
+		srcs = append(srcs, "where "+a.String())
+		if attr, ok := nctarget.AttrOf(a); ok && !seen[attr] {
+			seen[attr] = true
+			srcs = append(srcs, "where "+knownRange(attr))
+		}
+	}
+	var out [][]uint64
+	for _, src := range srcs {
+		words := recipientsOf(b, d, src).ToDense()
+		out = append(out, append(words, make([]uint64, (d.Len()+63)/64-len(words))...))
+	}
+	return out
+}
+
+// knownRange writes an atom matching every friend with attribute a known.
+func knownRange(a nctarget.Attr) string {
+	if a.IsRange() {
+		return fmt.Sprintf("%s[%d,)", a, a.Bounds()[0])
+	}
+	return fmt.Sprintf("%s in (%s)", a, strings.Join(a.Codes(), ", "))
+}
+
+// recipientsOf returns the recipients of rule src on d, before its limit.
+func recipientsOf(b *testing.B, d *eval.Dataset, src string) *roaring.Bitmap {
+	req, err := nctarget.Compile("atom.nct", []byte(src), nctarget.Options{NoSimplify: true})
+	if err != nil {
+		b.Fatal(src, err)
+	}
+	p, err := d.Plan(req.Rule)
+	if err != nil {
+		b.Fatal(src, err)
+	}
+	return p.Eval().Recipients()
+}
+
+// columns is the per-user form of a dataset a hand-written loop reads:
+// one small integer per attribute (-1 unknown) and a bool per audience.
+type columns struct {
+	gender, app    []int8
+	age, area      []int16
+	days           []int32
+	inAud, inRedel []bool
+}
+
+// Codes of the columns.
+const (
+	colMale, colFemale = 0, 1
+	colIOS, colAndroid = 0, 1
+	colJP23, colJP05   = 23, 5
+)
+
+// columnsOf extracts the columns the typical rule's loop reads, through
+// the evaluator's public API: ages and days as the lower bound of their
+// bucket, enough for the typical rule's bounds, which are bucket bounds.
+func columnsOf(b *testing.B, d *eval.Dataset) *columns {
+	n := d.Len()
+	c := &columns{gender: make([]int8, n), app: make([]int8, n), age: make([]int16, n), area: make([]int16, n),
+		days: make([]int32, n), inAud: make([]bool, n), inRedel: make([]bool, n)}
+	for i := range n {
+		c.gender[i], c.app[i], c.age[i], c.area[i], c.days[i] = -1, -1, -1, -1, -1
+	}
+	set := func(src string, f func(i uint32)) {
+		recipientsOf(b, d, src).Iterate(func(i uint32) bool { f(i); return true })
+	}
+	set("where gender in (male)", func(i uint32) { c.gender[i] = colMale })
+	set("where gender in (female)", func(i uint32) { c.gender[i] = colFemale })
+	set("where appType in (ios)", func(i uint32) { c.app[i] = colIOS })
+	set("where appType in (android)", func(i uint32) { c.app[i] = colAndroid })
+	set("where area in (jp_23)", func(i uint32) { c.area[i] = colJP23 })
+	set("where area in (jp_05)", func(i uint32) { c.area[i] = colJP05 })
+	for _, a := range []nctarget.Attr{nctarget.AttrAge, nctarget.AttrSubscriptionPeriod} {
+		bounds := a.Bounds()
+		for k, lo := range bounds {
+			src := fmt.Sprintf("where %s[%d,)", a, lo)
+			if k+1 < len(bounds) {
+				src = fmt.Sprintf("where %s[%d,%d)", a, lo, bounds[k+1])
+			}
+			set(src, func(i uint32) {
+				if a == nctarget.AttrAge {
+					c.age[i] = int16(lo)
+				} else {
+					c.days[i] = int32(lo)
+				}
+			})
+		}
+		set(fmt.Sprintf("where %s[,%d)", a, bounds[0]), func(i uint32) {
+			if a == nctarget.AttrAge {
+				c.age[i] = 0
+			} else {
+				c.days[i] = 0
+			}
+		})
+	}
+	set("audience(5614991017776)", func(i uint32) { c.inAud[i] = true })
+	set(`redelivery("5b59509c-c57b-11e9-aa8c-2a2ae2dbcce4")`, func(i uint32) { c.inRedel[i] = true })
+	return c
+}
+
+// loopCount is the typical rule written by hand as a per-user loop: the
+// baseline.
+func (c *columns) loopCount() int {
+	count := 0
+	for i := range c.gender {
+		if !c.inAud[i] || c.inRedel[i] {
+			continue
+		}
+		g, age := c.gender[i], c.age[i]
+		first := (g == colMale || g == colFemale) && age >= 20 && age < 25 && (c.app[i] == colIOS || c.app[i] == colAndroid) &&
+			(c.area[i] == colJP23 || c.area[i] == colJP05) && c.days[i] >= 7 && c.days[i] < 30
+		second := age >= 35 && age < 40 && g != colMale
+		if first || second {
+			count++
+		}
+	}
+	return count
+}
