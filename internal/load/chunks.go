@@ -46,14 +46,14 @@ type chunk struct {
 	cols       [NumAttrs][]uint8
 	entries    []uint64 // ID table entries in partition order (see segment)
 	start      [userid.NumParts + 1]uint32
-	lines      int       // lines in data
-	users      lineIndex // chunk's user number → chunk's line number
-	nextLine   int       // the line of the next row if no line is skipped
-	errs       []*nctarget.Diagnostic
-	fatal      bool   // reading must stop after this chunk
-	placed     bool   // given its place by the committer
-	keep       bool   // its rows are wanted
-	base       uint32 // user number of its first row
+	lines      int          // lines in data
+	users      lineIndex    // chunk's user number → chunk's line number
+	nextLine   int          // the line of the next row if no line is skipped
+	errs       cappedErrors // lines counted from the chunk's first
+	fatal      bool         // reading must stop after this chunk
+	placed     bool         // given its place by the committer
+	keep       bool         // its rows are wanted
+	base       uint32       // user number of its first row
 	others     uint64
 	othersLine int // chunk's line number of the first appType "others"
 }
@@ -235,7 +235,7 @@ type committer struct {
 	cond    *sync.Cond     // signalled when chunks are placed
 	pending map[int]*chunk // parsed, waiting for the chunks before
 	next    int            // the next chunk to place
-	stop    bool           // too many errors, or a fatal one: ignore the rest
+	stop    bool           // a fatal error: ignore the rest
 }
 
 // stopped reports whether reading should stop.
@@ -284,17 +284,18 @@ func (u *usersLoader) estimate(c *chunk, rows int) int {
 // numbers, its place among the users, its columns. It reports whether the
 // chunk's rows are wanted and whether reading should stop.
 func (u *usersLoader) add(c *chunk) (keep, stop bool) {
-	for _, e := range c.errs {
-		if len(u.errs) == MaxErrors {
-			break
-		}
+	for _, e := range c.errs.list {
 		e.Pos.Line += u.lineBase
-		u.errs = append(u.errs, e)
+		u.errs.add(e)
 	}
-	if c.readErr != nil && len(u.errs) < MaxErrors {
-		u.errs = append(u.errs, readError(u.path, u.lineBase+c.lines, c.readErr))
+	u.errs.addMore(c.errs.more, u.lineBase+c.errs.moreLine)
+	if c.readErr != nil {
+		u.errs.add(readError(u.path, u.lineBase+c.lines, c.readErr))
 	}
-	if keep = len(u.errs) == 0; keep { // once there are errors, the rows are not needed
+	if stop = c.fatal || c.readErr != nil; stop && u.errs.more > 0 {
+		u.errs.cut = true // the lines after are not read: there may be more
+	}
+	if keep = len(u.errs.list) == 0; keep { // once there are errors, the rows are not needed
 		var cols [NumAttrs][]uint8
 		for _, a := range nctarget.Attrs {
 			cols[a] = c.cols[a][:c.n]
@@ -311,5 +312,5 @@ func (u *usersLoader) add(c *chunk) (keep, stop bool) {
 	if u.progress != nil {
 		u.progress(c.done, u.total)
 	}
-	return keep, c.fatal || c.readErr != nil || len(u.errs) >= MaxErrors
+	return keep, stop
 }

@@ -200,8 +200,63 @@ func TestChunkErrorLines(t *testing.T) {
 		}
 	}
 	errs := loadAll(t, writeData(t, map[string]string{"users.csv": files["too many errors"]}), 5).Errors
-	if len(errs) != MaxErrors || !strings.HasPrefix(errs[0], "users.csv:5:") || !strings.HasPrefix(errs[MaxErrors-1], "users.csv:81:") {
-		t.Errorf("too many errors: got %d, first %q, last %q; want %d from line 5 to line 81", len(errs), errs[0], errs[len(errs)-1], MaxErrors)
+	if len(errs) != MaxErrors+1 || !strings.HasPrefix(errs[0], "users.csv:5:") || !strings.HasPrefix(errs[MaxErrors-1], "users.csv:81:") {
+		t.Errorf("too many errors: got %d, first %q, last listed %q; want %d from line 5 to line 81, then the count", len(errs), errs[0], errs[len(errs)-2], MaxErrors)
+	}
+	if last, _, _ := strings.Cut(errs[len(errs)-1], "\n"); last != "users.csv:85:1: and 10 more errors, the first on this line" {
+		t.Errorf("too many errors: last %q, want the 10 not listed counted from line 85", last)
+	}
+}
+
+// TestErrorCount checks the count of the errors not listed, in users.csv
+// (parse errors, duplicates, errors before a line that stops reading) and
+// in an audience file.
+func TestErrorCount(t *testing.T) {
+	t.Parallel()
+	bad := func(n int) string { // n rows with a bad gender
+		var b strings.Builder
+		for i := range n {
+			fmt.Fprintf(&b, "%s,x,,,,\n", userid.Format(uint64(i+1)))
+		}
+		return b.String()
+	}
+	dup := func(n int) string { // n rows, then the same n again
+		var b strings.Builder
+		for range 2 {
+			for i := range n {
+				fmt.Fprintf(&b, "%s,,,,,\n", userid.Format(uint64(i+1)))
+			}
+		}
+		return b.String()
+	}
+	tests := []struct {
+		name, file, content string
+		want                string // the last error, its first line
+	}{
+		{"one more", "users.csv", header + bad(MaxErrors+1), "users.csv:22:1: and 1 more error, the first on this line"},
+		{"many more", "users.csv", header + bad(500), "users.csv:22:1: and 480 more errors, the first on this line"},
+		{"duplicates", "users.csv", header + dup(MaxErrors+7), "users.csv:49:1: and 7 more errors, the first on this line"},
+		{"stopped", "users.csv", header + bad(MaxErrors+2) + strings.Repeat("x", maxLine+1) + "\n" + bad(5),
+			"users.csv:22:1: and at least 3 more errors, the first on this line"},
+		{"audience", "audiences/7.txt", strings.Repeat("U1\n", MaxErrors+4), "audiences/7.txt:21:1: and 4 more errors, the first on this line"},
+	}
+	for _, tt := range tests {
+		dir := writeData(t, map[string]string{tt.file: tt.content})
+		var err error
+		if tt.file == "users.csv" {
+			_, err = ReadUsers(filepath.Join(dir, tt.file), Options{ChunkSize: 100})
+		} else {
+			_, err = ReadMembers(filepath.Join(dir, tt.file), &userid.Table{})
+		}
+		ds := nctarget.Diagnostics(err)
+		if len(ds) != MaxErrors+1 {
+			t.Errorf("%s: %d errors, want %d and the count", tt.name, len(ds), MaxErrors)
+			continue
+		}
+		got, _, _ := strings.Cut(strings.TrimPrefix(ds[MaxErrors].Error(), dir+string(filepath.Separator)), "\n")
+		if got != tt.want {
+			t.Errorf("%s: last error\n got: %s\nwant: %s", tt.name, got, tt.want)
+		}
 	}
 }
 
@@ -393,7 +448,7 @@ func BenchmarkParseChunk(b *testing.B) {
 			u.parseChunk(c)
 		}
 	})
-	if c.n != 40_000 || lines != 40_000 || len(c.errs) > 0 {
+	if c.n != 40_000 || lines != 40_000 || len(c.errs.list) > 0 {
 		b.Fatalf("%d rows, %d lines, errors %v", c.n, lines, c.errs)
 	}
 	b.Logf("%d rows: parse %s (%.0f ns a row), find lines %s: %.1f× the scan", c.n, parse,

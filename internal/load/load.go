@@ -33,8 +33,60 @@ type Options struct {
 	MapFrom int
 }
 
-// MaxErrors is how many malformed lines a load reports before giving up.
+// MaxErrors is how many errors a load lists; the rest are counted, in a
+// last diagnostic ("and 7 more errors").
 const MaxErrors = 20
+
+// cappedErrors collects the errors of one file (or of one chunk of it):
+// the first MaxErrors, then how many more there were and the line of the
+// first of those.
+type cappedErrors struct {
+	list     nctarget.ErrorList
+	more     int  // errors found after the first MaxErrors
+	moreLine int  // the line of the first of them
+	cut      bool // reading stopped early: more is a lower bound
+}
+
+// add adds an error, or counts it once MaxErrors are listed.
+func (e *cappedErrors) add(d *nctarget.Diagnostic) {
+	if len(e.list) < MaxErrors {
+		e.list = append(e.list, d)
+		return
+	}
+	e.addMore(1, d.Pos.Line)
+}
+
+// full reports whether another error would only be counted.
+func (e *cappedErrors) full() bool { return len(e.list) >= MaxErrors }
+
+// addMore counts n errors not listed, the first on line.
+func (e *cappedErrors) addMore(n, line int) {
+	if n == 0 {
+		return
+	}
+	if e.more == 0 {
+		e.moreLine = line
+	}
+	e.more += n
+}
+
+// err returns the errors of the file at path, with the count of those not
+// listed as a last diagnostic, or nil.
+func (e *cappedErrors) err(path string) error {
+	if e.more == 0 {
+		return e.list.Err()
+	}
+	what := "errors"
+	if e.more == 1 {
+		what = "error"
+	}
+	atLeast := ""
+	if e.cut {
+		atLeast = "at least "
+	}
+	return append(e.list, dataError(path, e.moreLine, 1, fmt.Sprintf("the first %d are listed above; fix them and load again to see the rest", MaxErrors),
+		"and %s%d more %s, the first on this line", atLeast, e.more, what))
+}
 
 // numColumns is the number of columns of users.csv.
 const numColumns = 6
@@ -205,7 +257,7 @@ func ReadUsers(path string, opts Options) (*Users, error) {
 	if progress != nil {
 		progress(lr.size, lr.size)
 	}
-	if err := u.errs.Err(); err != nil {
+	if err := u.errs.err(u.path); err != nil {
 		u.b.abandon()
 		return nil, err
 	}
@@ -223,7 +275,7 @@ type usersLoader struct {
 	// Set by committer.place, in file order.
 	b          *builder
 	lines      lineIndex // user number → line
-	errs       nctarget.ErrorList
+	errs       cappedErrors
 	lineBase   int // lines before the next chunk to place
 	othersLine int // line of the first appType "others"
 }
@@ -283,11 +335,16 @@ func columnAttr(name string) (nctarget.Attr, bool) {
 // finish builds the users, or reports their duplicate IDs.
 func (u *usersLoader) finish() (*Users, error) {
 	users, dups := u.b.finish()
-	for _, dup := range dups[:min(len(dups), MaxErrors)] {
-		u.errs = append(u.errs, dataError(u.path, u.lines.lineOf(dup.Second), 1, "each friend appears once in users.csv",
+	for _, dup := range dups {
+		line := u.lines.lineOf(dup.Second)
+		if u.errs.full() {
+			u.errs.addMore(1, line)
+			continue
+		}
+		u.errs.add(dataError(u.path, line, 1, "each friend appears once in users.csv",
 			"duplicate user ID %s, first on line %d", users.Table.ID(dup.First), u.lines.lineOf(dup.First)))
 	}
-	if err := u.errs.Err(); err != nil {
+	if err := u.errs.err(u.path); err != nil {
 		users.Release()
 		return nil, err
 	}

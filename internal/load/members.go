@@ -35,24 +35,28 @@ func ReadMembers(path string, table *userid.Table) (*Members, error) {
 	}
 	defer lr.Close()
 	m := &membersLoader{table: table, set: &Members{Path: path}, bits: make(dense, (table.Len()+63)/64)}
-	for len(m.errs) < MaxErrors {
+	for {
 		line, err := lr.next()
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
-			m.errs = append(m.errs, err.(*nctarget.Diagnostic))
+			m.errs.add(err.(*nctarget.Diagnostic))
+			m.errs.cut = m.errs.more > 0
 			break
 		}
 		id, ok := userid.Parse(bytes.TrimSpace(line))
-		if !ok {
-			m.errs = append(m.errs, dataError(path, lr.line, 1, "one user ID per line: U followed by 32 lowercase hex digits", "bad user ID %q", line))
-			continue
+		switch {
+		case ok:
+			m.add(id)
+		case m.errs.full():
+			m.errs.addMore(1, lr.line)
+		default:
+			m.errs.add(dataError(path, lr.line, 1, "one user ID per line: U followed by 32 lowercase hex digits", "bad user ID %q", line))
 		}
-		m.add(id)
 	}
 	m.flush()
-	if err := m.errs.Err(); err != nil {
+	if err := m.errs.err(path); err != nil {
 		return nil, err
 	}
 	m.set.Bits = m.bits.bitmap()
@@ -65,7 +69,7 @@ type membersLoader struct {
 	table   *userid.Table
 	set     *Members
 	bits    dense
-	errs    nctarget.ErrorList
+	errs    cappedErrors
 	n       int
 	keys    [batchSize]userid.ID
 	found   [batchSize]int64

@@ -25,7 +25,7 @@ func (u *usersLoader) parseChunk(c *chunk) {
 	data := c.data
 	pos, line := 0, 0
 	canonical := u.cols == canonicalCols
-	for pos < len(data) && len(c.errs) < MaxErrors {
+	for pos < len(data) {
 		line++
 		var next int
 		var ok bool
@@ -43,19 +43,21 @@ func (u *usersLoader) parseChunk(c *chunk) {
 			raw = raw[:nl]
 		} else if !c.eof {
 			// Only a line longer than maxLine is cut short (see chunk.data).
-			c.errs, c.fatal = append(c.errs, lineTooLong(u.path, line)), true
+			c.errs.add(lineTooLong(u.path, line))
+			c.fatal = true
 			break
 		}
 		if len(raw)+1 > maxLine {
-			c.errs, c.fatal = append(c.errs, lineTooLong(u.path, line)), true
+			c.errs.add(lineTooLong(u.path, line))
+			c.fatal = true
 			break
 		}
 		pos += len(raw) + 1
 		u.slowRow(c, trimEOL(raw), line)
 	}
 	c.lines = line
-	if c.fatal || len(c.errs) == MaxErrors {
-		c.readErr = nil // it comes after the errors reported
+	if c.fatal {
+		c.readErr = nil // it comes after the error that stops reading
 	}
 	c.entries, c.start = userid.Partition(c.ids[:c.n], c.entries[:0], 0)
 }
@@ -64,7 +66,7 @@ func (u *usersLoader) parseChunk(c *chunk) {
 func (c *chunk) reset(rows int) {
 	c.n, c.lines, c.nextLine, c.fatal, c.others, c.othersLine = 0, 0, 0, false, 0, 0
 	c.placed, c.keep, c.base = false, false, 0
-	c.users, c.errs = c.users[:0], nil
+	c.users, c.errs = c.users[:0], cappedErrors{}
 	if cap(c.ids) < rows {
 		c.ids = make([]userid.ID, rows)
 		for _, a := range nctarget.Attrs {
@@ -233,7 +235,11 @@ func (u *usersLoader) slowRow(c *chunk, line []byte, lineNo int) {
 		start = end + 1
 	}
 	fail := func(col int, hint, format string, args ...any) {
-		c.errs = append(c.errs, dataError(u.path, lineNo, col, hint, format, args...))
+		if c.errs.full() { // counted, not listed
+			c.errs.addMore(1, lineNo)
+			return
+		}
+		c.errs.add(dataError(u.path, lineNo, col, hint, format, args...))
 	}
 	if n != len(cells) {
 		fail(1, "each row has 6 cells: "+string(joinHeader()), "%d cells, the header has %d", n, len(cells))

@@ -143,7 +143,7 @@ func TestFastRows(t *testing.T) {
 			}
 			continue
 		}
-		if slow.n != 1 || len(slow.errs) > 0 {
+		if slow.n != 1 || len(slow.errs.list) > 0 {
 			t.Fatalf("%q: the fast path took a row the slow path rejects: %v", row, slow.errs)
 		}
 		if end := len(line) + 1; next != end || fast.n != 1 || fast.ids[0] != slow.ids[0] || fast.others != slow.others {
