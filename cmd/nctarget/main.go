@@ -48,6 +48,7 @@ absent. Exit status: 0 success, 1 invalid rule or data, 2 usage error.`,
 		newServeCmd(),
 		newLSPCmd(),
 		newDiffCmd(),
+		newRepairCmd(),
 	)
 	return root
 }
