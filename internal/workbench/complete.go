@@ -40,12 +40,12 @@ type Completions struct {
 }
 
 // Complete returns what may be written at byte offset off: keywords, the
-// atoms and attributes that fit there, an attribute's values inside
-// in (…), area codes and names, catalog audience names inside
-// audience(…), the tests an attribute takes after its name, and the
-// bounds the API accepts inside a range or after a
-// comparison. It reads only the source before off, so it works on a rule
-// that does not parse yet, as a rule being typed does not.
+// atoms and attributes that fit there, the tests an attribute takes after
+// its name, an attribute's values inside in (…) (area codes and names),
+// catalog audience names inside audience(…), and the bounds the API
+// accepts inside a range or after a comparison. It reads only the source
+// before off, so it works on a rule that does not parse yet, as a rule
+// being typed does not.
 func (a *Analysis) Complete(off int) Completions {
 	src := a.Source
 	off = max(0, min(off, len(src)))
