@@ -33,8 +33,9 @@ type Options struct {
 	Catalog *nctarget.Catalog
 	// Version is reported to the client as the server's version.
 	Version string
-	// Log receives what the server cannot tell the client: a stream it
-	// cannot read, a panic's stack. Nil discards it.
+	// Log receives what the server cannot tell the client: a panic's
+	// stack, a notification it could not act on (a change to a document
+	// that is not open). Nil discards it.
 	Log io.Writer
 }
 
@@ -105,6 +106,9 @@ func (s *server) handle(body []byte) (done bool, err error) {
 	}
 	result, rerr := s.call(&m)
 	if !m.isRequest() {
+		if rerr != nil { // a notification has no answer: the editor's log shows standard error
+			fmt.Fprintf(s.log, "nctarget lsp: %s: %s\n", m.Method, rerr.Message)
+		}
 		return false, nil
 	}
 	return false, s.conn.reply(m.ID, result, rerr)

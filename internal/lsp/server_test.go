@@ -475,7 +475,8 @@ func TestCodeAction(t *testing.T) {
 }
 
 func TestProtocolErrors(t *testing.T) {
-	c := start(t, Options{})
+	var log strings.Builder
+	c := start(t, Options{Log: &log})
 	if m := c.call("textDocument/hover", docPos(at(0, 0))); m.Error == nil || m.Error.Code != codeServerNotInitialized {
 		t.Errorf("a request before initialize: %+v, want error %d", m, codeServerNotInitialized)
 	}
@@ -499,6 +500,8 @@ func TestProtocolErrors(t *testing.T) {
 		t.Errorf("a message that is not JSON: %+v, want error %d with id null", m, codeParseError)
 	}
 	c.send(nil, "$/cancelRequest", map[string]any{"id": 1}) // ignored: no answer
+	c.send(nil, "textDocument/didChange", map[string]any{"textDocument": map[string]any{"uri": "file:///closed.nct", "version": 2},
+		"contentChanges": []any{map[string]any{"text": "audience(1)"}}}) // no answer, but logged
 	if m := c.call("shutdown", nil); m.Error != nil {
 		t.Fatalf("shutdown: %v", m.Error)
 	}
@@ -507,6 +510,9 @@ func TestProtocolErrors(t *testing.T) {
 	}
 	c.send(nil, "exit", nil)
 	c.wait(nil)
+	if want := "nctarget lsp: textDocument/didChange: file:///closed.nct is not open\n"; log.String() != want {
+		t.Errorf("log %q, want %q", log.String(), want)
+	}
 }
 
 // TestFraming sends two messages in one write, then one a byte at a
