@@ -205,11 +205,11 @@ func TestServeBrowser(t *testing.T) {
 	var wantLenses []string // each clause's count, beside it in the editor
 	for _, n := range want.Nodes {
 		if n.Depth == 0 {
-			name := "recipients"
+			prefix := ""
 			if n.Clause == "where" {
-				name = "where"
+				prefix = "where: "
 			}
-			wantLenses = append(wantLenses, name+": "+formatThousands(n.Count))
+			wantLenses = append(wantLenses, prefix+formatThousands(n.Count)+" friends")
 		}
 	}
 	if strings.Join(lenses, "|") != strings.Join(wantLenses, "|") {

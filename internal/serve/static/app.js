@@ -234,7 +234,7 @@ function showPreview(rep) {
   const wf = rep.waterfall;
   clauseCounts = rep.nodes.filter((n) => n.depth === 0).map((n) => {
     const m = /:(\d+):\d+$/.exec(n.pos);
-    return { line: m ? Number(m[1]) : 1, text: `${n.clause === "where" ? "where" : "recipients"}: ${fmtN(n.count)}` };
+    return { line: m ? Number(m[1]) : 1, text: `${n.clause === "where" ? "where: " : ""}${fmtN(n.count)} friends` };
   });
   render();
   $("count").textContent = fmtN(rep.count);
