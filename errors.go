@@ -8,6 +8,8 @@ import (
 	"sort"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/nctarget/nctarget/internal/termtext"
 )
 
 // Pos is a position in a rule's source text. Every AST node and every
@@ -141,30 +143,74 @@ func Diagnostics(err error) []*Diagnostic {
 //	    hint: use 30 or 35
 //
 // src is the source the diagnostic refers to; when nil, only the first line
-// and the hint are printed.
-func PrintDiagnostic(w io.Writer, d *Diagnostic, src []byte) {
-	fmt.Fprintln(w, d.Error())
+// and the hint are printed. It is Printer{}.PrintDiagnostic: no colour.
+func PrintDiagnostic(w io.Writer, d *Diagnostic, src []byte) { Printer{}.PrintDiagnostic(w, d, src) }
+
+// PrintError writes every diagnostic in err with PrintDiagnostic, or err's
+// text for an error that carries no diagnostics.
+func PrintError(w io.Writer, err error, src []byte) { Printer{}.PrintError(w, err, src) }
+
+// Printer renders diagnostics for a terminal or a log. Every byte of user
+// data it prints (the quoted source line, the message, the hint) is shown
+// escaped when it is not printable text, so a rule holding ESC sequences,
+// NUL or bidirectional overrides cannot drive the terminal, and the caret
+// stays under the character it points at.
+type Printer struct {
+	// Color marks the parts of a diagnostic with ANSI colours: the
+	// position bold, an error's message red, "warning:" magenta, the caret
+	// green, "hint:" cyan. For a terminal; off for files and pipes.
+	Color bool
+}
+
+// The ANSI sequences Printer uses when Color is set.
+const (
+	ansiBold    = "\x1b[1m"
+	ansiRed     = "\x1b[1;31m"
+	ansiMagenta = "\x1b[1;35m"
+	ansiGreen   = "\x1b[1;32m"
+	ansiCyan    = "\x1b[36m"
+	ansiReset   = "\x1b[0m"
+)
+
+// paint wraps s in the colour code when colour is on.
+func (p Printer) paint(code, s string) string {
+	if !p.Color || s == "" {
+		return s
+	}
+	return code + s + ansiReset
+}
+
+// PrintDiagnostic writes d in the layout of the package's PrintDiagnostic.
+func (p Printer) PrintDiagnostic(w io.Writer, d *Diagnostic, src []byte) {
+	msg := termtext.EscapeLines(d.Msg)
+	if d.Severity == SeverityWarning {
+		msg = p.paint(ansiMagenta, "warning:") + " " + msg
+	} else {
+		msg = p.paint(ansiRed, msg)
+	}
+	fmt.Fprintf(w, "%s %s\n", p.paint(ansiBold, termtext.EscapeLines(d.Pos.String())+":"), msg)
 	if line, col, ok := snippet(src, d.Pos); ok {
 		pos, end := d.Pos, d.End
 		end.Column += col - pos.Column
 		pos.Column = col
-		fmt.Fprintf(w, "    %s\n    %s\n", expandTabs(line), caret(line, pos, end))
+		text, marker := quoteLine(line, pos, end)
+		fmt.Fprintf(w, "    %s\n    %s\n", text, p.paint(ansiGreen, marker))
 	}
 	if d.Hint != "" {
-		fmt.Fprintf(w, "    hint: %s\n", d.Hint)
+		fmt.Fprintf(w, "    %s %s\n", p.paint(ansiCyan, "hint:"), termtext.EscapeLines(d.Hint))
 	}
 }
 
 // PrintError writes every diagnostic in err with PrintDiagnostic, or err's
-// text for an error that carries no diagnostics.
-func PrintError(w io.Writer, err error, src []byte) {
+// text, escaped, for an error that carries no diagnostics.
+func (p Printer) PrintError(w io.Writer, err error, src []byte) {
 	ds := Diagnostics(err)
 	if ds == nil {
-		fmt.Fprintln(w, err)
+		fmt.Fprintln(w, termtext.EscapeLines(err.Error()))
 		return
 	}
 	for _, d := range ds {
-		PrintDiagnostic(w, d, src)
+		p.PrintDiagnostic(w, d, src)
 	}
 }
 
@@ -176,7 +222,9 @@ const maxSnippet = 400
 // snippet returns the text of the line holding pos, without its line
 // ending, cut to at most maxSnippet runes around pos with "…" where it was
 // cut, and the column pos has in that text. It reads only the bytes near
-// pos, so printing many diagnostics on one huge line stays linear.
+// pos, so printing many diagnostics on one huge line stays linear. The
+// text is raw source (it may hold control characters or bytes that are not
+// UTF-8): quoteLine makes it safe to show.
 func snippet(src []byte, pos Pos) (string, int, bool) {
 	off := pos.Offset
 	if src == nil || !pos.IsValid() || off < 0 || off > len(src) {
@@ -201,9 +249,6 @@ func snippet(src []byte, pos Pos) (string, int, bool) {
 	}
 	line := string(bytes.TrimSuffix(src[from:to], []byte("\r")))
 	col := utf8.RuneCount(src[from:off]) + 1
-	if !utf8.ValidString(line) {
-		line = strings.ToValidUTF8(line, "\uFFFD")
-	}
 	if from > start {
 		line, col = "…"+line, col+1
 	}
@@ -213,46 +258,41 @@ func snippet(src []byte, pos Pos) (string, int, bool) {
 	return line, col, true
 }
 
-// caret returns the marker line under line: spaces up to pos.Column, then a
-// '^' under each rune of the span (at least one), stopping at the line's
-// end. A wide rune (CJK, full-width forms) takes two terminal columns, so
-// it gets two spaces or two carets and the marker stays under it.
-func caret(line string, pos, end Pos) string {
+// quoteLine returns line as it is shown under a diagnostic, escaped (see
+// termtext.Escape) with tabs shown as one space, and the marker line under
+// it: spaces up to pos.Column, then a '^' under each column of each rune of
+// the span (at least one), stopping at the line's end. Widths are the
+// terminal's: a wide rune (CJK, full-width forms, emoji) gets two spaces or
+// two carets, an escape such as \x1b one per character, so the marker
+// stays under the rune it points at.
+func quoteLine(line string, pos, end Pos) (text, marker string) {
+	cells := termtext.Cells(strings.ReplaceAll(line, "\t", " "))
 	n := 1
 	if end.Line == pos.Line && end.Column > pos.Column {
 		n = end.Column - pos.Column
 	}
-	runes := []rune(line)
-	col := min(pos.Column-1, len(runes))
-	if col < len(runes) {
-		n = min(n, len(runes)-col)
+	col := min(pos.Column-1, len(cells))
+	if col < len(cells) {
+		n = min(n, len(cells)-col)
 	}
-	var b strings.Builder
-	for _, r := range runes[:col] {
-		b.WriteString(strings.Repeat(" ", runeWidth(r)))
+	var t, m strings.Builder
+	for _, c := range cells {
+		t.WriteString(c.Text)
 	}
+	for _, c := range cells[:col] {
+		m.WriteString(strings.Repeat(" ", c.Width))
+	}
+	carets := 0
 	for i := 0; i < n; i++ {
 		w := 1
-		if col+i < len(runes) {
-			w = runeWidth(runes[col+i])
+		if col+i < len(cells) {
+			w = cells[col+i].Width
 		}
-		b.WriteString(strings.Repeat("^", w))
+		m.WriteString(strings.Repeat("^", w))
+		carets += w
 	}
-	return b.String()
-}
-
-// runeWidth returns the terminal columns r takes: 2 for the East Asian
-// wide and full-width ranges, 1 otherwise.
-func runeWidth(r rune) int {
-	switch {
-	case r >= 0x1100 && r <= 0x115F, r >= 0x2E80 && r <= 0xA4CF, r >= 0xAC00 && r <= 0xD7A3,
-		r >= 0xF900 && r <= 0xFAFF, r >= 0xFE30 && r <= 0xFE4F, r >= 0xFF00 && r <= 0xFF60,
-		r >= 0xFFE0 && r <= 0xFFE6, r >= 0x1F300 && r <= 0x1F64F, r >= 0x20000 && r <= 0x3FFFD:
-		return 2
+	if carets == 0 { // the span is only combining marks: still show where
+		m.WriteByte('^')
 	}
-	return 1
+	return t.String(), m.String()
 }
-
-// expandTabs replaces tabs with single spaces so the caret, which counts
-// runes, lines up under the column it points at.
-func expandTabs(s string) string { return strings.ReplaceAll(s, "\t", " ") }

@@ -71,23 +71,81 @@ func TestErrorList(t *testing.T) {
 	}
 }
 
-// TestCaret checks the marker line under a source line.
-func TestCaret(t *testing.T) {
+// TestQuoteLine checks the quoted source line under a diagnostic and the
+// marker line under it: control characters are escaped, and the caret
+// stays under the rune it points at whatever the widths before it.
+func TestQuoteLine(t *testing.T) {
 	for _, tc := range []struct {
-		line     string
-		col, end int
-		want     string
+		line       string
+		col, end   int
+		text, want string
 	}{
-		{"age[33,40)", 5, 7, "    ^^"},
-		{"age[33,40)", 5, 5, "    ^"},
-		{"abc", 3, 20, "  ^"},    // a span past the line's end stops there
-		{"abc", 9, 9, "   ^"},    // a point past the end sits just after it
-		{"会員 x", 4, 5, "     ^"}, // columns count runes; wide ones take two cells
-		{"a 会員", 3, 5, "  ^^^^"},
+		{"age[33,40)", 5, 7, "age[33,40)", "    ^^"},
+		{"age[33,40)", 5, 5, "age[33,40)", "    ^"},
+		{"abc", 3, 20, "abc", "  ^"},     // a span past the line's end stops there
+		{"abc", 9, 9, "abc", "   ^"},     // a point past the end sits just after it
+		{"会員 x", 4, 5, "会員 x", "     ^"}, // columns count runes; wide ones take two cells
+		{"a 会員", 3, 5, "a 会員", "  ^^^^"},
+		{"a 😀 b", 5, 6, "a 😀 b", "     ^"}, // emoji are wide too
+		{"a\tb", 3, 4, "a b", "  ^"},
+		// Terminal escapes are shown, not sent; the caret counts the escape.
+		{"x \x1b[31mRED", 3, 4, `x \x1b[31mRED`, "  ^^^^"},
+		{"x \x1b[31mRED", 4, 10, `x \x1b[31mRED`, "      ^^^^^^"},
+		{"a\x00b", 3, 4, `a\x00b`, "     ^"},
+		{"t \x1b]0;title\x07 z", 13, 14, `t \x1b]0;title\a z`, "                ^"},
+		{"\u202eab", 2, 3, `\u202eab`, "      ^"},  // a bidirectional override
+		{"a\xffb", 3, 4, `a\xffb`, "     ^"},       // a byte that is not UTF-8 is one column of the lexer
+		{"a\u0085b", 3, 4, `a\u0085b`, "       ^"}, // C1 control
 	} {
-		got := caret(tc.line, Pos{Line: 1, Column: tc.col}, Pos{Line: 1, Column: tc.end})
-		if got != tc.want {
-			t.Errorf("caret(%q, %d, %d) = %q, want %q", tc.line, tc.col, tc.end, got, tc.want)
+		text, got := quoteLine(tc.line, Pos{Line: 1, Column: tc.col}, Pos{Line: 1, Column: tc.end})
+		if text != tc.text || got != tc.want {
+			t.Errorf("quoteLine(%q, %d, %d) = %q, %q; want %q, %q", tc.line, tc.col, tc.end, text, got, tc.text, tc.want)
 		}
+	}
+}
+
+// TestPrintDiagnosticEscapes checks that no byte of user data reaches the
+// terminal raw: not in the quoted line, the message or the hint.
+func TestPrintDiagnosticEscapes(t *testing.T) {
+	src := []byte("audience(1) where age >= 20 \x1b[31mRED\x1b]0;title\x07\n")
+	d := &Diagnostic{Pos: Pos{Filename: "esc\x1b[2J.nct", Offset: 28, Line: 1, Column: 29}, End: Pos{Line: 1, Column: 30},
+		Msg: "unexpected \"\x1b\"", Hint: "remove \x00 and \r"}
+	var b strings.Builder
+	PrintDiagnostic(&b, d, src)
+	out := b.String()
+	for _, c := range out {
+		if c < ' ' && c != '\n' || c == 0x7f {
+			t.Fatalf("raw control character %q reached the output:\n%q", c, out)
+		}
+	}
+	want := "esc\\x1b[2J.nct:1:29: unexpected \"\\x1b\"\n" +
+		"    audience(1) where age >= 20 \\x1b[31mRED\\x1b]0;title\\a\n" +
+		"                                ^^^^\n" +
+		"    hint: remove \\x00 and \\r\n"
+	if out != want {
+		t.Errorf("got\n%s\nwant\n%s", out, want)
+	}
+}
+
+// TestPrinterColor checks the colours of a diagnostic and that a printer
+// without colour writes no escape sequence at all.
+func TestPrinterColor(t *testing.T) {
+	src := []byte("where age[33,40)\n")
+	d := &Diagnostic{Pos: Pos{Filename: "r.nct", Offset: 10, Line: 1, Column: 11}, End: Pos{Line: 1, Column: 13}, Msg: "bad bound", Hint: "use 30"}
+	var plain, color strings.Builder
+	Printer{}.PrintDiagnostic(&plain, d, src)
+	Printer{Color: true}.PrintDiagnostic(&color, d, src)
+	if strings.Contains(plain.String(), "\x1b") {
+		t.Errorf("no-colour output has escape sequences: %q", plain.String())
+	}
+	want := "\x1b[1mr.nct:1:11:\x1b[0m \x1b[1;31mbad bound\x1b[0m\n    where age[33,40)\n    \x1b[1;32m          ^^\x1b[0m\n    \x1b[36mhint:\x1b[0m use 30\n"
+	if color.String() != want {
+		t.Errorf("colour output\n%q\nwant\n%q", color.String(), want)
+	}
+	w := &Diagnostic{Pos: d.Pos, End: d.End, Severity: SeverityWarning, Msg: "odd"}
+	color.Reset()
+	Printer{Color: true}.PrintDiagnostic(&color, w, nil)
+	if got := color.String(); got != "\x1b[1mr.nct:1:11:\x1b[0m \x1b[1;35mwarning:\x1b[0m odd\n" {
+		t.Errorf("colour warning = %q", got)
 	}
 }

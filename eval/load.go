@@ -1,7 +1,6 @@
 package eval
 
 import (
-	"path/filepath"
 
 	"github.com/nctarget/nctarget/internal/indexcache"
 	"github.com/nctarget/nctarget/internal/load"
@@ -33,7 +32,7 @@ type LoadOptions struct {
 // file and line; the error is an nctarget.ErrorList. Close the dataset
 // when done with it.
 func Load(dir string, opts LoadOptions) (*Dataset, error) {
-	path, err := load.DataFile(filepath.Join(dir, "users.csv"))
+	path, err := load.UsersFile(dir)
 	if err != nil {
 		return nil, err
 	}

@@ -1,7 +1,9 @@
 package eval
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"path/filepath"
 	"strconv"
 
@@ -78,9 +80,13 @@ func (d *Dataset) loadSet(sub, name, what string) (*memberSet, error) {
 		return nil, &ruleError{fmt.Sprintf("no data for %s: %q is not a file name", what, name), ""}
 	}
 	path, err := load.DataFile(want)
-	if err != nil {
+	if errors.Is(err, fs.ErrNotExist) {
 		return nil, &ruleError{fmt.Sprintf("no data for %s: %s does not exist", what, want),
 			"put its user IDs in that file, one per line (LINE's audience upload format), or .txt.gz"}
+	}
+	if err != nil {
+		return nil, &ruleError{fmt.Sprintf("no data for %s: cannot read %s: %v", what, want, load.Cause(err)),
+			"make the file and its directory readable (a symbolic link must lead to a file)"}
 	}
 	table := d.table()
 	if d.cacheDir != "" {

@@ -26,7 +26,7 @@ valid (warnings allowed) and 1 otherwise, so check can gate a pipeline.`,
 			if err != nil {
 				return err
 			}
-			return eachArg(args, func(_ int, arg string) error { return checkOne(cmd, arg, cat) })
+			return eachArg(cmd, args, func(_ int, arg string) error { return checkOne(cmd, arg, cat) })
 		},
 	}
 	cmd.Flags().StringVar(&catalogPath, "catalog", "", "JSON `FILE` mapping audience names to ids")

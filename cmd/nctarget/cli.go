@@ -1,16 +1,19 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"runtime/debug"
+	"syscall"
 
 	"github.com/nctarget/nctarget"
+	"github.com/nctarget/nctarget/internal/termtext"
 	"github.com/spf13/cobra"
+	"golang.org/x/term"
 )
 
 // Exit statuses, as SPEC section 4 fixes them.
@@ -45,6 +48,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 		}
 	}()
 	root := newRootCmd()
+	st := &runState{}
 	root.SetArgs(args)
 	root.SetIn(stdin)
 	root.SetOut(stdout)
@@ -52,39 +56,92 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return usageError{fmt.Errorf("%w\nRun '%s --help' for usage.", err, c.CommandPath())}
 	})
-	err := root.Execute()
+	color := colorFlag("auto")
+	root.PersistentFlags().Var(&color, "color", "colour diagnostics: `WHEN` is auto (on a terminal, unless NO_COLOR is set), always or never")
+	root.PersistentPreRun = func(*cobra.Command, []string) {
+		if color.enabled(stderr) {
+			root.SetErr(colourTerminal{stderr})
+		}
+	}
+	markRuns(root, st)
+	err := root.ExecuteContext(context.WithValue(context.Background(), runStateKey{}, st))
 	var ue usageError
 	switch {
 	case err == nil:
 		return exitOK
 	case errors.Is(err, errReported):
 		return exitInvalid
-	case errors.As(err, &ue) || isCobraUsage(err):
-		fmt.Fprintln(stderr, "nctarget:", err)
+	case errors.As(err, &ue) || !st.ran:
+		// An error before any command ran is cobra's: an unknown command,
+		// wrong arguments, a bad flag value. Its wording is cobra's own;
+		// where it arose is what makes it a usage error.
+		fmt.Fprintln(stderr, "nctarget:", terminalSafe(err.Error()))
 		return exitUsage
 	}
-	fmt.Fprintln(stderr, "nctarget:", err)
+	fmt.Fprintln(stderr, "nctarget:", terminalSafe(err.Error()))
 	return exitInvalid
 }
 
-// isCobraUsage reports whether err is one of cobra's own usage errors
-// (unknown command, wrong number of arguments), which it returns untyped.
-func isCobraUsage(err error) bool {
-	msg := err.Error()
-	for _, prefix := range []string{"unknown command", "accepts ", "requires ", "unknown flag", "unknown shorthand"} {
-		if len(msg) >= len(prefix) && msg[:len(prefix)] == prefix {
-			return true
+// runState is what one run of the command line keeps across its commands'
+// helpers: whether a command's own code started and whether standard input
+// was read.
+type runState struct {
+	ran       bool // a command's RunE started: errors from here on are its own
+	stdinRead bool // standard input was read once; a second "-" is refused
+}
+
+// runStateKey keys the runState in a command's context.
+type runStateKey struct{}
+
+// stateOf returns the run's state, or a fresh one for a command run
+// outside run (never the case in the CLI, but safe).
+func stateOf(cmd *cobra.Command) *runState {
+	if st, ok := cmd.Context().Value(runStateKey{}).(*runState); ok {
+		return st
+	}
+	return &runState{}
+}
+
+// markRuns wraps the RunE of c and every command under it so the run's
+// state records when a command's own code starts.
+func markRuns(c *cobra.Command, st *runState) {
+	if runE := c.RunE; runE != nil {
+		c.RunE = func(cmd *cobra.Command, args []string) error {
+			st.ran = true
+			return runE(cmd, args)
 		}
 	}
-	return false
+	if r := c.Run; r != nil {
+		c.Run = func(cmd *cobra.Command, args []string) {
+			st.ran = true
+			r(cmd, args)
+		}
+	}
+	for _, sub := range c.Commands() {
+		markRuns(sub, st)
+	}
 }
 
 // maxOneFile allows the optional FILE argument of the one-rule commands;
 // more is a usage error that says what the command takes.
 func maxOneFile(cmd *cobra.Command, args []string) error {
 	if len(args) > 1 {
-		return usageError{fmt.Errorf("%s takes one rule FILE (or - for standard input), got %d arguments\nRun '%s --help' for usage.",
+		return usageError{fmt.Errorf("%s takes one rule FILE (or - for standard input), got %d arguments; to check several rules, use nctarget check FILE...\nRun '%s --help' for usage.",
 			cmd.Name(), len(args), cmd.CommandPath())}
+	}
+	return nil
+}
+
+// oneDir requires the single DIR argument of index and gen-data, with the
+// usage line and a pointer to --help instead of cobra's "accepts 1 arg(s)".
+func oneDir(cmd *cobra.Command, args []string) error {
+	if len(args) != 1 {
+		what := "no DIR"
+		if len(args) > 1 {
+			what = fmt.Sprintf("%d arguments", len(args))
+		}
+		return usageError{fmt.Errorf("%s takes one DIR, got %s\nUsage: %s\nRun '%s --help' for usage.",
+			cmd.Name(), what, cmd.UseLine(), cmd.CommandPath())}
 	}
 	return nil
 }
@@ -101,25 +158,71 @@ type input struct {
 // filling memory before the library's own limit rejects it.
 const maxInputBytes = nctarget.MaxDecompileBytes
 
+// stdinPrompt is said on standard error when a rule is read from a
+// terminal, so a user who forgot the FILE knows why nothing happens.
+const stdinPrompt = "reading rule from standard input (Ctrl-D to end)"
+
 // readInput reads the file named by arg, or standard input for "-" or "".
-// A file that cannot be opened or read is a usage error: the command line
-// names it.
+// A file that cannot be opened or read is an error naming the file, the
+// real cause and what to do (exit status 1).
 func readInput(cmd *cobra.Command, arg string) (input, error) {
 	if arg == "" || arg == "-" {
+		st := stateOf(cmd)
+		if st.stdinRead {
+			return input{}, usageError{errors.New("standard input can be read only once: give - at most once")}
+		}
+		st.stdinRead = true
+		if isTerminal(cmd.InOrStdin()) {
+			fmt.Fprintln(cmd.ErrOrStderr(), stdinPrompt)
+		}
 		src, err := readLimited(cmd.InOrStdin(), "standard input")
 		return input{name: "<stdin>", src: src}, err
 	}
 	f, err := os.Open(arg)
 	if err != nil {
-		return input{}, usageError{err}
+		return input{}, fileError(arg, "cannot read", err, readAdvice(err, "give - to read standard input"))
 	}
 	defer f.Close()
 	src, err := readLimited(f, arg)
 	var pe *fs.PathError
-	if errors.As(err, &pe) { // a directory, say: still the command line's fault
-		return input{}, usageError{err}
+	if errors.As(err, &pe) {
+		return input{}, fileError(arg, "cannot read", err, readAdvice(err, "give - to read standard input"))
 	}
 	return input{name: arg, src: src}, err
+}
+
+// readAdvice says what to do about a file that cannot be read, from the
+// real cause of err; alt, when not empty, is another way to give the input
+// ("give - to read standard input").
+func readAdvice(err error, alt string) string {
+	switch {
+	case errors.Is(err, fs.ErrNotExist) && alt != "":
+		return "check the name, or " + alt
+	case errors.Is(err, fs.ErrNotExist):
+		return "check the name"
+	case errors.Is(err, fs.ErrPermission):
+		return "check the file's permissions"
+	case errors.Is(err, syscall.EISDIR):
+		return "give a file, not a directory"
+	case errors.Is(err, syscall.ELOOP):
+		return "the symbolic link loops: point it at a file"
+	}
+	return "check the file"
+}
+
+// checkDataDir checks that dir, given to --data or index, is a directory
+// that can be read, and says what is wrong with it otherwise.
+func checkDataDir(dir string) error {
+	info, err := os.Stat(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return fileError(dir, "no data directory", err, "give the directory holding users.csv, audiences/ and redeliveries/ (nctarget gen-data DIR writes one)")
+	case err != nil:
+		return fileError(dir, "cannot read the data directory", err, readAdvice(err, ""))
+	case !info.IsDir():
+		return fmt.Errorf("%s: not a directory: give the directory holding users.csv, audiences/ and redeliveries/, not a file", dir)
+	}
+	return nil
 }
 
 // readLimited reads all of r, up to maxInputBytes; name is for errors.
@@ -127,7 +230,7 @@ func readLimited(r io.Reader, name string) ([]byte, error) {
 	src, err := io.ReadAll(io.LimitReader(r, maxInputBytes+1))
 	switch {
 	case err != nil:
-		return nil, fmt.Errorf("reading %s: %w", name, err)
+		return nil, &fs.PathError{Op: "read", Path: name, Err: bareError(err)}
 	case len(src) > maxInputBytes:
 		return nil, fmt.Errorf("%s is over %d bytes, more than any nctarget input; a rule is at most %d bytes (Limits.MaxBytes)",
 			name, maxInputBytes, nctarget.DefaultLimits.MaxBytes)
@@ -144,16 +247,27 @@ func argOrStdin(args []string) string {
 }
 
 // eachArg runs fn on every argument in turn. It goes on after an argument
-// whose diagnostics fn has reported (errReported), so one run reports every
-// file's problems, and returns errReported at the end when there was one;
-// any other error stops it at once.
-func eachArg(args []string, fn func(i int, arg string) error) error {
+// that failed, printing the error unless fn has reported it already
+// (errReported), so one run reports every file's problems, and returns
+// errReported at the end when any failed. A usage error (standard input
+// named twice) stops it at once.
+func eachArg(cmd *cobra.Command, args []string, fn func(i int, arg string) error) error {
+	if n := countStdin(args); n > 1 {
+		return usageError{fmt.Errorf("standard input is named %d times; it can be read only once: give - at most once", n)}
+	}
 	failed := false
 	for i, arg := range args {
-		if err := fn(i, arg); errors.Is(err, errReported) {
-			failed = true
-		} else if err != nil {
+		err := fn(i, arg)
+		var ue usageError
+		switch {
+		case err == nil:
+		case errors.As(err, &ue):
 			return err
+		case errors.Is(err, errReported):
+			failed = true
+		default:
+			fmt.Fprintln(cmd.ErrOrStderr(), "nctarget:", terminalSafe(err.Error()))
+			failed = true
 		}
 	}
 	if failed {
@@ -162,56 +276,94 @@ func eachArg(args []string, fn func(i int, arg string) error) error {
 	return nil
 }
 
+// countStdin counts the arguments that mean standard input.
+func countStdin(args []string) int {
+	n := 0
+	for _, a := range args {
+		if a == "-" || a == "" {
+			n++
+		}
+	}
+	return n
+}
+
 // report prints the diagnostics of err against the source they refer to
 // and returns errReported, or returns err unchanged when it carries none.
+// Diagnostics are coloured when w is the run's colourTerminal.
 func report(w io.Writer, err error, src []byte) error {
 	if nctarget.Diagnostics(err) == nil {
 		return err
 	}
-	nctarget.PrintError(w, err, src)
+	printerFor(w).PrintError(w, err, src)
 	return errReported
 }
 
 // printWarnings prints warning diagnostics.
 func printWarnings(w io.Writer, warns []*nctarget.Diagnostic, src []byte) {
+	p := printerFor(w)
 	for _, d := range warns {
-		nctarget.PrintDiagnostic(w, d, src)
+		p.PrintDiagnostic(w, d, src)
 	}
 }
 
-// writeFileAtomic writes data to path through a temporary file in the same
-// directory and a rename, so readers never see a half-written file and a
-// failed write leaves the old file in place.
-func writeFileAtomic(path string, data []byte) error {
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
+// colourTerminal is the standard error of a run whose diagnostics are
+// coloured (--color, NO_COLOR): the stream carries the decision, so every
+// command printing to cmd.ErrOrStderr() colours alike, and a buffer that
+// collects a job's diagnostics for later stays plain.
+type colourTerminal struct{ io.Writer }
+
+// printerFor returns the diagnostic printer for w.
+func printerFor(w io.Writer) nctarget.Printer {
+	_, colour := w.(colourTerminal)
+	return nctarget.Printer{Color: colour}
+}
+
+// terminalSafe escapes an error's text for standard error: file names and
+// data quoted in it are user data (see termtext).
+func terminalSafe(s string) string { return termtext.EscapeLines(s) }
+
+// isTerminal reports whether r or w is a terminal.
+func isTerminal(f any) bool {
+	_, ok := terminalFile(f)
+	return ok
+}
+
+// terminalFile returns the terminal f is, seeing through colourTerminal.
+func terminalFile(f any) (*os.File, bool) {
+	if c, ok := f.(colourTerminal); ok {
+		f = c.Writer
 	}
-	f, err := os.CreateTemp(dir, "."+base+".tmp*")
-	if err != nil {
-		var pe *os.PathError
-		if errors.As(err, &pe) {
-			err = pe.Err // the temporary file's name means nothing to the user
-		}
-		return fmt.Errorf("cannot write %s: %w", path, err)
+	file, ok := f.(*os.File)
+	if !ok || !term.IsTerminal(int(file.Fd())) {
+		return nil, false
 	}
-	tmp := f.Name()
-	defer os.Remove(tmp) // a no-op once renamed
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
+	return file, true
+}
+
+// colorFlag is the --color setting: auto, always or never.
+type colorFlag string
+
+func (c *colorFlag) String() string { return string(*c) }
+func (c *colorFlag) Type() string   { return "WHEN" }
+
+// Set accepts the three settings and refuses anything else (a usage error).
+func (c *colorFlag) Set(s string) error {
+	switch s {
+	case "auto", "always", "never":
+		*c = colorFlag(s)
+		return nil
 	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
+	return fmt.Errorf("want auto, always or never, got %q", s)
+}
+
+// enabled decides colour: always, never, or (auto) when stderr is a
+// terminal and NO_COLOR (no-color.org) is not set.
+func (c colorFlag) enabled(stderr io.Writer) bool {
+	switch c {
+	case "always":
+		return true
+	case "never":
+		return false
 	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	if info, err := os.Stat(path); err == nil {
-		os.Chmod(tmp, info.Mode().Perm())
-	} else {
-		os.Chmod(tmp, 0o644)
-	}
-	return os.Rename(tmp, path)
+	return os.Getenv("NO_COLOR") == "" && isTerminal(stderr)
 }

@@ -55,9 +55,10 @@ func TestUsageErrors(t *testing.T) {
 		{"unknown flag", []string{"compile", "--bogus", fullExample}, "unknown flag: --bogus"},
 		{"unknown shorthand", []string{"compile", "-z", fullExample}, "unknown shorthand flag: 'z'"},
 		{"too many arguments", []string{"compile", fullExample, fullExample}, "compile takes one rule FILE (or - for standard input), got 2 arguments"},
-		{"missing file", []string{"compile", "no-such-rule.nct"}, "no-such-rule.nct: no such file or directory"},
-		{"missing file for check", []string{"check", "no-such-rule.nct"}, "no-such-rule.nct"},
-		{"missing messages file", []string{"compile", "--messages", "no-such.json", fullExample}, "no-such.json"},
+		{"stdin twice", []string{"check", "-", "-"}, "standard input is named 2 times"},
+		{"bad --color", []string{"check", "--color", "sometimes"}, `invalid argument "sometimes" for "--color"`},
+		{"index without DIR", []string{"index"}, "index takes one DIR, got no DIR\nUsage: nctarget index DIR"},
+		{"gen-data with two DIRs", []string{"gen-data", "a", "b"}, "gen-data takes one DIR, got 2 arguments"},
 		{"unknown command", []string{"frobnicate"}, `unknown command "frobnicate"`},
 		{"version with an argument", []string{"version", "x"}, `unknown command "x"`},
 	} {

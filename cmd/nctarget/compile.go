@@ -39,9 +39,9 @@ same rule always gives the same bytes.`,
 				return err
 			}
 			if messagesPath != "" {
-				data, err := os.ReadFile(messagesPath)
+				data, err := readFlagFile(messagesPath)
 				if err != nil {
-					return usageError{err}
+					return err
 				}
 				if opts.Messages, err = nctarget.ParseMessages(messagesPath, data); err != nil {
 					return report(cmd.ErrOrStderr(), err, data)
@@ -59,20 +59,16 @@ same rule always gives the same bytes.`,
 			if compact {
 				out = append(out, '\n')
 			}
-			if outPath != "" {
-				if err := writeFileAtomic(outPath, out); err != nil {
-					return usageError{err} // the command line names a place that cannot be written
-				}
-				return nil
+			if outPath == "" {
+				outPath = "-"
 			}
-			_, err = cmd.OutOrStdout().Write(out)
-			return err
+			return writeOutput(cmd.OutOrStdout(), outPath, "-o", out)
 		},
 	}
 	f := cmd.Flags()
 	f.StringVar(&catalogPath, "catalog", "", "JSON `FILE` mapping audience names to ids: {\"vip\": 5614991017776}")
 	f.StringVar(&messagesPath, "messages", "", "JSON `FILE` with 1–5 message objects; the output becomes a full request body")
-	f.StringVarP(&outPath, "output", "o", "", "write the JSON to `FILE` (atomically) instead of standard output")
+	f.StringVarP(&outPath, "output", "o", "", "write the JSON to `FILE` instead of standard output: a file is replaced atomically (through a symbolic link, its target), a device or pipe written to; - is standard output")
 	f.BoolVar(&compact, "compact", false, "print compact JSON on one line")
 	f.BoolVar(&noSimplify, "no-simplify", false, "emit the direct translation of the rule, without simplification")
 	f.BoolVar(&explain, "explain", false, "list each simplification applied, with its source position, on standard error")
@@ -84,15 +80,25 @@ func loadCatalog(cmd *cobra.Command, path string) (*nctarget.Catalog, error) {
 	if path == "" {
 		return nil, nil
 	}
-	data, err := os.ReadFile(path)
+	data, err := readFlagFile(path)
 	if err != nil {
-		return nil, usageError{err}
+		return nil, err
 	}
 	cat, err := nctarget.ParseCatalog(path, data)
 	if err != nil {
 		return nil, report(cmd.ErrOrStderr(), err, data)
 	}
 	return cat, nil
+}
+
+// readFlagFile reads a file a flag names (--catalog, --messages), with
+// the errors of readInput.
+func readFlagFile(path string) ([]byte, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fileError(path, "cannot read", err, readAdvice(err, ""))
+	}
+	return data, nil
 }
 
 // printRewrites lists the simplifier's rewrites, one per line.

@@ -22,7 +22,7 @@ func TestDecompileCommand(t *testing.T) {
 		{"invalid", "", []string{"decompile", bad}, 1, "", bad + `:1:55: $.recipient.audienceGroupId: want a number, got a string`},
 		{"not JSON", "audience(1)", []string{"decompile"}, 1, "", "<stdin>:1:1: invalid character 'a' looking for beginning of value"},
 		{"two files", "", []string{"decompile", body, body}, 2, "", "decompile takes one rule FILE"},
-		{"missing file", "", []string{"decompile", "no-such.json"}, 2, "", "no-such.json"},
+		{"missing file", "", []string{"decompile", "no-such.json"}, 1, "", "no-such.json: cannot read: no such file or directory"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			code, stdout, stderr := runStdin(t, tc.stdin, tc.args...)

@@ -12,7 +12,6 @@ import (
 	"github.com/nctarget/nctarget"
 	"github.com/nctarget/nctarget/eval"
 	"github.com/spf13/cobra"
-	"golang.org/x/term"
 )
 
 // evalFlags are the options of the eval command.
@@ -88,6 +87,9 @@ func runEval(cmd *cobra.Command, args []string, f *evalFlags) error {
 	if f.out != "" && (len(args) > 1 || f.jsonl || len(args) == 1 && isDir(args[0])) {
 		return usageError{errors.New("--out takes a single rule")}
 	}
+	if n := countStdin(args); n > 1 {
+		return usageError{fmt.Errorf("standard input is named %d times; it can be read only once: give - at most once", n)}
+	}
 	var err error
 	if f.cat, err = loadCatalog(cmd, f.catalog); err != nil {
 		return err
@@ -106,8 +108,8 @@ func runEval(cmd *cobra.Command, args []string, f *evalFlags) error {
 
 // loadData loads the dataset, with a progress bar on a terminal.
 func loadData(cmd *cobra.Command, f *evalFlags) (*eval.Dataset, error) {
-	if info, err := os.Stat(f.data); err != nil || !info.IsDir() {
-		return nil, usageError{fmt.Errorf("--data %s: not a directory", f.data)}
+	if err := checkDataDir(f.data); err != nil {
+		return nil, err
 	}
 	opts := eval.LoadOptions{Progress: progressBar(cmd.ErrOrStderr(), "loading users.csv")}
 	if !f.noCache {
@@ -134,8 +136,8 @@ func defaultCacheDir() string {
 // w is a terminal, or nil (no output) otherwise: a pipeline's standard
 // error never receives it.
 func progressBar(w io.Writer, label string) func(done, total int64) {
-	f, ok := w.(*os.File)
-	if !ok || !term.IsTerminal(int(f.Fd())) {
+	f, ok := terminalFile(w)
+	if !ok {
 		return nil
 	}
 	const width = 30
@@ -152,7 +154,7 @@ func progressBar(w io.Writer, label string) func(done, total int64) {
 }
 
 // writeRecipients writes the recipient IDs after the limit, one per line.
-func writeRecipients(path string, d *eval.Dataset, res *eval.Result) error {
+func writeRecipients(stdout io.Writer, path string, d *eval.Dataset, res *eval.Result) error {
 	sel := res.Selected()
 	buf := make([]byte, 0, sel.GetCardinality()*34)
 	it := sel.Iterator()
@@ -160,5 +162,5 @@ func writeRecipients(path string, d *eval.Dataset, res *eval.Result) error {
 		buf = append(buf, d.UserID(it.Next())...)
 		buf = append(buf, '\n')
 	}
-	return writeFileAtomic(path, buf)
+	return writeOutput(stdout, path, "--out", buf)
 }

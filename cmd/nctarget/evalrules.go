@@ -93,7 +93,7 @@ func evalRules(cmd *cobra.Command, args []string, d *eval.Dataset, f *evalFlags)
 				return werr
 			}
 			if f.out != "" && j.res != nil {
-				if werr := writeRecipients(f.out, d, j.res); werr != nil {
+				if werr := writeRecipients(cmd.OutOrStdout(), f.out, d, j.res); werr != nil {
 					return werr
 				}
 			}

@@ -62,7 +62,7 @@ func runFmt(cmd *cobra.Command, args []string, flags fmtFlags) error {
 		}
 	}
 	differs := false
-	err := eachArg(args, func(_ int, arg string) error {
+	err := eachArg(cmd, args, func(_ int, arg string) error {
 		changed, err := fmtOne(cmd, arg, flags)
 		differs = differs || changed
 		return err
@@ -92,7 +92,7 @@ func fmtOne(cmd *cobra.Command, arg string, flags fmtFlags) (bool, error) {
 		io.WriteString(w, unifiedDiff(in.name, in.src, out))
 	}
 	if flags.write && changed {
-		if err := writeFileAtomic(arg, out); err != nil {
+		if err := writeOutput(w, arg, "fmt -w", out); err != nil {
 			return changed, err
 		}
 	}

@@ -22,7 +22,7 @@ in every audience file. The same --users and --seed always give the same
 files. DIR must be empty unless --force is given.`,
 		Example: `  nctarget gen-data --users 5000 --seed 1 examples/data
   nctarget gen-data --users 10000000 --seed 1 /tmp/bench-data`,
-		Args: cobra.ExactArgs(1),
+		Args: oneDir,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if opts.Users < 0 {
 				return usageError{fmt.Errorf("--users %d: give a number of users ≥ 0", opts.Users)}

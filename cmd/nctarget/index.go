@@ -23,8 +23,11 @@ instead of parsing text for as long as the files keep their size and
 modification time; a changed file is simply parsed again.`,
 		Example: `  nctarget index ./data && nctarget eval --data ./data rule.nct
   nctarget index --status ./data`,
-		Args: cobra.ExactArgs(1),
+		Args: oneDir,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := checkDataDir(args[0]); err != nil {
+				return err
+			}
 			if cacheDir == "" {
 				if cacheDir = defaultCacheDir(); cacheDir == "" {
 					return usageError{errors.New("no user cache directory: give --cache-dir")}

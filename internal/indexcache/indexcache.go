@@ -60,7 +60,7 @@ func indexPath(cacheDir, suffix string, keys ...string) string {
 // ReadUsers and ReadMembers then find the index while the files are
 // unchanged. It returns the paths written.
 func Write(dir, cacheDir string, opts load.Options) ([]string, error) {
-	path, err := load.DataFile(filepath.Join(dir, "users.csv"))
+	path, err := load.UsersFile(dir)
 	if err != nil {
 		return nil, err
 	}
@@ -350,7 +350,7 @@ func ReadMembers(cacheDir, usersKey, path string, friends int) (set *load.Member
 // Status describes whether dir has an up-to-date index in cacheDir, for
 // nctarget index --status.
 func Status(dir, cacheDir string) (string, error) {
-	path, err := load.DataFile(filepath.Join(dir, "users.csv"))
+	path, err := load.UsersFile(dir)
 	if err != nil {
 		return "", err
 	}

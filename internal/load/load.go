@@ -7,10 +7,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
 	"sort"
+	"strings"
 
 	"github.com/nctarget/nctarget"
 )
@@ -105,6 +107,33 @@ func DataFile(path string) (string, error) {
 		return path + ".gz", nil
 	}
 	return "", err
+}
+
+// UsersFile returns the path of dir's users.csv (or users.csv.gz). When
+// there is none it says why with the real cause (missing, unreadable, a
+// symbolic link loop) and, for a missing file, the layout a data directory
+// has.
+func UsersFile(dir string) (string, error) {
+	path, err := DataFile(filepath.Join(dir, "users.csv"))
+	if err == nil {
+		return path, nil
+	}
+	path = filepath.Join(dir, "users.csv")
+	if errors.Is(err, fs.ErrNotExist) {
+		return "", fmt.Errorf("%s: does not exist: a data directory holds users.csv (header %s), audiences/<audienceGroupId>.txt and redeliveries/<requestId>.txt; nctarget gen-data DIR writes an example",
+			path, strings.Join(usersHeader[:], ","))
+	}
+	return "", fmt.Errorf("%s: cannot read: %v: make it readable", path, Cause(err))
+}
+
+// Cause returns the cause of a file system error without its path, for a
+// message that names the file already.
+func Cause(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }
 
 // dataError returns a diagnostic at line of file. Its offset is -1: it
