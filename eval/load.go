@@ -1,7 +1,6 @@
 package eval
 
 import (
-
 	"github.com/nctarget/nctarget/internal/indexcache"
 	"github.com/nctarget/nctarget/internal/load"
 )
