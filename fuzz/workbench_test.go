@@ -1,6 +1,7 @@
 package fuzz
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"testing"
@@ -12,7 +13,8 @@ import (
 
 // FuzzWorkbench checks what the editors (nctarget serve and nctarget lsp)
 // show for any text at any cursor: hover and completion spans lie inside
-// the text and completions replace only text before the cursor; positions
+// the text and completions replace only text before the cursor; tokens
+// come in order, each inside one line; positions
 // convert to UTF-16 and back to the same byte; every quick fix, applied,
 // removes its diagnostic.
 func FuzzWorkbench(f *testing.F) {
@@ -35,6 +37,13 @@ func FuzzWorkbench(f *testing.F) {
 		}
 		if c := a.Complete(off); !(0 <= c.Start && c.Start <= c.End && c.End == off) {
 			t.Fatalf("completion at %d of %q replaces [%d,%d)", off, src, c.Start, c.End)
+		}
+		last := 0
+		for _, tok := range a.Tokens() {
+			if tok.Start < last || tok.End <= tok.Start || tok.End > len(src) || bytes.ContainsAny(src[tok.Start:tok.End], "\r\n") {
+				t.Fatalf("token [%d,%d) of %q after %d: out of order, empty or across lines", tok.Start, tok.End, src, last)
+			}
+			last = tok.End
 		}
 		if utf8.Valid(src) && (off == len(src) || utf8.RuneStart(src[off])) {
 			p := workbench.PositionAt(src, off)

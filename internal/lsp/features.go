@@ -53,7 +53,7 @@ func (s *server) didClose(p *didCloseParams) (any, *responseError) {
 // formatting answers with one edit replacing the whole text by nctarget
 // fmt's, no edit when it is formatted already, and null for a rule that
 // does not parse (its diagnostics say why).
-func (s *server) formatting(p *formattingParams) (any, *responseError) {
+func (s *server) formatting(p *documentParams) (any, *responseError) {
 	doc, rerr := s.document(p.TextDocument.URI)
 	if rerr != nil {
 		return nil, rerr
@@ -134,6 +134,35 @@ func (s *server) codeAction(p *codeActionParams) (any, *responseError) {
 		}
 	}
 	return actions, nil
+}
+
+// tokenLegend names the semantic token types, in the order of
+// workbench.TokenKind (TokenKeyword is 1, the first here).
+var tokenLegend = semanticTokensLegend{
+	TokenTypes:     []string{"keyword", "function", "property", "enumMember", "number", "string", "comment", "operator"},
+	TokenModifiers: []string{},
+}
+
+// semanticTokens answers with the rule's tokens, so that editors without
+// a grammar for the language highlight it.
+func (s *server) semanticTokens(p *documentParams) (any, *responseError) {
+	doc, rerr := s.document(p.TextDocument.URI)
+	if rerr != nil {
+		return nil, rerr
+	}
+	src := doc.analysis.Source
+	data := []int{}
+	var last position
+	for _, t := range doc.analysis.Tokens() {
+		at := toPosition(workbench.PositionAt(src, t.Start))
+		delta := at.Character
+		if at.Line == last.Line {
+			delta -= last.Character
+		}
+		data = append(data, at.Line-last.Line, delta, workbench.UTF16Len(src[t.Start:t.End]), int(t.Kind)-1, 0)
+		last = at
+	}
+	return semanticTokens{Data: data}, nil
 }
 
 // toDiagnostic converts one diagnostic. Its range is the diagnostic's

@@ -57,7 +57,9 @@ type positionParams struct {
 	Position     position               `json:"position"`
 }
 
-type formattingParams struct {
+// documentParams are the params that name only a document: formatting
+// (whose options the canonical form ignores) and semantic tokens.
+type documentParams struct {
 	TextDocument textDocumentIdentifier `json:"textDocument"`
 }
 
@@ -157,6 +159,23 @@ type textDocumentSyncOptions struct {
 	Change    int  `json:"change"` // 1: the whole text on every change
 }
 
+type semanticTokensLegend struct {
+	TokenTypes     []string `json:"tokenTypes"`
+	TokenModifiers []string `json:"tokenModifiers"`
+}
+
+type semanticTokensOptions struct {
+	Legend semanticTokensLegend `json:"legend"`
+	Full   bool                 `json:"full"`
+}
+
+// semanticTokens are tokens as the protocol encodes them: five integers
+// each (line and start relative to the token before, length, type,
+// modifiers).
+type semanticTokens struct {
+	Data []int `json:"data"`
+}
+
 type serverCapabilities struct {
 	PositionEncoding           string                  `json:"positionEncoding"`
 	TextDocumentSync           textDocumentSyncOptions `json:"textDocumentSync"`
@@ -164,4 +183,5 @@ type serverCapabilities struct {
 	HoverProvider              bool                    `json:"hoverProvider"`
 	CompletionProvider         completionOptions       `json:"completionProvider"`
 	CodeActionProvider         codeActionOptions       `json:"codeActionProvider"`
+	SemanticTokensProvider     semanticTokensOptions   `json:"semanticTokensProvider"`
 }

@@ -4,7 +4,8 @@
 // diagnostic nctarget check prints as the user types, formats with the
 // canonical formatter, describes the atom under the pointer, completes
 // keywords, attributes, values, area and catalog names and range bounds,
-// and offers the quick fixes the diagnostics' hints spell out. What it
+// offers the quick fixes the diagnostics' hints spell out, and gives the
+// tokens for highlighting (semantic tokens). What it
 // says about a rule comes from the workbench package, which the web
 // workbench (nctarget serve) shares, so the editors and the command line
 // agree; this package only speaks the protocol.
@@ -160,6 +161,8 @@ var handlers = map[string]handler{
 	"textDocument/hover":      withParams((*server).hover),
 	"textDocument/completion": withParams((*server).completion),
 	"textDocument/codeAction": withParams((*server).codeAction),
+
+	"textDocument/semanticTokens/full": withParams((*server).semanticTokens),
 }
 
 // withParams makes a handler of a method taking params of type P.
@@ -183,6 +186,7 @@ func (s *server) capabilities() initializeResult {
 			HoverProvider:              true,
 			CompletionProvider:         completionOptions{TriggerCharacters: []string{"(", "[", ",", `"`, " "}},
 			CodeActionProvider:         codeActionOptions{CodeActionKinds: []string{"quickfix"}},
+			SemanticTokensProvider:     semanticTokensOptions{Legend: tokenLegend, Full: true},
 		},
 		ServerInfo: serverInfo{Name: "nctarget", Version: s.opts.Version},
 	}

@@ -224,6 +224,8 @@ func TestLifecycle(t *testing.T) {
 			HoverProvider:              true,
 			CompletionProvider:         completionOptions{TriggerCharacters: []string{"(", "[", ",", `"`, " "}},
 			CodeActionProvider:         codeActionOptions{CodeActionKinds: []string{"quickfix"}},
+			SemanticTokensProvider: semanticTokensOptions{Full: true, Legend: semanticTokensLegend{TokenModifiers: []string{},
+				TokenTypes: []string{"keyword", "function", "property", "enumMember", "number", "string", "comment", "operator"}}},
 		},
 		ServerInfo: serverInfo{Name: "nctarget", Version: "test"},
 	}
@@ -544,4 +546,28 @@ func TestFraming(t *testing.T) {
 	case <-time.After(timeout):
 		t.Fatal("Serve did not stop at a malformed header")
 	}
+}
+
+// TestSemanticTokens checks the encoding of tokens after Japanese names
+// and an emoji: lines and starts relative to the token before, lengths in
+// UTF-16 units.
+func TestSemanticTokens(t *testing.T) {
+	c := start(t, Options{})
+	c.initialize()
+	c.open(uri, "audience(会員) # 😀x\nwhere area in (東京都)")
+	var got semanticTokens
+	c.result("textDocument/semanticTokens/full", map[string]any{"textDocument": map[string]any{"uri": uri}}, &got)
+	want := []int{
+		0, 0, 8, 1, 0, // audience: function
+		0, 9, 2, 3, 0, // 会員: enumMember
+		0, 4, 5, 6, 0, // # 😀x: comment, 5 units
+		1, 0, 5, 0, 0, // where: keyword
+		0, 6, 4, 2, 0, // area: property
+		0, 5, 2, 0, 0, // in: keyword
+		0, 4, 3, 3, 0, // 東京都: enumMember
+	}
+	if diff := cmp.Diff(want, got.Data); diff != "" {
+		t.Errorf("semantic tokens (-want +got):\n%s", diff)
+	}
+	c.shutdown()
 }

@@ -35,7 +35,8 @@ var session = []string{
 	`{"jsonrpc":"2.0","method":"textDocument/didChange","params":{"textDocument":{"uri":"file:///rules/campaign.nct","version":2},"contentChanges":[` +
 		`{"text":"AUDIENCE(vip) and not audience(\"spring sale clickers\") where gender in (female) and area in (tokyo) and age[30,40) limit 100 upToRemainingQuota forbidPartialDelivery"}]}}`,
 	`{"jsonrpc":"2.0","id":6,"method":"textDocument/formatting","params":{"textDocument":{"uri":"file:///rules/campaign.nct"},"options":{"tabSize":4,"insertSpaces":true}}}`,
-	`{"jsonrpc":"2.0","id":7,"method":"shutdown"}`,
+	`{"jsonrpc":"2.0","id":7,"method":"textDocument/semanticTokens/full","params":{"textDocument":{"uri":"file:///rules/campaign.nct"}}}`,
+	`{"jsonrpc":"2.0","id":8,"method":"shutdown"}`,
 	`{"jsonrpc":"2.0","method":"exit"}`,
 }
 

@@ -5,7 +5,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/nctarget/nctarget"
@@ -218,67 +217,30 @@ type opening struct {
 	lower  int
 }
 
-// scanContext reads the source before the cursor. It knows the
-// language's tokens (names, numbers, strings, comments, punctuation) only
-// as far as completion needs them: an editor's rule is mostly
-// half-written, so it never fails.
+// scanContext reads the source before the cursor, token by token: the
+// word at its end is the one being typed, what the completion replaces,
+// and the rest says where the cursor is.
 func scanContext(src []byte) context {
-	ctx := context{seen: map[string]bool{}}
+	ctx := context{seen: map[string]bool{}, wordStart: len(src)}
 	var stack []opening
 	var prev, prev2 string // the last two tokens, lower case
-	i := 0
-	for i < len(src) {
-		r, size := utf8.DecodeRune(src[i:])
-		start := i
+	scan(src, func(t token) bool {
 		switch {
-		case r == '#':
-			for i < len(src) && src[i] != '\n' {
-				i++
-			}
-			if i == len(src) {
-				ctx.inComment = true
-			}
-			continue
-		case unicode.IsSpace(r):
-			i += size
-			continue
-		case r == '"':
-			i++
-			for i < len(src) && src[i] != '"' && src[i] != '\n' {
-				if src[i] == '\\' {
-					i++
-				}
-				i++
-			}
-			if i >= len(src) {
-				ctx.inString, ctx.wordStart = true, start+1
-				ctx.applyStack(stack)
-				return ctx
-			}
-			i++
-		case isWordRune(r):
-			for i < len(src) {
-				r, size := utf8.DecodeRune(src[i:])
-				if !isWordRune(r) && r != '-' && r != '.' {
-					break
-				}
-				i += size
-			}
-			if i == len(src) { // the word being typed: what it replaces, not context
-				ctx.wordStart = start
-				ctx.applyStack(stack)
-				return ctx
-			}
-		case strings.ContainsRune("<>=!", r) && i+1 < len(src) && src[i+1] == '=':
-			i += 2
-		default:
-			i += size
+		case t.kind == tokComment:
+			ctx.inComment = t.end == len(src)
+			return true
+		case t.kind == tokString && !t.closed && t.end == len(src):
+			ctx.inString, ctx.wordStart = true, t.start+1
+			return false
+		case t.kind == tokWord && t.end == len(src):
+			ctx.wordStart = t.start
+			return false
 		}
-		tok := strings.ToLower(string(src[start:i]))
+		tok := strings.ToLower(string(src[t.start:t.end]))
 		stack = ctx.token(tok, prev, prev2, stack)
 		prev2, prev = prev, tok
-	}
-	ctx.wordStart = len(src)
+		return true
+	})
 	ctx.applyStack(stack)
 	return ctx
 }
@@ -345,16 +307,6 @@ func (ctx *context) applyStack(stack []opening) {
 	if top.rng != 0 && ctx.last == "," {
 		ctx.lower = top.lower
 	}
-}
-
-// attrNamed returns the attribute a lower-case word names, or 0.
-func attrNamed(word string) nctarget.Attr {
-	for _, a := range nctarget.Attrs {
-		if strings.EqualFold(a.String(), word) {
-			return a
-		}
-	}
-	return 0
 }
 
 func firstRune(s string) rune {
