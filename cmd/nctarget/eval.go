@@ -19,7 +19,7 @@ type evalFlags struct {
 	data, catalog, out string
 	min                uint64
 	jsonOut, jsonl     bool
-	explain            bool
+	explain, failBelow bool
 	sample             int
 	noCache            bool
 	cat                *nctarget.Catalog
@@ -70,6 +70,7 @@ An index written by "nctarget index DIR" is used when it is up to date.`,
 	fl.StringVar(&f.data, "data", "", "data `DIR`: users.csv, audiences/, redeliveries/ (required)")
 	fl.StringVar(&f.catalog, "catalog", "", "JSON `FILE` mapping audience names to ids")
 	fl.Uint64Var(&f.min, "min", eval.DefaultMinimum, "warn when fewer than `N` recipients remain")
+	fl.BoolVar(&f.failBelow, "fail-below", false, "exit 1 when any rule has fewer recipients than --min, for CI gates (the reports are printed as usual)")
 	fl.BoolVar(&f.jsonOut, "json", false, "print the result as a JSON object, or an array of them for several rules or a directory")
 	fl.BoolVar(&f.jsonl, "jsonl", false, "print one JSON object a line, one per rule; with no FILE, read rules as JSON lines from standard input")
 	fl.BoolVar(&f.explain, "explain", false, "also print the simplifier's rewrites and the time taken to load, plan and evaluate, on standard error")
@@ -86,6 +87,9 @@ func runEval(cmd *cobra.Command, args []string, f *evalFlags) error {
 	}
 	if f.out != "" && (len(args) > 1 || f.jsonl || len(args) == 1 && isDir(args[0])) {
 		return usageError{errors.New("--out takes a single rule")}
+	}
+	if f.sample < 0 {
+		return usageError{fmt.Errorf("--sample %d: give a number of IDs ≥ 0", f.sample)}
 	}
 	if n := countStdin(args); n > 1 {
 		return usageError{fmt.Errorf("standard input is named %d times; it can be read only once: give - at most once", n)}

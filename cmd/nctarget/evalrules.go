@@ -88,7 +88,7 @@ func evalRules(cmd *cobra.Command, args []string, d *eval.Dataset, f *evalFlags)
 				return j.fatal
 			}
 			cmd.ErrOrStderr().Write(j.stderr.Bytes())
-			failed = failed || j.errs != nil
+			failed = failed || j.errs != nil || f.failBelow && j.res != nil && j.res.BelowMinimum()
 			if werr := w.write(j); werr != nil {
 				return werr
 			}

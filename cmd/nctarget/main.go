@@ -35,7 +35,10 @@ Rules are read from a file, or from standard input when the file is - or
 absent. Exit status: 0 success, 1 invalid rule or data, 2 usage error.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		Version:       version(),
 	}
+	root.Flags().BoolP("version", "v", false, "print nctarget's version (as nctarget version does)")
+	root.SetVersionTemplate(versionText())
 	root.AddCommand(
 		newCompileCmd(),
 		newCheckCmd(),

@@ -1,0 +1,136 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// TestVersionFlag checks that --version and -v print what version does.
+func TestVersionFlag(t *testing.T) {
+	_, want, _ := runCLI(t, "version")
+	for _, flag := range []string{"--version", "-v"} {
+		code, stdout, stderr := runCLI(t, flag)
+		if code != 0 || stdout != want || stderr != "" {
+			t.Errorf("%s: exit %d, stdout %q, stderr %q; want %q", flag, code, stdout, stderr, want)
+		}
+	}
+}
+
+// ruleTree writes files (name → contents) under a fresh directory.
+func ruleTree(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for name, src := range files {
+		path := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+// TestDirectories checks that check DIR and fmt -l DIR recurse into DIR's
+// .nct files, as gofmt -l does.
+func TestDirectories(t *testing.T) {
+	dir := ruleTree(t, map[string]string{
+		"ok.nct":         "audience(1)\n",
+		"sub/bad.nct":    "where age[33,40)\n",
+		"sub/messy.nct":  messy,
+		"sub/notes.txt":  "not a rule",
+		"deep/a/fmt.nct": messyFmt,
+	})
+	code, _, stderr := runCLI(t, "check", dir)
+	if code != 1 || !strings.Contains(stderr, filepath.Join(dir, "sub", "bad.nct")+":1:11:") || strings.Contains(stderr, "notes.txt") {
+		t.Errorf("check DIR: exit %d, stderr:\n%s", code, stderr)
+	}
+	code, stdout, _ := runCLI(t, "fmt", "-l", filepath.Join(dir, "sub"), filepath.Join(dir, "deep"))
+	if code != 1 || stdout != filepath.Join(dir, "sub", "messy.nct")+"\n" {
+		t.Errorf("fmt -l DIR: exit %d, stdout %q; want 1 and only sub/messy.nct", code, stdout)
+	}
+}
+
+// TestCheckFormats checks check --format json and --format github.
+func TestCheckFormats(t *testing.T) {
+	bad := writeTemp(t, "bad.nct", "where age[33,40)\n")
+	warn := writeTemp(t, "warn.nct", "limit 100\n")
+	code, stdout, stderr := runCLI(t, "check", "--format", "json", bad, warn, fullExample)
+	if code != 1 || stderr != "" {
+		t.Errorf("json: exit %d, stderr %q; want 1 and nothing on stderr", code, stderr)
+	}
+	var got []finding
+	if err := json.Unmarshal([]byte(stdout), &got); err != nil {
+		t.Fatalf("json: %v:\n%s", err, stdout)
+	}
+	want := []finding{
+		{File: bad, Line: 1, Column: 11, EndLine: 1, EndColumn: 13, Severity: "error", Message: "age bound 33 is not one the API accepts", Hint: "the nearest valid bounds are 30 and 35"},
+		{File: warn, Line: 1, Column: 1, EndLine: 1, EndColumn: 1, Severity: "warning",
+			Message: "the rule has no recipient expression and no where clause: it targets every friend"},
+	}
+	if diff := cmp.Diff(want, got, cmpIgnoreHint(1)); diff != "" {
+		t.Errorf("json (-want +got):\n%s", diff)
+	}
+	if code, stdout, _ := runCLI(t, "check", "--format", "json", fullExample); code != 0 || stdout != "[]\n" {
+		t.Errorf("json of a valid rule: exit %d, %q; want 0 and []", code, stdout)
+	}
+	code, stdout, _ = runCLI(t, "check", "--format", "github", bad)
+	wantGH := "::error file=" + escapeProperty(bad) + ",line=1,col=11,endLine=1,endColumn=13,title=nctarget::age bound 33 is not one the API accepts%0Ahint: the nearest valid bounds are 30 and 35\n"
+	if code != 1 || stdout != wantGH {
+		t.Errorf("github: exit %d, stdout\n%q\nwant\n%q", code, stdout, wantGH)
+	}
+	if got := escapeProperty("a:b,c%d\ne"); got != "a%3Ab%2Cc%25d%0Ae" {
+		t.Errorf("escapeProperty = %q", got)
+	}
+}
+
+// cmpIgnoreHint ignores the hint of the i-th finding, whose wording is
+// the compiler's.
+func cmpIgnoreHint(i int) cmp.Option {
+	return cmp.FilterPath(func(p cmp.Path) bool {
+		if len(p) < 3 {
+			return false
+		}
+		idx, ok := p[1].(cmp.SliceIndex)
+		if !ok {
+			return false
+		}
+		_, y := idx.SplitKeys()
+		return y == i && p.Last().String() == ".Hint"
+	}, cmp.Ignore())
+}
+
+// TestEvalFailBelow checks that --fail-below turns a count below --min
+// into exit status 1, and that without it the count is only a warning.
+func TestEvalFailBelow(t *testing.T) {
+	data := "../../examples/data"
+	if code, _, stderr := runCLI(t, "eval", "--data", data, "--min", "100000", fullExample); code != 0 {
+		t.Errorf("without --fail-below: exit %d, want 0: %s", code, stderr)
+	}
+	code, stdout, _ := runCLI(t, "eval", "--data", data, "--min", "100000", "--fail-below", fullExample)
+	if code != 1 || !strings.Contains(stdout, "recipients") {
+		t.Errorf("--fail-below under the minimum: exit %d, want 1 with the report printed:\n%s", code, stdout)
+	}
+	if code, _, stderr := runCLI(t, "eval", "--data", data, "--min", "1", "--fail-below", fullExample); code != 0 {
+		t.Errorf("--fail-below over the minimum: exit %d, want 0: %s", code, stderr)
+	}
+}
+
+// TestNegativeFlags checks that counts given as flags are validated alike.
+func TestNegativeFlags(t *testing.T) {
+	for _, args := range [][]string{
+		{"eval", "--data", "../../examples/data", "--sample", "-1", fullExample},
+		{"eval", "--data", "../../examples/data", "--min", "-5", fullExample},
+	} {
+		code, stdout, stderr := runCLI(t, args...)
+		if code != exitUsage || stdout != "" || !strings.Contains(stderr, args[3]) {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q; want a usage error naming %s", args, code, stdout, stderr, args[3])
+		}
+	}
+}
