@@ -55,6 +55,7 @@ where gender in (female) and age[20,40) and appType in (ios) and area in (jp_13)
 // its own, or by reading unmapped memory, which crashes the test), and a
 // second Close does nothing.
 func TestClosedDataset(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	if err := gendata.Generate(dir, gendata.Options{Users: 3000, Seed: 11}); err != nil {
 		t.Fatal(err)

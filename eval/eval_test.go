@@ -64,6 +64,7 @@ func evalRule(t testing.TB, d *Dataset, src string) *Result {
 }
 
 func TestSemantics(t *testing.T) {
+	t.Parallel()
 	d := handDataset(t)
 	tests := []struct {
 		rule string
@@ -124,6 +125,7 @@ var cmpEmptyStrings = cmp.Comparer(func(a, b []string) bool { return slices.Equa
 var cmpEmpty = cmp.Comparer(func(a, b []uint32) bool { return slices.Equal(a, b) })
 
 func TestLimitWaterfall(t *testing.T) {
+	t.Parallel()
 	d := handDataset(t)
 	r := evalRule(t, d, "audience(200) where gender in (female) and appType in (ios, android) limit 2")
 	want := Waterfall{Friends: 8, AfterRecipient: 4, AfterFilter: 2, AfterLimit: 2, AllKnown: 2}
@@ -147,6 +149,7 @@ func TestLimitWaterfall(t *testing.T) {
 }
 
 func TestNodeCounts(t *testing.T) {
+	t.Parallel()
 	d := handDataset(t)
 	r := evalRule(t, d, "audience(100) and not audience(200) where gender in (male) or age[35,40)")
 	var got []string
@@ -168,6 +171,7 @@ func TestNodeCounts(t *testing.T) {
 }
 
 func TestWarnings(t *testing.T) {
+	t.Parallel()
 	d := handDataset(t)
 	tests := []struct {
 		rule string
@@ -236,6 +240,7 @@ func TestWarnings(t *testing.T) {
 // TestEmptyDataset checks that a dataset without friends evaluates to
 // nothing, with no panic, whatever the rule.
 func TestEmptyDataset(t *testing.T) {
+	t.Parallel()
 	d, err := NewDataset(nil, map[int64][]string{1: {FormatID(5)}}, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -251,6 +256,7 @@ func TestEmptyDataset(t *testing.T) {
 // TestConcurrentEval evaluates one plan from several goroutines (run with
 // -race): Eval must only read the plan and the dataset.
 func TestConcurrentEval(t *testing.T) {
+	t.Parallel()
 	d := handDataset(t)
 	req, err := nctarget.Compile("t.nct", []byte("audience(100) or audience(200) where not gender in (male) limit 3"), nctarget.Options{})
 	if err != nil {
@@ -285,6 +291,7 @@ func TestConcurrentEval(t *testing.T) {
 // counts alone on a fresh dataset. A malformed file fails every plan that
 // names it.
 func TestConcurrentPlan(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	if err := gendata.Generate(dir, gendata.Options{Users: 3000, Seed: 9}); err != nil {
 		t.Fatal(err)

@@ -26,6 +26,7 @@ func previewOf(t *testing.T, d *Dataset) []Waterfall {
 }
 
 func TestIndexRoundTrip(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	if err := gendata.Generate(dir, gendata.Options{Users: 3000, Seed: 7}); err != nil {
 		t.Fatal(err)
@@ -68,6 +69,7 @@ func TestIndexRoundTrip(t *testing.T) {
 // TestIndexStaleOrCorrupt checks that a changed data file or a damaged
 // index falls back to the text files.
 func TestIndexStaleOrCorrupt(t *testing.T) {
+	t.Parallel()
 	dir := writeData(t, map[string]string{"users.csv": header + id1 + ",male,,,,\n" + id2 + ",female,,,,\n"})
 	cache := t.TempDir()
 	paths, err := indexcache.Write(dir, cache, load.Options{})

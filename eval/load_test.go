@@ -22,6 +22,7 @@ var (
 )
 
 func TestLoadErrors(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name  string
 		files map[string]string
@@ -100,6 +101,7 @@ func TestLoadErrors(t *testing.T) {
 // endings, a byte-order mark, blank lines, no final newline, columns in
 // another order, appType others.
 func TestLoadFormats(t *testing.T) {
+	t.Parallel()
 	plain := header + id1 + ",female,30,ios,jp_13,7\n" + id2 + ",,,others,,\n"
 	tests := []struct {
 		name  string
@@ -138,6 +140,7 @@ func TestLoadFormats(t *testing.T) {
 // TestLoadWritesNothing checks that loading and evaluating leave the data
 // directory as it was.
 func TestLoadWritesNothing(t *testing.T) {
+	t.Parallel()
 	dir := writeData(t, map[string]string{"users.csv": header + id1 + ",,,,,\n", "audiences/5.txt": id1 + "\n"})
 	before := listDir(t, dir)
 	d, err := Load(dir, LoadOptions{CacheDir: t.TempDir()})

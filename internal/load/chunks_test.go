@@ -148,6 +148,7 @@ func chunkFiles() map[string]string {
 // at any byte of the file, gives the same dataset, warnings and errors
 // (with the same line numbers) as loading in one chunk.
 func TestChunkBoundaries(t *testing.T) {
+	t.Parallel()
 	for name, content := range chunkFiles() {
 		for _, gz := range []bool{false, true} {
 			file := "users.csv"
@@ -171,6 +172,7 @@ func TestChunkBoundaries(t *testing.T) {
 // TestChunkErrorLines pins the errors of some chunkFiles, so that
 // TestChunkBoundaries compares against the right thing.
 func TestChunkErrorLines(t *testing.T) {
+	t.Parallel()
 	files := chunkFiles()
 	tests := []struct {
 		file string
@@ -264,6 +266,7 @@ func TestErrorCount(t *testing.T) {
 // an error at its line, whatever the chunks, and that no later error is
 // reported.
 func TestLongLine(t *testing.T) {
+	t.Parallel()
 	content := header + rows(3)[0] + "\n" + strings.Repeat("x", maxLine+10) + "\n" + "bad line\n"
 	want := []string{"users.csv:4:1: line longer than 1048576 bytes"}
 	for _, gz := range []bool{false, true} {
@@ -288,6 +291,7 @@ func TestLongLine(t *testing.T) {
 // TestLoadProgress checks that progress is reported as chunks are done,
 // never going back, and ends at the file's size.
 func TestLoadProgress(t *testing.T) {
+	t.Parallel()
 	content := header + strings.Join(rows(50), "")
 	dir := writeData(t, map[string]string{"users.csv": content})
 	var calls [][2]int64
@@ -313,6 +317,7 @@ func TestLoadProgress(t *testing.T) {
 // against a naive reading of the same file: every user's ID and which
 // value set of each attribute holds it.
 func TestLoadMatchesNaive(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	if err := gendata.Generate(dir, gendata.Options{Users: 70_000, Seed: 3}); err != nil {
 		t.Fatal(err)
@@ -389,6 +394,7 @@ func naiveValue(t *testing.T, a nctarget.Attr, cell string) int {
 // are copied into them, giving what one chunk gives. (A plain file
 // reserves an upper bound before reading, and never grows.)
 func TestShortEstimate(t *testing.T) {
+	t.Parallel()
 	var b strings.Builder
 	b.WriteString(header)
 	for i, r := range rows(2000) {

@@ -39,6 +39,7 @@ func cellSamples() []string {
 // the same cell length, and the same value for every cell cellValue
 // accepts; cells cellValue rejects must be rejected.
 func TestCellFast(t *testing.T) {
+	t.Parallel()
 	for _, cell := range cellSamples() {
 		data := []byte(cell + ",")
 		x := load64(data, 0)
@@ -63,6 +64,7 @@ func TestCellFast(t *testing.T) {
 // TestParseIDFast checks the word-at-a-time ID decoder against parseID
 // on IDs with each position changed to each byte.
 func TestParseIDFast(t *testing.T) {
+	t.Parallel()
 	base := []byte(userid.Format(0x0123456789abcdef) + ",")
 	copy(base[1:], "fedcba98")
 	for i := range userid.TextLen {
@@ -84,6 +86,7 @@ func TestParseIDFast(t *testing.T) {
 // loop, on random bytes rich in separators, their neighbours and bytes
 // with the high bit set (a carry between bytes would flag a neighbour).
 func TestRowBounds(t *testing.T) {
+	t.Parallel()
 	const alphabet = ",\n\r-/0\x0b\x00\x01\x7f\x80\xaf\xb0\xffa_"
 	r := rand.New(rand.NewPCG(3, 4))
 	for range 5000 {
@@ -110,6 +113,7 @@ func TestRowBounds(t *testing.T) {
 // A row a fast path takes must be one slowRow takes, with the same ID,
 // values and "others", ending where its first line ends.
 func TestFastRows(t *testing.T) {
+	t.Parallel()
 	bases := []string{
 		userid.Format(1) + ",male,35,ios,jp_13,30",
 		userid.Format(2) + ",female,150,android,jp_47,36500", // the longest canonical row
