@@ -72,8 +72,7 @@ func TestIndexStaleOrCorrupt(t *testing.T) {
 	t.Parallel()
 	dir := writeData(t, map[string]string{"users.csv": header + id1 + ",male,,,,\n" + id2 + ",female,,,,\n"})
 	cache := t.TempDir()
-	paths, err := indexcache.Write(dir, cache, load.Options{})
-	if err != nil {
+	if _, err := indexcache.Write(dir, cache, load.Options{}); err != nil {
 		t.Fatal(err)
 	}
 	// Change the data: one more friend, so size and contents differ.
@@ -89,7 +88,8 @@ func TestIndexStaleOrCorrupt(t *testing.T) {
 		t.Errorf("stale index used: %d friends, want 3", d.Len())
 	}
 	// Damage a fresh index: Load must still work, from the text.
-	if paths, err = indexcache.Write(dir, cache, load.Options{}); err != nil {
+	paths, err := indexcache.Write(dir, cache, load.Options{})
+	if err != nil {
 		t.Fatal(err)
 	}
 	data, _ := os.ReadFile(paths[0])
