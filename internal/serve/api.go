@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/nctarget/nctarget"
+	"github.com/nctarget/nctarget/eval"
 	evalreport "github.com/nctarget/nctarget/internal/report"
 	"github.com/nctarget/nctarget/internal/workbench"
 )
@@ -259,49 +260,54 @@ func (s *Server) eval(ctx context.Context, req request) (*response, error) {
 // evaluation runs at a time, so that a burst of edits cannot start one
 // per keystroke on ten million users: a request waits its turn, and one
 // whose context ends first (the page aborts a request a newer rule
-// supersedes) is never evaluated. An evaluation that has started runs to
-// its end; only its answer is dropped when its request has gone.
+// supersedes) is never evaluated. The evaluation itself stops as soon as
+// its request's context ends (eval.Batch.Eval), so a superseded rule frees
+// the processors for the newer one at once.
 func (s *Server) evaluate(ctx context.Context, a *workbench.Analysis, minimum uint64, sample int) (*evalreport.Report, error) {
 	select {
 	case s.evalSem <- struct{}{}:
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
+	defer func() { <-s.evalSem }()
 	if err := ctx.Err(); err != nil { // both were ready: prefer not to evaluate
-		<-s.evalSem
 		return nil, err
 	}
-	type outcome struct {
-		rep *evalreport.Report
-		err error
-	}
-	done := make(chan outcome, 1)
-	go func() {
-		defer func() { <-s.evalSem }()
-		rep, err := s.report(a, minimum, sample)
-		done <- outcome{rep, err}
-	}()
-	select {
-	case o := <-done:
-		return o.rep, o.err
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	}
-}
-
-// report plans and evaluates a and assembles its report the way nctarget
-// eval --json does, with the compile, catalog and data warnings.
-func (s *Server) report(a *workbench.Analysis, minimum uint64, sample int) (*evalreport.Report, error) {
-	p, err := s.cfg.Data.Plan(a.Request.Rule)
+	batch := s.nextBatch()
+	p, err := batch.Plan(a.Request.Rule)
 	if err != nil {
 		return nil, err
 	}
+	if err := ctx.Err(); err != nil { // planning made the bitsets; keep them for the next rule
+		return nil, err
+	}
 	p.Min = minimum
-	res := p.Eval()
+	res, err := batch.Eval(ctx, []*eval.Plan{p})
+	if err != nil {
+		return nil, err
+	}
 	extra := evalreport.Warnings("compile", a.Request.Warnings...)
 	extra = append(extra, evalreport.CatalogWarnings(a.Request.Rule, s.cfg.Catalog, time.Now())...)
 	extra = append(extra, evalreport.Warnings("data", s.cfg.DataWarnings...)...)
-	return evalreport.New(RuleName, a.Source, a.Request.Rule, s.cfg.Data, res, extra, sample), nil
+	return evalreport.New(RuleName, a.Source, a.Request.Rule, s.cfg.Data, res[0], extra, sample), nil
+}
+
+// batchPlans is how many evaluations share one eval.Batch. A batch keeps
+// the bitset of every atom it has planned (Dataset.Len()/8 bytes each,
+// 1.25 MB at 10M friends), which is what makes the next keystroke's
+// preview cheap: an edit changes one atom and the others are reused. A
+// fresh batch every batchPlans evaluations bounds that memory to the atoms
+// of the last few dozen rules.
+const batchPlans = 64
+
+// nextBatch returns the batch for the next evaluation. It is called with
+// the evaluation slot held.
+func (s *Server) nextBatch() *eval.Batch {
+	if s.batch == nil || s.batchUses >= batchPlans {
+		s.batch, s.batchUses = s.cfg.Data.NewBatch(), 0
+	}
+	s.batchUses++
+	return s.batch
 }
 
 // info answers GET /api/info: what the page shows about the server.

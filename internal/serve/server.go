@@ -51,6 +51,11 @@ type Server struct {
 	cfg     Config
 	mux     *http.ServeMux
 	evalSem chan struct{} // one evaluation at a time; see evaluate
+
+	// The batch the evaluations share, and how many it has served; both
+	// are used only with evalSem held. See nextBatch.
+	batch     *eval.Batch
+	batchUses int
 }
 
 // New returns a server for cfg.

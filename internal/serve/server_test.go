@@ -3,6 +3,7 @@ package serve
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -289,4 +290,27 @@ func (c *countingReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	c.n += int64(n)
 	return n, err
+}
+
+// TestBatchRenewal: evaluations share a batch (so an edit reuses the
+// bitsets of the atoms it kept) for batchPlans evaluations, then start a
+// new one, with the same results.
+func TestBatchRenewal(t *testing.T) {
+	s, _ := newTestServer(t)
+	body := `{"rule":"audience(5614991017776) where age[35,40)","sample":0}`
+	var first, firstBatch string
+	for i := range batchPlans + 1 {
+		code, answer := call(t, s, "POST", "/api/eval", jsonType, body, nil)
+		if code != 200 {
+			t.Fatalf("evaluation %d: %d %s", i, code, answer)
+		}
+		if i == 0 {
+			first, firstBatch = answer, fmt.Sprintf("%p", s.batch)
+		} else if answer != first {
+			t.Fatalf("evaluation %d answered\n%s\nthe first\n%s", i, answer, first)
+		}
+		if same := fmt.Sprintf("%p", s.batch) == firstBatch; same != (i < batchPlans) {
+			t.Errorf("evaluation %d: same batch as the first = %v, want %v", i, same, i < batchPlans)
+		}
+	}
 }
