@@ -5,6 +5,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"encoding/json"
 	"io"
 	"net/http"
 	"os"
@@ -190,5 +191,46 @@ func TestServeWarnsOffLoopback(t *testing.T) {
 	}
 	if !strings.Contains(line, "http://localhost:") {
 		t.Errorf("stdout = %q, want the address to open as localhost", line)
+	}
+}
+
+// TestServeCatalog: with --catalog, rules name audiences, previews resolve
+// them as nctarget eval --catalog does, and the page is told the names.
+func TestServeCatalog(t *testing.T) {
+	data, catalog := filepath.Join("..", "..", "examples", "data"), filepath.Join("..", "..", "examples", "catalog.json")
+	sc := startServe(t, "--data", data, "--catalog", catalog)
+	rule := "audience(vip) where age[35,40)"
+	resp, err := http.Post(sc.URL+"api/eval", "application/json", strings.NewReader(`{"rule":"`+rule+`"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got struct {
+		OK     bool
+		Report struct{ Count uint64 }
+	}
+	err = json.NewDecoder(resp.Body).Decode(&got)
+	resp.Body.Close()
+	if err != nil || !got.OK {
+		t.Fatalf("POST /api/eval %q: ok %v, %v", rule, got.OK, err)
+	}
+	var stdout, stderr strings.Builder
+	if code := run([]string{"eval", "--json", "--data", data, "--catalog", catalog, "-"}, strings.NewReader(rule), &stdout, &stderr); code != exitOK {
+		t.Fatalf("nctarget eval: exit %d: %s", code, stderr.String())
+	}
+	var want struct{ Count uint64 }
+	if err := json.Unmarshal([]byte(stdout.String()), &want); err != nil {
+		t.Fatal(err)
+	}
+	if got.Report.Count != want.Count {
+		t.Errorf("serve counts %d for %q, nctarget eval --catalog %d", got.Report.Count, rule, want.Count)
+	}
+	resp, err = http.Get(sc.URL + "api/info")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(body), `"vip"`) || !strings.Contains(string(body), `"spring sale clickers"`) {
+		t.Errorf("GET /api/info = %s, want the catalog's names", body)
 	}
 }
