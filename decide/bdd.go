@@ -69,6 +69,10 @@ func (b *bdd) and(x, y value) value { return value{node: b.apply(opAnd, x.node, 
 
 func (b *bdd) or(x, y value) value { return value{node: b.apply(opOr, x.node, y.node)} }
 
+func (b *bdd) andInto(x, y value) value { return b.and(x, y) }
+
+func (b *bdd) orInto(x, y value) value { return b.or(x, y) }
+
 func (b *bdd) empty(x value) bool { return x.node == 0 }
 
 func (b *bdd) full(x value) bool { return x.node == 1 }

@@ -8,16 +8,17 @@ package decide
 type cellTable struct {
 	tableOps
 	sp     Space
-	attrs  []int             // attributes named, in increasing order
-	pos    map[int]int       // attribute → index in attrs
-	reps   [][]int           // per named attribute: class → its first cell
-	stride []int             // per named attribute: points between classes
-	masks  map[[2]int]bitset // (attribute index, class) → its points, made on demand
+	attrs  []int              // attributes named, in increasing order
+	pos    map[int]int        // attribute → index in attrs
+	reps   [][]int            // per named attribute: class → its first cell
+	stride []int              // per named attribute: points between classes
+	masks  map[[2]int]bitset  // (attribute index, class) → its points, made on demand
+	atoms  map[*Formula]value // atom → its table, made once: values are never changed
 }
 
 // newCellTable splits the cells of every attribute fs name into classes.
 func newCellTable(sp Space, work *int, fs ...*Formula) *cellTable {
-	t := &cellTable{tableOps: tableOps{n: 1, work: work}, sp: sp, pos: make(map[int]int), masks: make(map[[2]int]bitset)}
+	t := &cellTable{tableOps: tableOps{n: 1, work: work}, sp: sp, pos: make(map[int]int), masks: make(map[[2]int]bitset), atoms: make(map[*Formula]value)}
 	byAttr := make(map[int][]*Formula)
 	for _, f := range fs {
 		walk(f, func(a *Formula) {
@@ -52,20 +53,20 @@ func classes(n int, atoms []*Formula) (classOf, reps []int) {
 	classOf = make([]int, n)
 	count := 1
 	for _, a := range atoms {
-		next := make(map[[2]int]int, 2*count)
+		next := make([]int, 2*count) // (old class, matched) → new class + 1
+		ids := 0
 		for c := range classOf {
-			k := [2]int{classOf[c], 0}
+			k := 2 * classOf[c]
 			if a.In[c] {
-				k[1] = 1
+				k++
 			}
-			id, ok := next[k]
-			if !ok {
-				id = len(next)
-				next[k] = id
+			if next[k] == 0 {
+				ids++
+				next[k] = ids
 			}
-			classOf[c] = id
+			classOf[c] = next[k] - 1
 		}
-		count = len(next)
+		count = ids
 	}
 	reps = make([]int, count)
 	for i := range reps {
@@ -83,6 +84,9 @@ func (t *cellTable) atom(f *Formula) value {
 	if f.Kind != Cells {
 		panic("decide: a filter holds a recipient atom")
 	}
+	if v, ok := t.atoms[f]; ok {
+		return v
+	}
 	k := t.pos[f.Attr]
 	b := make(bitset, t.words())
 	t.spend(len(b))
@@ -96,7 +100,8 @@ func (t *cellTable) atom(f *Formula) value {
 			b[i] |= m[i]
 		}
 	}
-	return value{bits: b}
+	t.atoms[f] = value{bits: b}
+	return t.atoms[f]
 }
 
 // mask returns the points where named attribute k is in class c.

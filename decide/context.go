@@ -18,7 +18,7 @@ func Contextual(sp Space, f *Formula) (out *Formula, err error) {
 	}
 	err = guard(func() {
 		d := newDeciderOf(sp, f)
-		c := &contexter{alg: d.fil}
+		c := &contexter{alg: d.fil, memo: make(map[*Formula]value)}
 		if hasKind(f, Member) {
 			c.alg = d.rec
 		}
@@ -27,7 +27,35 @@ func Contextual(sp Space, f *Formula) (out *Formula, err error) {
 	return out, err
 }
 
-type contexter struct{ alg algebra }
+type contexter struct {
+	alg  algebra
+	memo map[*Formula]value // the value of each node met, old or new
+}
+
+// eval returns the value of f, computed once per node.
+func (c *contexter) eval(f *Formula) value {
+	if v, ok := c.memo[f]; ok {
+		return v
+	}
+	var v value
+	switch f.Kind {
+	case Not:
+		v = c.alg.not(c.eval(f.Args[0]))
+	case And, Or:
+		v = c.identity(f.Kind)
+		for _, a := range f.Args {
+			if f.Kind == And {
+				v = c.alg.andInto(v, c.eval(a))
+			} else {
+				v = c.alg.orInto(v, c.eval(a))
+			}
+		}
+	default:
+		v = eval(c.alg, f)
+	}
+	c.memo[f] = v
+	return v
+}
 
 var (
 	trueFormula  = &Formula{Kind: True}
@@ -69,7 +97,7 @@ func (c *contexter) operator(f *Formula, ctx value) *Formula {
 	after := make([]value, n+1) // after[i]: the operands after i, joined
 	after[n] = c.identity(f.Kind)
 	for i := n - 1; i >= 0; i-- {
-		after[i] = c.join(f.Kind, eval(c.alg, f.Args[i]), after[i+1])
+		after[i] = c.join(f.Kind, c.eval(f.Args[i]), after[i+1])
 	}
 	before := c.identity(f.Kind)
 	out := &Formula{Kind: f.Kind}
@@ -90,7 +118,7 @@ func (c *contexter) operator(f *Formula, ctx value) *Formula {
 			continue // the identity
 		}
 		out.Args = append(out.Args, x)
-		before = c.join(f.Kind, before, eval(c.alg, x))
+		before = c.join(f.Kind, before, c.eval(x))
 	}
 	switch len(out.Args) {
 	case 0:

@@ -23,6 +23,11 @@ type algebra interface {
 	or(a, b value) value
 	empty(v value) bool
 	full(v value) bool
+	// andInto and orInto are and and or where the caller owns x and
+	// needs it no more, so a truth table may reuse it. Every other value
+	// is shared (atoms are made once) and never changed.
+	andInto(x, y value) value
+	orInto(x, y value) value
 }
 
 // decider decides questions about a few rules at once: their recipient
@@ -99,13 +104,13 @@ func eval(alg algebra, f *Formula) value {
 	case And:
 		v := alg.top()
 		for _, a := range f.Args {
-			v = alg.and(v, eval(alg, a))
+			v = alg.andInto(v, eval(alg, a))
 		}
 		return v
 	case Or:
 		v := alg.not(alg.top())
 		for _, a := range f.Args {
-			v = alg.or(v, eval(alg, a))
+			v = alg.orInto(v, eval(alg, a))
 		}
 		return v
 	}

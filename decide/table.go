@@ -52,6 +52,23 @@ func (t *tableOps) not(v value) value {
 	return value{bits: b}
 }
 
+// andInto and orInto join y into x, which they own, in place.
+func (t *tableOps) andInto(x, y value) value {
+	t.spend(len(x.bits))
+	for i := range x.bits {
+		x.bits[i] &= y.bits[i]
+	}
+	return x
+}
+
+func (t *tableOps) orInto(x, y value) value {
+	t.spend(len(x.bits))
+	for i := range x.bits {
+		x.bits[i] |= y.bits[i]
+	}
+	return x
+}
+
 func (t *tableOps) and(x, y value) value {
 	b := make(bitset, len(x.bits))
 	t.spend(len(b))
@@ -101,16 +118,17 @@ func (t *tableOps) first(v value) int {
 	return -1
 }
 
-// setRun sets bits [from, from+n) of b.
+// setRun sets bits [from, from+n) of b, a word at a time.
 func setRun(b bitset, from, n int) {
-	for i := from; i < from+n; {
-		if i%64 == 0 && n-(i-from) >= 64 {
-			b[i/64] = ^uint64(0)
-			i += 64
-			continue
+	for i, end := from, from+n; i < end; {
+		w, bit := i/64, i%64
+		k := min(64-bit, end-i) // bits of this word to set
+		mask := ^uint64(0)
+		if k < 64 {
+			mask = (1<<k - 1) << bit
 		}
-		b[i/64] |= 1 << (i % 64)
-		i++
+		b[w] |= mask
+		i += k
 	}
 }
 
@@ -118,11 +136,12 @@ func setRun(b bitset, from, n int) {
 // point i is the assignment where atom j holds when bit j of i is set.
 type varTable struct {
 	tableOps
-	vars map[int]int // recipient set → variable
+	vars  map[int]int   // recipient set → variable
+	atoms map[int]value // variable → its table, made once: values are never changed
 }
 
 func newVarTable(k int, vars map[int]int, work *int) *varTable {
-	return &varTable{tableOps: tableOps{n: 1 << k, work: work}, vars: vars}
+	return &varTable{tableOps: tableOps{n: 1 << k, work: work}, vars: vars, atoms: make(map[int]value)}
 }
 
 // lowMasks[j] has bit i set when bit j of i is, for j < 6.
@@ -134,6 +153,9 @@ func (t *varTable) atom(f *Formula) value {
 		panic("decide: a recipient expression holds a demographic atom")
 	}
 	j := t.vars[f.Set]
+	if v, ok := t.atoms[j]; ok {
+		return v
+	}
 	b := make(bitset, t.words())
 	t.spend(len(b))
 	for w := range b {
@@ -145,7 +167,8 @@ func (t *varTable) atom(f *Formula) value {
 		}
 	}
 	t.trim(b)
-	return value{bits: b}
+	t.atoms[j] = value{bits: b}
+	return t.atoms[j]
 }
 
 // pick returns the variables set in the lowest assignment of v.
