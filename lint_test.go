@@ -107,3 +107,14 @@ func TestLintHints(t *testing.T) {
 		}
 	}
 }
+
+// TestPrune: the oracle drops the operand it proves redundant, here one no
+// rewrite rule removes on its own (absorption needs a shared operand).
+func TestPrune(t *testing.T) {
+	s := &simplifier{}
+	e := mustParse(t, "(audience(1) and audience(2)) or (audience(1) and audience(2) and audience(3))").Recipient
+	out, ok := s.prune(e, false)
+	if !ok || out.String() != "audience(1) and audience(2)" || len(s.rewrites) != 1 || s.rewrites[0].Name != "redundant" {
+		t.Errorf("prune = %s, %v, rewrites %v; want audience(1) and audience(2), one redundant rewrite", out, ok, s.rewrites)
+	}
+}

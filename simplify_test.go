@@ -36,6 +36,9 @@ func TestSimplify(t *testing.T) {
 		name, in, want, rewrite string
 	}{
 		{"flatten", "audience(1) and (audience(2) and audience(3))", "audience(1) and audience(2) and audience(3)", "flatten"},
+		{"context", "audience(1) and not (audience(1) and not audience(2))", "audience(1) and audience(2)", "context"},
+		{"context, implied atom", "where age[20,40) and (age[,30) or age[35,)) and not age[30,35)", "where age[20,40) and (age[,30) or age[35,))", "context"},
+		{"context, clause that always holds", "where gender in (male) and (age[20,25) or not age[20,25))", "where gender in (male)", "context"},
 		{"flatten or", "where (gender in (male) or age[20,25)) or appType in (ios)", "where gender in (male) or age[20,25) or appType in (ios)", "flatten"},
 		{"duplicate audience", "audience(1) or audience(2) or audience(1)", "audience(1) or audience(2)", "duplicate"},
 		{"duplicate group", "(audience(1) and audience(2)) or (audience(2) and audience(1))", "audience(1) and audience(2)", "duplicate"},

@@ -1,6 +1,7 @@
 package repair
 
 import (
+	"os"
 	"testing"
 
 	"github.com/nctarget/nctarget"
@@ -151,6 +152,45 @@ func BenchmarkRepairBundled(b *testing.B) {
 		for b.Loop() {
 			if _, err := Search(d, rule, Options{}); err != nil {
 				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("op=eval", func(b *testing.B) {
+		for b.Loop() {
+			p, err := d.Plan(rule)
+			if err != nil {
+				b.Fatal(err)
+			}
+			p.Eval()
+		}
+	})
+}
+
+// BenchmarkRepairLarge is the same repair on a large dataset, such as the
+// 10M friends of nctarget gen-data, named by NCTARGET_REPAIR_DATA (the
+// load is not measured):
+//
+//	nctarget gen-data --users 10000000 --seed 1 /tmp/10m
+//	NCTARGET_REPAIR_DATA=/tmp/10m go test -run '^$' -bench RepairLarge -benchtime 3x ./repair
+func BenchmarkRepairLarge(b *testing.B) {
+	dir := os.Getenv("NCTARGET_REPAIR_DATA")
+	if dir == "" {
+		b.Skip("set NCTARGET_REPAIR_DATA to a data directory (nctarget gen-data) to run it")
+	}
+	d, err := eval.Load(dir, eval.LoadOptions{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer d.Close()
+	rule := compile(b, repairRules[0])
+	b.Run("op=repair", func(b *testing.B) {
+		for b.Loop() {
+			rep, err := Search(d, rule, Options{Min: 1_000_000})
+			if err != nil {
+				b.Fatal(err)
+			}
+			if len(rep.Suggestions) == 0 {
+				b.Fatal("no suggestion")
 			}
 		}
 	})
