@@ -56,19 +56,34 @@ type program struct {
 	steps    []step // operands before the operators that read them
 	slots    int    // scratch blocks an evaluation needs at once
 	tracked  int    // steps whose count in each block is kept
+	tallies  int    // the tallies' counters
 
 	leafSteps map[*bitset]int32 // while building: the step of each bitset
 	opSteps   map[string]int32  // while building: the step of each operator, by opKey
 }
 
-// step is an atom's bitset or an operator over other steps.
+// step is an atom's bitset, an operator over other steps, or a rule's
+// tally.
 type step struct {
 	leaf    *bitset     // an atom's friends; nil for an operator
 	op      nctarget.Op // an operator: and or or
-	args    []operand   // an operator's operands
+	args    []operand   // an operator's operands; a tally's final recipients and recipients
+	tally   *tally      // a tally: counts only, no words
 	slot    int         // an operator: the scratch block it writes
 	tracked int         // index of its per-block counts, or -1
 	lastUse int         // the last step that reads it
+}
+
+// tally counts, in one loop over a rule's recipients once they are
+// computed, the recipients with each filter attribute known and the final
+// recipients with every one known: figures no other rule shares, so
+// they are counters of the rule's own rather than steps.
+type tally struct {
+	final     operand   // the recipients, after the filter
+	recipient operand   // the recipient expression
+	every     bool      // no recipient expression: recipient is every friend
+	known     []operand // per filter attribute: the friends with it known (leaves)
+	at        int       // its first counter in counts.tallies: one per known, then every known
 }
 
 // operand is a step's result as an operator reads it: step's words, or
@@ -80,11 +95,10 @@ type operand struct {
 
 // ruleSteps is where one plan's figures are in a program.
 type ruleSteps struct {
-	clauses          []clauseStep // every clause node, recipient then filter, in preorder
-	recipient        operand      // the recipient expression; every friend when absent
-	final            operand      // the recipients: recipient and filter
-	knownInRecipient []operand    // per filter attribute: the recipients with it known
-	allKnown         operand      // the final recipients with every filter attribute known (when there is one)
+	clauses   []clauseStep // every clause node, recipient then filter, in preorder
+	recipient operand      // the recipient expression; every friend when absent
+	final     operand      // the recipients: recipient and filter
+	tally     operand      // the tally of the known figures, when the filter names attributes
 }
 
 // clauseStep is a node of a rule's clause tree and the operand holding it.
@@ -113,17 +127,19 @@ func (pr *program) addPlan(p *Plan) ruleSteps {
 	if len(p.known) == 0 {
 		return rs
 	}
-	all := []operand{rs.final}
+	t := &tally{final: rs.final, recipient: rs.recipient, every: p.recipient == nil, at: pr.tallies}
 	for _, k := range p.known {
-		known := pr.leaf(k)
-		all = append(all, known)
-		if p.recipient != nil {
-			known = pr.operator(nctarget.OpAnd, []operand{rs.recipient, known})
-		}
-		rs.knownInRecipient = append(rs.knownInRecipient, known)
+		t.known = append(t.known, pr.leaf(k))
 	}
-	rs.allKnown = pr.operator(nctarget.OpAnd, all)
-	pr.track(rs.allKnown)
+	pr.tallies += len(t.known) + 1
+	i := int32(len(pr.steps))
+	args := []operand{rs.final, rs.recipient}
+	for _, a := range args {
+		pr.steps[a.step].lastUse = int(i)
+	}
+	pr.steps = append(pr.steps, step{args: args, tally: t, tracked: -1})
+	rs.tally = operand{step: i}
+	pr.track(rs.tally)
 	return rs
 }
 
@@ -242,11 +258,13 @@ func (pr *program) finish() {
 		if s.leaf != nil {
 			continue
 		}
-		if n := len(free); n > 0 {
-			s.slot, free = free[n-1], free[:n-1]
-		} else {
-			s.slot = pr.slots
-			pr.slots++
+		if s.tally == nil {
+			if n := len(free); n > 0 {
+				s.slot, free = free[n-1], free[:n-1]
+			} else {
+				s.slot = pr.slots
+				pr.slots++
+			}
 		}
 		for _, a := range s.args {
 			if arg := &pr.steps[a.step]; arg.leaf == nil && arg.lastUse == i {
@@ -254,7 +272,7 @@ func (pr *program) finish() {
 				arg.lastUse = -1 // freed once, even when read twice
 			}
 		}
-		if s.lastUse == 0 { // read by no step: only its count is wanted
+		if s.lastUse == 0 && s.tally == nil { // read by no step: only its count is wanted
 			free = append(free, s.slot)
 		}
 	}
@@ -263,8 +281,23 @@ func (pr *program) finish() {
 
 // counts are the results of a pass.
 type counts struct {
-	steps  []uint64   // per step: its count
-	blocks [][]uint32 // per tracked step: its count in each block
+	steps   []uint64   // per step: its count
+	tallies []uint64   // the tallies' counters
+	blocks  [][]uint32 // per tracked step: its count in each block
+}
+
+// tallied returns the counters of the tally at o: per filter attribute,
+// the recipients with it known, and the final recipients with every one
+// known.
+func (pr *program) tallied(c *counts, o operand) (knownInRecipient []uint64, allKnown uint64) {
+	t := pr.steps[o.step].tally
+	knownInRecipient = slices.Clone(c.tallies[t.at : t.at+len(t.known)])
+	if t.every {
+		for a, k := range t.known {
+			knownInRecipient[a] = c.steps[k.step]
+		}
+	}
+	return knownInRecipient, c.tallies[t.at+len(t.known)]
 }
 
 // count returns the count of o.
@@ -297,16 +330,20 @@ func (pr *program) blockRange(b int) (w0, w1 int) {
 
 // worker is one processor's scratch space for the pass.
 type worker struct {
-	cur     [][]uint64 // per step: its words in the current block
-	slots   [][]uint64 // the operators' scratch blocks
-	counts  []uint64   // per step: its count in the blocks done so far
-	scratch []uint64   // a complemented operand's words
+	cur     [][]uint64  // per step: its words in the current block
+	slots   [][]uint64  // the operators' scratch blocks
+	counts  []uint64    // per step: its count in the blocks done so far
+	tallies []uint64    // the tallies' counters, likewise
+	scratch [3][]uint64 // complemented operands' words, and a tally's every-known words
 }
 
 // newWorker returns scratch space for a pass over pr.
 func (pr *program) newWorker() *worker {
 	w := &worker{cur: make([][]uint64, len(pr.steps)), slots: make([][]uint64, pr.slots),
-		counts: make([]uint64, len(pr.steps)), scratch: make([]uint64, pr.opts.blockWords)}
+		counts: make([]uint64, len(pr.steps)), tallies: make([]uint64, pr.tallies)}
+	for i := range w.scratch {
+		w.scratch[i] = make([]uint64, pr.opts.blockWords)
+	}
 	for i := range w.slots {
 		w.slots[i] = make([]uint64, pr.opts.blockWords)
 	}
@@ -317,7 +354,7 @@ func (pr *program) newWorker() *worker {
 // returns every step's count. It stops early with ctx's error when ctx is
 // done. run only reads pr, so programs may run concurrently.
 func (pr *program) run(ctx context.Context) (*counts, error) {
-	c := &counts{steps: make([]uint64, len(pr.steps)), blocks: make([][]uint32, pr.tracked)}
+	c := &counts{steps: make([]uint64, len(pr.steps)), tallies: make([]uint64, pr.tallies), blocks: make([][]uint32, pr.tracked)}
 	for i := range c.blocks {
 		c.blocks[i] = make([]uint32, pr.blocks)
 	}
@@ -350,6 +387,9 @@ func (pr *program) run(ctx context.Context) (*counts, error) {
 		for i, n := range w.counts {
 			c.steps[i] += n
 		}
+		for i, n := range w.tallies {
+			c.tallies[i] += n
+		}
 	}
 	for i, s := range pr.steps {
 		if s.leaf != nil {
@@ -374,6 +414,8 @@ func (pr *program) block(w *worker, b int, c *counts) {
 				continue
 			}
 			n = popcount(w.cur[i])
+		} else if s.tally != nil {
+			n = pr.countTally(w, s.tally, m, last)
 		} else {
 			out := w.slots[s.slot][:m]
 			n = pr.combine(out, w, s.op, s.args, last)
@@ -386,15 +428,29 @@ func (pr *program) block(w *worker, b int, c *counts) {
 	}
 }
 
+// countTally adds tally t's counts in the current block, of m words, the
+// last block when last is set, to the worker's, and returns the final
+// recipients with every filter attribute known in it.
+func (pr *program) countTally(w *worker, t *tally, m int, last bool) uint64 {
+	all := w.scratch[2][:m]
+	recipient := pr.operandWords(w, t.recipient, 0, last)
+	for a, k := range t.known {
+		w.tallies[t.at+a] += knownAnd(all, w.cur[k.step], recipient, a == 0)
+	}
+	n := popcountAnd(pr.operandWords(w, t.final, 1, last), all)
+	w.tallies[t.at+len(t.known)] += n
+	return n
+}
+
 // operandWords returns o's words in the block the worker last evaluated,
 // the last block when last is set: the step's own, or their complement
-// written into the worker's scratch.
-func (pr *program) operandWords(w *worker, o operand, last bool) []uint64 {
+// written into the worker's scratch block k.
+func (pr *program) operandWords(w *worker, o operand, k int, last bool) []uint64 {
 	words := w.cur[o.step]
 	if !o.neg {
 		return words
 	}
-	out := w.scratch[:len(words)]
+	out := w.scratch[k][:len(words)]
 	for j, x := range words {
 		out[j] = ^x
 	}
@@ -457,6 +513,35 @@ func combine3(dst, a, b, c []uint64, ma, mb, mc uint64, or bool) uint64 {
 			dst[j] = x
 			n += bits.OnesCount64(x)
 		}
+	}
+	return uint64(n)
+}
+
+// knownAnd counts the bits of recipient in known and narrows all to known
+// (sets it to known when first): the recipients with an attribute known,
+// and the friends with every one known, in one loop.
+func knownAnd(all, known, recipient []uint64, first bool) uint64 {
+	known, recipient = known[:len(all)], recipient[:len(all)]
+	n := 0
+	if first {
+		for j, k := range known {
+			all[j] = k
+			n += bits.OnesCount64(recipient[j] & k)
+		}
+	} else {
+		for j, k := range known {
+			all[j] &= k
+			n += bits.OnesCount64(recipient[j] & k)
+		}
+	}
+	return uint64(n)
+}
+
+func popcountAnd(a, b []uint64) uint64 {
+	b = b[:len(a)]
+	n := 0
+	for j, x := range a {
+		n += bits.OnesCount64(x & b[j])
 	}
 	return uint64(n)
 }
