@@ -19,8 +19,9 @@ typed; it formats with nctarget fmt's canonical form, describes the atom
 under the pointer (its meaning, its narrowcast JSON, an area's official
 name and code, an audience's catalog entry), completes keywords,
 attributes, values, area and catalog names and range bounds, and offers
-the quick fixes the hints spell out. README.md shows how to set it up in
-VS Code and Neovim.
+the quick fixes the hints spell out, and gives the tokens for
+highlighting. The catalog is read again when its file changes. README.md
+shows how to set it up in VS Code and Neovim.
 
 The exit status is 0 after the editor's shutdown and exit, and 1 when the
 editor exits without shutting down or the stream is not LSP.`,
@@ -32,7 +33,7 @@ editor exits without shutting down or the stream is not LSP.`,
 			if err != nil {
 				return err
 			}
-			err = lsp.Serve(cmd.InOrStdin(), cmd.OutOrStdout(), lsp.Options{Catalog: cat, Version: version(), Log: cmd.ErrOrStderr()})
+			err = lsp.Serve(cmd.InOrStdin(), cmd.OutOrStdout(), lsp.Options{Catalog: cat, CatalogFile: catalogPath, Version: version(), Log: cmd.ErrOrStderr()})
 			if errors.Is(err, lsp.ErrExitWithoutShutdown) {
 				return errReported // the protocol's exit status 1, with nothing to print
 			}

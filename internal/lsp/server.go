@@ -32,6 +32,10 @@ type Options struct {
 	// Catalog resolves audience(name) in every document, and supplies the
 	// names completion offers; nil when rules use ids only.
 	Catalog *nctarget.Catalog
+	// CatalogFile, when set, is the file Catalog was read from. The
+	// server reads it again when it changes, before analysing a document,
+	// so an audience added to it is known without restarting the server.
+	CatalogFile string
 	// Version is reported to the client as the server's version.
 	Version string
 	// Log receives what the server cannot tell the client: a panic's
@@ -51,10 +55,12 @@ var ErrExitWithoutShutdown = errors.New("lsp: exit before shutdown")
 // after an exit alone, and an error when in is not LSP's framing or a
 // write fails.
 func Serve(in io.Reader, out io.Writer, opts Options) error {
-	s := &server{conn: newConn(in, out), opts: opts, docs: map[string]*document{}, log: opts.Log}
+	s := &server{conn: newConn(in, out), opts: opts, docs: map[string]*document{}, log: opts.Log,
+		catalog: &catalogFile{path: opts.CatalogFile, catalog: opts.Catalog}}
 	if s.log == nil {
 		s.log = io.Discard
 	}
+	s.catalog.stamp()
 	for {
 		body, err := s.conn.read()
 		if errors.Is(err, io.EOF) {
@@ -77,6 +83,7 @@ type server struct {
 	initialized bool // initialize has been answered
 	shutdown    bool // shutdown has been answered
 	docs        map[string]*document
+	catalog     *catalogFile
 }
 
 // document is an open document: its text and what the workbench says
@@ -201,9 +208,18 @@ func (s *server) document(uri string) (*document, *responseError) {
 	return d, nil
 }
 
-// analyze analyzes doc's text and publishes its diagnostics.
+// analyze analyzes doc's text and publishes its diagnostics, after the
+// other open documents' when the catalog changed.
 func (s *server) analyze(doc *document, text []byte) *responseError {
-	doc.analysis = workbench.Analyze(fileName(doc.uri), text, nctarget.Options{Catalog: s.opts.Catalog})
+	if rerr := s.refreshCatalog(doc); rerr != nil {
+		return rerr
+	}
+	return s.publish(doc, text)
+}
+
+// publish analyzes doc's text and publishes its diagnostics.
+func (s *server) publish(doc *document, text []byte) *responseError {
+	doc.analysis = workbench.Analyze(fileName(doc.uri), text, nctarget.Options{Catalog: s.catalog.catalog})
 	// The fixes are checked when the editor asks for them (codeAction),
 	// and only for the diagnostics it asks about, not on every keystroke.
 	doc.diagnostics = make([]workbench.Diagnostic, len(doc.analysis.Diagnostics))

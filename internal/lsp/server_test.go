@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"net/textproto"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -570,4 +572,57 @@ func TestSemanticTokens(t *testing.T) {
 		t.Errorf("semantic tokens (-want +got):\n%s", diff)
 	}
 	c.shutdown()
+}
+
+// TestCatalogReload changes the catalog file under an open document: the
+// next analysis reads it again, and every open document is analysed again
+// with it; a catalog that no longer parses keeps the one before.
+func TestCatalogReload(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "catalog.json")
+	write := func(content string, age time.Duration) {
+		t.Helper()
+		if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		stamp := time.Now().Add(age)
+		if err := os.Chtimes(path, stamp, stamp); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(`{"vip": 1}`, -time.Hour)
+	cat, err := nctarget.LoadCatalog(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var log strings.Builder
+	c := start(t, Options{Catalog: cat, CatalogFile: path, Log: &log})
+	c.initialize()
+	other := "file:///other.nct"
+	if got := c.open(other, "audience(lapsed)"); len(got.Diagnostics) != 1 {
+		t.Fatalf("audience(lapsed) before it is in the catalog: %+v", got.Diagnostics)
+	}
+	c.open(uri, "audience(vip)")
+
+	write(`{"vip": 1, "lapsed": 2}`, 0)
+	change := func(version int) {
+		c.send(nil, "textDocument/didChange", map[string]any{"textDocument": map[string]any{"uri": uri, "version": version},
+			"contentChanges": []any{map[string]any{"text": "audience(vip) or audience(lapsed)"}}})
+	}
+	change(2)
+	if got := c.diagnostics(); got.URI != other || len(got.Diagnostics) != 0 {
+		t.Errorf("the other document after the catalog changed: %+v, want no diagnostics", got)
+	}
+	if got := c.diagnostics(); got.URI != uri || len(got.Diagnostics) != 0 {
+		t.Errorf("the changed document: %+v, want no diagnostics", got)
+	}
+
+	write(`{"vip": 1, "lapsed": `, time.Hour)
+	change(3)
+	if got := c.diagnostics(); got.URI != uri || len(got.Diagnostics) != 0 {
+		t.Errorf("after the catalog broke: %+v, want the catalog before kept", got)
+	}
+	c.shutdown()
+	if !strings.Contains(log.String(), "no longer loads, keeping the one read before") {
+		t.Errorf("log %q does not say the catalog broke", log.String())
+	}
 }
