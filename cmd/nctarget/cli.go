@@ -8,11 +8,13 @@ import (
 	"io/fs"
 	"os"
 	"runtime/debug"
+	"strings"
 	"syscall"
 
 	"github.com/nctarget/nctarget"
 	"github.com/nctarget/nctarget/internal/termtext"
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 	"golang.org/x/term"
 )
 
@@ -64,6 +66,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 		}
 	}
 	markRuns(root, st)
+	if len(args) > 0 && strings.HasPrefix(args[0], cobra.ShellCompRequestCmd) {
+		plainUsage(root)
+	}
 	err := root.ExecuteContext(context.WithValue(context.Background(), runStateKey{}, st))
 	var ue usageError
 	switch {
@@ -119,6 +124,23 @@ func markRuns(c *cobra.Command, st *runState) {
 	}
 	for _, sub := range c.Commands() {
 		markRuns(sub, st)
+	}
+}
+
+// completeDirs completes a DIR argument with directory names only.
+func completeDirs(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+	return nil, cobra.ShellCompDirectiveFilterDirs
+}
+
+// plainUsage removes pflag's backquotes (which name a flag's value in
+// --help: "data `+"`DIR`"+`") from every flag's usage, for shell completion,
+// which shows the usage as the flag's description as it is.
+func plainUsage(c *cobra.Command) {
+	strip := func(f *pflag.Flag) { f.Usage = strings.ReplaceAll(f.Usage, "`", "") }
+	c.Flags().VisitAll(strip)
+	c.PersistentFlags().VisitAll(strip)
+	for _, sub := range c.Commands() {
+		plainUsage(sub)
 	}
 }
 

@@ -71,6 +71,8 @@ same rule always gives the same bytes.`,
 	f.StringVarP(&outPath, "output", "o", "", "write the JSON to `FILE` instead of standard output: a file is replaced atomically (through a symbolic link, its target), a device or pipe written to; - is standard output")
 	f.BoolVar(&compact, "compact", false, "print compact JSON on one line")
 	f.BoolVar(&noSimplify, "no-simplify", false, "emit the direct translation of the rule, without simplification")
+	cmd.MarkFlagFilename("catalog", "json")
+	cmd.MarkFlagFilename("messages", "json")
 	f.BoolVar(&explain, "explain", false, "list each simplification applied, with its source position, on standard error")
 	return cmd
 }

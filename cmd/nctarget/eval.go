@@ -77,6 +77,7 @@ An index written by "nctarget index DIR" is used when it is up to date.`,
 	fl.IntVar(&f.sample, "sample", 5, "show `K` recipient IDs, spread over the recipients")
 	fl.StringVar(&f.out, "out", "", "write every recipient ID (after the limit) to `FILE`, one per line, atomically")
 	fl.BoolVar(&f.noCache, "no-cache", false, "ignore the index written by nctarget index")
+	cmd.MarkFlagDirname("data")
 	return cmd
 }
 

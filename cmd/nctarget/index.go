@@ -23,7 +23,8 @@ instead of parsing text for as long as the files keep their size and
 modification time; a changed file is simply parsed again.`,
 		Example: `  nctarget index ./data && nctarget eval --data ./data rule.nct
   nctarget index --status ./data`,
-		Args: oneDir,
+		Args:              oneDir,
+		ValidArgsFunction: completeDirs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := checkDataDir(args[0]); err != nil {
 				return err

@@ -134,3 +134,47 @@ func TestNegativeFlags(t *testing.T) {
 		}
 	}
 }
+
+// TestCompletion checks shell completion: directories for --data and DIR
+// arguments, JSON files for --catalog, and descriptions without pflag's
+// backquotes.
+func TestCompletion(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string // a substring of the output
+	}{
+		{[]string{"__complete", "eval", "--da"}, "--data\tdata DIR: users.csv"},
+		{[]string{"__complete", "eval", "--data", ""}, ":16\n"}, // ShellCompDirectiveFilterDirs
+		{[]string{"__complete", "index", ""}, ":16\n"},
+		{[]string{"__complete", "gen-data", ""}, ":16\n"},
+		{[]string{"__complete", "compile", "--catalog", ""}, "json\n:8\n"}, // ShellCompDirectiveFilterFileExt
+	} {
+		code, stdout, _ := runCLI(t, tc.args...)
+		if code != 0 || !strings.Contains(stdout, tc.want) || strings.Contains(stdout, "`") {
+			t.Errorf("%v: exit %d, stdout %q; want %q and no backquote", tc.args, code, stdout, tc.want)
+		}
+	}
+}
+
+// TestGenDataHelp checks that gen-data's help says what it writes and that
+// its examples do not write into the bundled, non-empty examples/data
+// without --force.
+func TestGenDataHelp(t *testing.T) {
+	_, help, _ := runCLI(t, "gen-data", "--help")
+	if !strings.Contains(help, "seven audiences") {
+		t.Errorf("gen-data --help does not say seven audiences:\n%s", help)
+	}
+	dir := t.TempDir()
+	if code, _, stderr := runCLI(t, "gen-data", "--users", "100", dir); code != 0 {
+		t.Fatalf("gen-data: exit %d: %s", code, stderr)
+	}
+	entries, _ := os.ReadDir(filepath.Join(dir, "audiences"))
+	if !strings.Contains(help, "seven") || len(entries) != 7 {
+		t.Errorf("gen-data wrote %d audiences; its help says seven", len(entries))
+	}
+	for _, line := range strings.Split(help, "\n") {
+		if strings.Contains(line, "gen-data") && strings.Contains(line, "examples/data") && !strings.Contains(line, "--force") {
+			t.Errorf("an example writes into the non-empty examples/data without --force: %s", line)
+		}
+	}
+}
