@@ -55,29 +55,49 @@ func TestCatalogProblems(t *testing.T) {
 	}
 }
 
+// TestParseCatalogErrors checks that every catalog problem is reported in
+// the catalog file, at its line and column, saying what is wrong and what
+// to write, with no Go internals in the message.
 func TestParseCatalogErrors(t *testing.T) {
 	for _, tc := range []struct {
-		data, want string
+		data string
+		want []string // each diagnostic's Error()
 	}{
-		{`[5614991017776]`, "c.json:1:1: json: cannot unmarshal array"},
-		{`{"vip": 1,}`, "c.json:1:11: invalid character '}'"},
-		{"{\n  \"vip\": \"5614991017776\"\n}", `c.json:2:10: catalog entry "vip": json: cannot unmarshal string`},
-		{`{"vip": {"audienceGroupId": "x"}}`, `c.json:1:9: catalog entry "vip"`},
-		{`{"vip": 1.5}`, `c.json:1:9: catalog entry "vip"`},
+		{`[5614991017776]`, []string{"c.json:1:1: a catalog is a JSON object, not an array"}},
+		{`{"vip": 1,}`, []string{"c.json:1:11: invalid character '}' looking for beginning of object key string"}},
+		{"{\n  \"vip\": \"5614991017776\"\n}", []string{`c.json:2:10: catalog entry "vip": want an audienceGroupId (a number), got a string`}},
+		{`{"vip": {"audienceGroupId": "x"}}`, []string{`c.json:1:29: catalog entry "vip".audienceGroupId: want an audienceGroupId (a number), got a string`}},
+		{`{"vip": 1.5}`, []string{`c.json:1:9: catalog entry "vip": audienceGroupId 1.5 is not a positive whole number within int64`}},
+		{`{"vip": -5}`, []string{`c.json:1:9: catalog entry "vip": audienceGroupId -5 is not a positive whole number within int64`}},
+		{`{"vip": 0}`, []string{`c.json:1:9: catalog entry "vip": audienceGroupId 0 is not a positive whole number within int64`}},
+		{`{"vip": 99999999999999999999}`, []string{`c.json:1:9: catalog entry "vip": audienceGroupId 99999999999999999999 is not a positive whole number within int64`}},
+		{`{"vip": null}`, []string{`c.json:1:9: catalog entry "vip": want an audienceGroupId (a number), got null`}},
+		{`{"vip": true}`, []string{`c.json:1:9: catalog entry "vip": want an audienceGroupId (a number), got a boolean`}},
+		{`{"vip": {"status": "READY"}}`, []string{`c.json:1:9: catalog entry "vip" has no audienceGroupId`}},
+		{`{"vip": {"audienceGroupId": 1, "isIfaAudience": "no"}}`, []string{`c.json:1:49: catalog entry "vip".isIfaAudience: want true or false, got a string`}},
+		{"{\"vip\": 1,\n \"vip\": 2}", []string{`c.json:2:2: audience name "vip" is given twice in the catalog (first at 1:2); the catalog would silently keep one`}},
+		{`{"a": 0, "b": "1", "c": 3}`, []string{ // every problem at once
+			`c.json:1:7: catalog entry "a": audienceGroupId 0 is not a positive whole number within int64`,
+			`c.json:1:15: catalog entry "b": want an audienceGroupId (a number), got a string`}},
 	} {
 		_, err := ParseCatalog("c.json", []byte(tc.data))
-		if err == nil || !strings.HasPrefix(err.Error(), tc.want) {
-			t.Errorf("ParseCatalog(%s) error = %v, want prefix %q", tc.data, err, tc.want)
+		var got []string
+		for _, d := range Diagnostics(err) {
+			got = append(got, d.Error())
+			if d.Hint == "" {
+				t.Errorf("ParseCatalog(%s): %s has no hint", tc.data, d.Error())
+			}
+			if strings.Contains(d.Msg, "Go value") || strings.Contains(d.Msg, "json:") {
+				t.Errorf("ParseCatalog(%s): Go internals in %q", tc.data, d.Msg)
+			}
+		}
+		if diff := cmp.Diff(tc.want, got); diff != "" {
+			t.Errorf("ParseCatalog(%s) (-want +got):\n%s", tc.data, diff)
 		}
 	}
-	cat, err := ParseCatalog("c.json", []byte(`{"empty": null, "noid": {"status": "READY"}}`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, name := range []string{"empty", "noid"} {
-		if e, ok := cat.Lookup(name); !ok || e.AudienceGroupID != 0 {
-			t.Errorf("Lookup(%q) = %+v, %v; want an entry without id (rejected when a rule uses it)", name, e, ok)
-		}
+	cat, err := ParseCatalog("c.json", []byte(`{"vip": {"audienceGroupId": 7, "type": "UPLOAD", "description": "pasted from the API", "status": "READY"}}`))
+	if e, ok := cat.Lookup("vip"); err != nil || !ok || e.AudienceGroupID != 7 || e.Status != "READY" {
+		t.Errorf("an audience API object: %+v, %v", e, err)
 	}
 	if _, err := LoadCatalog("testdata/no-such-catalog.json"); err == nil {
 		t.Error("LoadCatalog of a missing file: no error")
