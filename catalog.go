@@ -59,168 +59,113 @@ func LoadCatalog(path string) (*Catalog, error) {
 // with no id. Fields other than CatalogEntry's are ignored, so an
 // audienceGroup object of LINE's audience API can be pasted as it is.
 func ParseCatalog(filename string, data []byte) (*Catalog, error) {
-	if err := json.Unmarshal(data, new(map[string]json.RawMessage)); err != nil {
-		var typ *json.UnmarshalTypeError
-		if errors.As(err, &typ) {
-			p := offsetPos(filename, data, firstByte(data, 0))
-			return nil, ErrorList{{Pos: p, End: p, Msg: "a catalog is a JSON object, not " + jsonKind(data[p.Offset]),
-				Hint: `map each audience name to its audienceGroupId: {"vip": 5614991017776}`}}
-		}
-		return nil, ErrorList{jsonError(filename, data, err, `a catalog is a JSON object: {"vip": 5614991017776}`)}
+	root, err := parseJSON(data)
+	if err != nil {
+		return nil, ErrorList{syntaxDiagnostic(filename, data, err, `a catalog is a JSON object: {"vip": 5614991017776}`)}
 	}
-	r := catalogReader{filename: filename, data: data, dec: json.NewDecoder(bytes.NewReader(data))}
-	r.dec.UseNumber()
-	c := &Catalog{entries: make(map[string]CatalogEntry)}
-	first := make(map[string]Pos)
-	r.dec.Token() // {
-	for r.dec.More() {
-		keyAt := r.next()
-		tok, _ := r.dec.Token()
-		name := tok.(string)
-		at := r.next()
-		var raw json.RawMessage
-		r.dec.Decode(&raw)
-		if p, dup := first[name]; dup {
-			r.errs.AddSpan(keyAt, r.pos(keyAt.Offset+len(r.rawKey(keyAt.Offset))), "give each audience name once",
-				"audience name %q is given twice in the catalog (first at %d:%d); the catalog would silently keep one", name, p.Line, p.Column)
-			continue
-		}
-		first[name] = keyAt
-		if e, ok := r.entry(name, at, raw); ok {
-			c.entries[name] = e
+	r := catalogReader{filename: filename, data: data}
+	if root.kind != '{' {
+		r.errorAt(root, `map each audience name to its audienceGroupId: {"vip": 5614991017776}`, "a catalog is a JSON object, not %s", kindName(root.kind))
+		return nil, r.errs.Err()
+	}
+	c := &Catalog{entries: make(map[string]CatalogEntry, len(root.members))}
+	for _, m := range root.members {
+		if e, ok := r.entry(m.key, m.val); ok {
+			c.entries[m.key] = e
 		}
 	}
 	return c, r.errs.Err()
 }
 
-// catalogReader walks a catalog that is valid JSON, keeping positions.
+// catalogReader collects the problems of one catalog file.
 type catalogReader struct {
 	filename string
 	data     []byte
-	dec      *json.Decoder
 	errs     ErrorList
 }
 
-// next returns the position of the next value or key: the first byte at
-// or after the decoder's offset that is not space, ':' or ','.
-func (r *catalogReader) next() Pos { return r.pos(firstByte(r.data, int(r.dec.InputOffset()))) }
-
-// pos returns the position of a byte offset.
-func (r *catalogReader) pos(off int) Pos { return offsetPos(r.filename, r.data, off) }
-
-// rawKey returns the JSON string starting at off, quotes included.
-func (r *catalogReader) rawKey(off int) []byte {
-	var raw json.RawMessage
-	json.NewDecoder(bytes.NewReader(r.data[off:])).Decode(&raw)
-	return raw
+// errorAt adds an error at the value n.
+func (r *catalogReader) errorAt(n *jsonNode, hint, format string, args ...any) {
+	p := offsetPos(r.filename, r.data, n.off)
+	r.errs.AddSpan(p, p, hint, format, args...)
 }
 
 // idHint says what an audienceGroupId is.
 const idHint = `an audienceGroupId is the positive number LINE's audience API gives the audience: "vip": 5614991017776 or "vip": {"audienceGroupId": 5614991017776}`
 
-// entry checks one catalog value at position at: an id, or an object with
-// CatalogEntry's fields.
-func (r *catalogReader) entry(name string, at Pos, raw json.RawMessage) (CatalogEntry, bool) {
+// entry checks one catalog value: an id, or an object with CatalogEntry's
+// fields.
+func (r *catalogReader) entry(name string, n *jsonNode) (CatalogEntry, bool) {
+	before := len(r.errs)
 	e := CatalogEntry{Name: name}
-	n := len(r.errs)
-	switch raw[0] {
-	case '{':
-		e = r.object(name, at)
-		if len(r.errs) == n && e.AudienceGroupID == 0 {
-			r.errs.AddSpan(at, r.pos(at.Offset+len(raw)), idHint, "catalog entry %q has no audienceGroupId", name)
-		}
-	default:
-		e.AudienceGroupID = r.id(name, "", at, raw)
+	if n.kind != '{' {
+		e.AudienceGroupID = r.id(name, "", n)
+		return e, len(r.errs) == before
 	}
-	return e, len(r.errs) == n
-}
-
-// object reads the fields of an entry object starting at at.
-func (r *catalogReader) object(name string, at Pos) CatalogEntry {
-	e := CatalogEntry{Name: name}
-	dec := json.NewDecoder(bytes.NewReader(r.data[at.Offset:]))
-	dec.Token() // {
-	for dec.More() {
-		tok, _ := dec.Token()
-		field := tok.(string)
-		p := r.pos(firstByte(r.data, at.Offset+int(dec.InputOffset())))
-		var raw json.RawMessage
-		dec.Decode(&raw)
-		switch field {
+	for _, m := range n.members {
+		v := m.val
+		switch m.key {
 		case "audienceGroupId":
-			e.AudienceGroupID = r.id(name, ".audienceGroupId", p, raw)
+			e.AudienceGroupID = r.id(name, ".audienceGroupId", v)
 		case "status":
-			r.field(name, field, p, raw, &e.Status, "a string such as \"READY\"")
+			if r.field(name, m.key, v, 's', `a string such as "READY"`) {
+				e.Status = v.text
+			}
 		case "isIfaAudience":
-			r.field(name, field, p, raw, &e.IsIfaAudience, "true or false")
+			if r.field(name, m.key, v, 'b', "true or false") {
+				e.IsIfaAudience = v.boolean
+			}
 		case "expireTimestamp":
-			r.field(name, field, p, raw, &e.ExpireTimestamp, "a whole number of seconds since 1970 (Unix time), 0 for none")
+			e.ExpireTimestamp = r.wholeNumber(name, m.key, v, "a whole number of seconds since 1970 (Unix time), 0 for none")
 		case "audienceCount":
-			r.field(name, field, p, raw, &e.AudienceCount, "a whole number")
+			e.AudienceCount = r.wholeNumber(name, m.key, v, "a whole number")
 		}
 	}
-	return e
+	if len(r.errs) == before && n.get("audienceGroupId") == nil {
+		r.errorAt(n, idHint, "catalog entry %q has no audienceGroupId", name)
+	}
+	return e, len(r.errs) == before
 }
 
 // id checks an audienceGroupId: a JSON number, an integer, positive and
 // within int64.
-func (r *catalogReader) id(name, path string, at Pos, raw json.RawMessage) int64 {
-	end := r.pos(at.Offset + len(raw))
-	if raw[0] != '-' && (raw[0] < '0' || raw[0] > '9') {
+func (r *catalogReader) id(name, path string, n *jsonNode) int64 {
+	if n.kind != 'n' {
 		hint := idHint
-		if raw[0] == '"' {
-			hint = "write the id as a JSON number, without quotes: " + idHint[strings.Index(idHint, `"vip"`):]
+		if n.kind == 's' {
+			hint = `write the id as a JSON number, without quotes: "vip": 5614991017776`
 		}
-		r.errs.AddSpan(at, end, hint, "catalog entry %q%s: want an audienceGroupId (a number), got %s", name, path, jsonKind(raw[0]))
+		r.errorAt(n, hint, "catalog entry %q%s: want an audienceGroupId (a number), got %s", name, path, kindName(n.kind))
 		return 0
 	}
-	id, err := strconv.ParseInt(string(raw), 10, 64)
+	id, err := strconv.ParseInt(n.text, 10, 64)
 	if err != nil || id <= 0 {
-		r.errs.AddSpan(at, end, idHint, "catalog entry %q%s: audienceGroupId %s is not a positive whole number within int64", name, path, raw)
+		r.errorAt(n, idHint, "catalog entry %q%s: audienceGroupId %s is not a positive whole number within int64", name, path, n.text)
 		return 0
 	}
 	return id
 }
 
-// field decodes an optional metadata field into dst, reporting a value of
-// the wrong type with what it should be.
-func (r *catalogReader) field(name, field string, at Pos, raw json.RawMessage, dst any, want string) {
-	if err := json.Unmarshal(raw, dst); err != nil {
-		r.errs.AddSpan(at, r.pos(at.Offset+len(raw)), "give "+want+", or leave the field out",
-			"catalog entry %q.%s: want %s, got %s", name, field, want, jsonKind(raw[0]))
+// field checks that an optional metadata field has the kind it needs,
+// reporting it with what it should be otherwise.
+func (r *catalogReader) field(name, field string, n *jsonNode, kind byte, want string) bool {
+	if n.kind != kind {
+		r.errorAt(n, "give "+want+", or leave the field out", "catalog entry %q.%s: want %s, got %s", name, field, want, kindName(n.kind))
+		return false
 	}
+	return true
 }
 
-// firstByte returns the offset of the first byte at or after off that is
-// not JSON white space or a separator (':' or ',').
-func firstByte(data []byte, off int) int {
-	for off < len(data) {
-		switch data[off] {
-		case ' ', '\t', '\n', '\r', ':', ',':
-			off++
-			continue
-		}
-		break
+// wholeNumber reads an optional whole-number metadata field.
+func (r *catalogReader) wholeNumber(name, field string, n *jsonNode, want string) int64 {
+	if !r.field(name, field, n, 'n', want) {
+		return 0
 	}
-	return off
-}
-
-// jsonKind names the kind of JSON value starting with byte c, for
-// messages: "a string", "an array".
-func jsonKind(c byte) string {
-	switch c {
-	case '"':
-		return "a string"
-	case '[':
-		return "an array"
-	case '{':
-		return "an object"
-	case 't', 'f':
-		return "a boolean"
-	case 'n':
-		return "null"
+	v, err := strconv.ParseInt(n.text, 10, 64)
+	if err != nil {
+		r.errorAt(n, "give "+want+", or leave the field out", "catalog entry %q.%s: want %s, got %s", name, field, want, n.text)
 	}
-	return "a number"
+	return v
 }
 
 // Lookup returns the entry named name.

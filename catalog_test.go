@@ -75,7 +75,8 @@ func TestParseCatalogErrors(t *testing.T) {
 		{`{"vip": true}`, []string{`c.json:1:9: catalog entry "vip": want an audienceGroupId (a number), got a boolean`}},
 		{`{"vip": {"status": "READY"}}`, []string{`c.json:1:9: catalog entry "vip" has no audienceGroupId`}},
 		{`{"vip": {"audienceGroupId": 1, "isIfaAudience": "no"}}`, []string{`c.json:1:49: catalog entry "vip".isIfaAudience: want true or false, got a string`}},
-		{"{\"vip\": 1,\n \"vip\": 2}", []string{`c.json:2:2: audience name "vip" is given twice in the catalog (first at 1:2); the catalog would silently keep one`}},
+		{`{"vip": {"audienceGroupId": 1, "expireTimestamp": 1.5}}`, []string{`c.json:1:51: catalog entry "vip".expireTimestamp: want a whole number of seconds since 1970 (Unix time), 0 for none, got 1.5`}},
+		{"{\"vip\": 1,\n \"vip\": 2}", []string{`c.json:2:2: duplicate key "vip"`}},
 		{`{"a": 0, "b": "1", "c": 3}`, []string{ // every problem at once
 			`c.json:1:7: catalog entry "a": audienceGroupId 0 is not a positive whole number within int64`,
 			`c.json:1:15: catalog entry "b": want an audienceGroupId (a number), got a string`}},

@@ -203,37 +203,6 @@ func checkMessages(n int, at Pos, errs *ErrorList) {
 	}
 }
 
-// ParseMessages reads the messages of a full request body: a JSON array of
-// message objects, or an object with a "messages" array (a request body
-// written by hand or by another tool). filename is used in positions.
-func ParseMessages(filename string, data []byte) ([]json.RawMessage, error) {
-	var msgs []json.RawMessage
-	trimmed := bytes.TrimSpace(data)
-	if len(trimmed) > 0 && trimmed[0] == '{' {
-		var body struct {
-			Messages []json.RawMessage `json:"messages"`
-		}
-		if err := json.Unmarshal(data, &body); err != nil {
-			return nil, ErrorList{jsonError(filename, data, err, `give a JSON array of message objects: [{"type":"text","text":"Hello"}]`)}
-		}
-		msgs = body.Messages
-	} else if err := json.Unmarshal(data, &msgs); err != nil {
-		return nil, ErrorList{jsonError(filename, data, err, `give a JSON array of message objects: [{"type":"text","text":"Hello"}]`)}
-	}
-	var errs ErrorList
-	checkMessages(len(msgs), offsetPos(filename, data, 0), &errs)
-	for i, m := range msgs {
-		var obj struct {
-			Type string `json:"type"`
-		}
-		if json.Unmarshal(m, &obj) != nil || obj.Type == "" {
-			errs.Add(offsetPos(filename, data, bytes.Index(data, m)), `each message is an object with a "type": {"type":"text","text":"Hello"}`,
-				"message %d is not a message object", i+1)
-		}
-	}
-	return msgs, errs.Err()
-}
-
 // JSON returns the request body parts as JSON: {"recipient":…,
 // "filter":{"demographic":…}, "limit":…}, with "messages" first when the
 // request has messages. Absent parts are omitted. Output is deterministic:

@@ -119,7 +119,8 @@ func TestCompileMessagesRejected(t *testing.T) {
 		{"zero", "[]", "m.json:1:1: 0 messages given"},
 		{"six", six, "m.json:1:1: 6 messages given"},
 		{"not JSON", "[{]", "m.json:1:3: invalid character ']'"},
-		{"not a message", `[{"text":"no type"}]`, "m.json:1:2: message 1 is not a message object"},
+		{"not a message", `[{"text":"no type"}]`, `m.json:1:2: $[0]: the message has no "type"`},
+		{"bogus type", `[{"type":"bogus"}]`, `m.json:1:10: $[0].type: "bogus" is not a message type`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			path := writeTemp(t, "m.json", tc.content)

@@ -1,0 +1,171 @@
+package nctarget
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// messageField is a field a message type requires, and the JSON kind of
+// its value ('s' string, 'n' number, 'i' whole number, '{' object, '['
+// array).
+type messageField struct {
+	name string
+	kind byte
+}
+
+// messageTypes are the message objects of LINE's Messaging API document
+// (messaging-api.yml, the mapping of Message's type discriminator) with
+// the fields each schema lists as required. A full request body is checked
+// against them, so a misspelt type or a missing field is reported before
+// LINE refuses the request. Optional fields are left to the API.
+var messageTypes = map[string][]messageField{
+	"text":     {{"text", 's'}},
+	"textV2":   {{"text", 's'}},
+	"sticker":  {{"packageId", 's'}, {"stickerId", 's'}},
+	"image":    {{"originalContentUrl", 's'}, {"previewImageUrl", 's'}},
+	"video":    {{"originalContentUrl", 's'}, {"previewImageUrl", 's'}},
+	"audio":    {{"originalContentUrl", 's'}, {"duration", 'i'}},
+	"location": {{"title", 's'}, {"address", 's'}, {"latitude", 'n'}, {"longitude", 'n'}},
+	"imagemap": {{"baseUrl", 's'}, {"altText", 's'}, {"baseSize", '{'}, {"actions", '['}},
+	"template": {{"altText", 's'}, {"template", '{'}},
+	"flex":     {{"altText", 's'}, {"contents", '{'}},
+	"coupon":   {{"couponId", 's'}},
+}
+
+// messagesHint is the form a --messages file takes.
+const messagesHint = `give a JSON array of 1 to 5 message objects: [{"type":"text","text":"Hello"}]`
+
+// ParseMessages reads the messages of a full request body: a JSON array of
+// message objects, an object with a "messages" array (a request body
+// written by hand or by another tool), or a single message object.
+// filename is used in positions. Each message is checked for a type the
+// API knows and the fields that type requires, with the JSON path and
+// position of each problem ($[0].text).
+func ParseMessages(filename string, data []byte) ([]json.RawMessage, error) {
+	root, err := parseJSON(data)
+	if err != nil {
+		return nil, ErrorList{syntaxDiagnostic(filename, data, err, messagesHint)}
+	}
+	m := messagesChecker{filename: filename, data: data}
+	list, path := root, "$"
+	switch {
+	case root.kind == '{' && root.get("messages") != nil:
+		list, path = root.get("messages"), "$.messages"
+	case root.kind == '{' && root.get("type") != nil:
+		list = &jsonNode{off: root.off, kind: '[', elems: []*jsonNode{root}} // one message
+	}
+	if list.kind != '[' {
+		m.errorAt(list.off, messagesHint, "%s: want an array of message objects, got %s", path, kindName(list.kind))
+		return nil, m.errs.Err()
+	}
+	checkMessages(len(list.elems), offsetPos(filename, data, list.off), &m.errs)
+	msgs := make([]json.RawMessage, len(list.elems))
+	for i, n := range list.elems {
+		m.check(fmt.Sprintf("%s[%d]", path, i), n)
+		json.NewDecoder(bytes.NewReader(data[n.off:])).Decode(&msgs[i])
+	}
+	if err := m.errs.Err(); err != nil {
+		return nil, err
+	}
+	return msgs, nil
+}
+
+// messagesChecker collects the problems of one messages file.
+type messagesChecker struct {
+	filename string
+	data     []byte
+	errs     ErrorList
+}
+
+// errorAt adds an error at byte offset off.
+func (m *messagesChecker) errorAt(off int, hint, format string, args ...any) {
+	p := offsetPos(m.filename, m.data, off)
+	m.errs.AddSpan(p, p, hint, format, args...)
+}
+
+// check checks one message object at path.
+func (m *messagesChecker) check(path string, n *jsonNode) {
+	if n.kind != '{' {
+		m.errorAt(n.off, `each message is an object with a "type": {"type":"text","text":"Hello"}`,
+			"%s: want a message object, got %s", path, kindName(n.kind))
+		return
+	}
+	typ := n.get("type")
+	switch {
+	case typ == nil:
+		m.errorAt(n.off, `each message is an object with a "type": {"type":"text","text":"Hello"}`, "%s: the message has no \"type\"", path)
+		return
+	case typ.kind != 's':
+		m.errorAt(typ.off, "the type is a string: "+typeList(), "%s.type: want a string, got %s", path, kindName(typ.kind))
+		return
+	}
+	fields, ok := messageTypes[typ.text]
+	if !ok {
+		m.errorAt(typ.off, "use one of "+typeList(), "%s.type: %q is not a message type of the Messaging API", path, typ.text)
+		return
+	}
+	for _, f := range fields {
+		v := n.get(f.name)
+		switch {
+		case v == nil:
+			m.errorAt(n.off, requiredHint(typ.text, fields), "%s: a %s message needs %q", path, typ.text, f.name)
+		case !kindMatches(v, f.kind):
+			m.errorAt(v.off, requiredHint(typ.text, fields), "%s.%s: want %s, got %s", path, f.name, kindWord(f.kind), kindName(v.kind))
+		}
+	}
+}
+
+// kindMatches reports whether v is of the kind a field requires.
+func kindMatches(v *jsonNode, kind byte) bool {
+	if kind == 'i' {
+		return v.kind == 'n' && !strings.ContainsAny(v.text, ".eE")
+	}
+	return v.kind == kind
+}
+
+// kindWord names a required field's kind.
+func kindWord(kind byte) string {
+	if kind == 'i' {
+		return "a whole number"
+	}
+	return kindName(kind)
+}
+
+// requiredHint lists what a message type needs.
+func requiredHint(typ string, fields []messageField) string {
+	parts := make([]string, len(fields))
+	for i, f := range fields {
+		parts[i] = fmt.Sprintf("%q (%s)", f.name, kindWord(f.kind))
+	}
+	return fmt.Sprintf("a %s message needs %s", typ, strings.Join(parts, ", "))
+}
+
+// typeList lists the message types, sorted.
+func typeList() string {
+	types := make([]string, 0, len(messageTypes))
+	for t := range messageTypes {
+		types = append(types, t)
+	}
+	sort.Strings(types)
+	return strings.Join(types, ", ")
+}
+
+// syntaxDiagnostic turns an error of parseJSON into a positioned
+// diagnostic: an offsetError (a duplicate key, the end of the input) where
+// it says, a *json.SyntaxError where the input stops being JSON.
+func syntaxDiagnostic(filename string, data []byte, err error, hint string) *Diagnostic {
+	if oe, ok := err.(*offsetError); ok {
+		p := offsetPos(filename, data, oe.off)
+		return &Diagnostic{Pos: p, End: p, Msg: oe.msg, Hint: oe.hint}
+	}
+	// The Decoder's offset counts from its last token; a scan of the whole
+	// input names the byte where it stops being JSON.
+	var v any
+	if whole := json.Unmarshal(data, &v); whole != nil {
+		err = whole
+	}
+	return jsonError(filename, data, err, hint)
+}
