@@ -6,9 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/alecthomas/participle/v2/lexer"
-
 	"github.com/nctarget/nctarget/internal/cputime"
+	"github.com/nctarget/nctarget/internal/grammar"
 )
 
 // Benchmarks of the compiler, the numbers in docs/compiler.md:
@@ -38,15 +37,16 @@ func BenchmarkCompileLINEFull(b *testing.B) {
 	}
 }
 
-// BenchmarkParseLINEFull is the parse alone of the same rule, with the
-// hand-written fast path (what Parse does) and, as the baseline in the
-// same run, with participle alone (what Parse did before fastparse.go).
+// BenchmarkParseLINEFull is the parse alone of the same rule (what Parse
+// does: lexing, limits, the recursive-descent parser and its checks) and,
+// as a baseline in the same run, the reference participle grammar of
+// internal/grammar, which only recognizes the syntax.
 func BenchmarkParseLINEFull(b *testing.B) {
 	src, err := os.ReadFile("examples/line-full.nct")
 	if err != nil {
 		b.Fatal(err)
 	}
-	b.Run("parser=fast", func(b *testing.B) {
+	b.Run("parser=recursive-descent", func(b *testing.B) {
 		b.ReportAllocs()
 		defer reportCPU(b)()
 		for b.Loop() {
@@ -59,20 +59,9 @@ func BenchmarkParseLINEFull(b *testing.B) {
 		b.ReportAllocs()
 		defer reportCPU(b)()
 		for b.Loop() {
-			toks, err := lex("line-full.nct", src)
-			if err != nil {
+			if _, err := grammar.Parse("line-full.nct", src); err != nil {
 				b.Fatal(err)
 			}
-			peek, err := lexer.Upgrade(&tokenSlice{toks: toks}, tokenWhitespace, tokenComment)
-			if err != nil {
-				b.Fatal(err)
-			}
-			cst, err := grammar.ParseFromLexer(peek)
-			if err != nil {
-				b.Fatal(err)
-			}
-			lw := &lowerer{limits: DefaultLimits}
-			_ = lw.rule(cst)
 		}
 	})
 }

@@ -2,27 +2,45 @@ package nctarget
 
 import (
 	"fmt"
-	"io"
 	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
-
-	"github.com/alecthomas/participle/v2/lexer"
 )
 
-// Token types of the rule language. They are participle token types so the
-// grammar in grammar.go can name them ("@Ident", "@Int", …).
+// tokenType is the kind of a token.
+type tokenType int
+
+// The token types of the rule language.
 const (
-	tokenEOF        = lexer.EOF
-	tokenIdent      = lexer.TokenType(-2 - iota) // vip, gender, tokyo, upToRemainingQuota
-	tokenKeyword                                 // and, or, not, in, where, limit (any case)
-	tokenInt                                     // 5614991017776
-	tokenString                                  // "5b59509c-c57b-11e9-aa8c-2a2ae2dbcce4"
-	tokenPunct                                   // ( ) [ ] , = >= < and the near misses > <= == !=
-	tokenComment                                 // # to the end of the line
-	tokenWhitespace                              // spaces, tabs and newlines
+	tokenEOF        tokenType = iota // the end of the source
+	tokenIdent                       // vip, gender, tokyo, upToRemainingQuota
+	tokenKeyword                     // and, or, not, in, where, limit (any case)
+	tokenInt                         // 5614991017776
+	tokenString                      // "5b59509c-c57b-11e9-aa8c-2a2ae2dbcce4"
+	tokenPunct                       // ( ) [ ] , = >= < and the near misses > <= == !=
+	tokenComment                     // # to the end of the line
+	tokenWhitespace                  // spaces, tabs and newlines
 )
+
+// token is one token of a rule: its type, its text as written and where
+// it starts.
+type token struct {
+	Type  tokenType
+	Value string
+	Pos   Pos
+}
+
+// End returns the position just after the token. Tokens other than
+// whitespace never span lines, so the column moves by the token's runes.
+func (t token) End() Pos { return t.Pos.advance(t.Value) }
+
+// advance returns p moved past text on the same line.
+func (p Pos) advance(text string) Pos {
+	p.Offset += len(text)
+	p.Column += utf8.RuneCountInString(text)
+	return p
+}
 
 // isKeyword reports whether word is a keyword (and, or, not, in, where,
 // limit) in any case, without lower-casing every identifier. Keywords are
@@ -40,73 +58,22 @@ func isKeyword(word string) bool {
 	return false
 }
 
-// Lexer is the participle lexer definition of the rule language. It is
-// hand-written rather than built from regular expressions because rules are
-// compiled in bulk by pipelines (it is several times faster) and because it
-// can say what is wrong with a bad token ("unterminated string").
-var Lexer lexer.Definition = ruleLexer{}
-
-type ruleLexer struct{}
-
-// Symbols returns the token types by name, as participle requires.
-func (ruleLexer) Symbols() map[string]lexer.TokenType {
-	return map[string]lexer.TokenType{
-		"EOF": tokenEOF, "Ident": tokenIdent, "Keyword": tokenKeyword, "Int": tokenInt,
-		"String": tokenString, "Punct": tokenPunct, "Comment": tokenComment, "Whitespace": tokenWhitespace,
-	}
-}
-
-// Lex reads all of r and tokenizes it.
-func (d ruleLexer) Lex(filename string, r io.Reader) (lexer.Lexer, error) {
-	src, err := io.ReadAll(r)
-	if err != nil {
-		return nil, err
-	}
-	return d.LexBytes(filename, src)
-}
-
-// LexString tokenizes s.
-func (d ruleLexer) LexString(filename, s string) (lexer.Lexer, error) {
-	return d.LexBytes(filename, []byte(s))
-}
-
-// LexBytes tokenizes src. A malformed token is reported by Next when it is
-// reached, after the good tokens before it.
-func (ruleLexer) LexBytes(filename string, src []byte) (lexer.Lexer, error) {
-	toks, err := lex(filename, src)
-	return &tokenSlice{toks: toks, err: err}, nil
-}
-
-// tokenSlice replays tokens already lexed, then the lexing error, if any.
-type tokenSlice struct {
-	toks []lexer.Token
-	err  error
-}
-
-func (s *tokenSlice) Next() (lexer.Token, error) {
-	if len(s.toks) == 0 {
-		if s.err != nil {
-			return lexer.Token{}, s.err
-		}
-		return lexer.EOFToken(lexer.Position{}), nil
-	}
-	t := s.toks[0]
-	s.toks = s.toks[1:]
-	return t, nil
-}
+// The lexer is hand-written rather than built from regular expressions so
+// that it can say what is wrong with a bad token ("unterminated string")
+// and so that it costs one pass over the source with no backtracking.
 
 // scanner walks the source one token at a time, tracking line and column.
 type scanner struct {
 	src  string
-	pos  lexer.Position
-	toks []lexer.Token
+	pos  Pos
+	toks []token
 }
 
 // lex tokenizes src completely, ending with an EOF token. On a malformed
 // token it returns the tokens before it, without EOF, and a *Diagnostic.
-func lex(filename string, src []byte) ([]lexer.Token, error) {
-	s := &scanner{src: string(src), pos: lexer.Position{Filename: filename, Line: 1, Column: 1}}
-	s.toks = make([]lexer.Token, 0, len(src)/3+1)
+func lex(filename string, src []byte) ([]token, error) {
+	s := &scanner{src: string(src), pos: Pos{Filename: filename, Line: 1, Column: 1}}
+	s.toks = make([]token, 0, len(src)/3+1)
 	if strings.HasPrefix(s.src, "\uFEFF") { // a byte order mark from a Windows editor
 		s.pos.Offset = 3
 	}
@@ -115,7 +82,7 @@ func lex(filename string, src []byte) ([]lexer.Token, error) {
 			return s.toks, err
 		}
 	}
-	s.toks = append(s.toks, lexer.EOFToken(s.pos))
+	s.toks = append(s.toks, token{Type: tokenEOF, Pos: s.pos})
 	return s.toks, nil
 }
 
@@ -226,8 +193,7 @@ func (s *scanner) checkStringText(from, to int) error {
 			msg = fmt.Sprintf("unprintable character %U in string", r)
 		}
 		if msg != "" {
-			at := posOf(s.pos)
-			at.Offset, at.Column = i, at.Column+utf8.RuneCountInString(s.src[s.pos.Offset:i])
+			at := s.pos.advance(s.src[s.pos.Offset:i])
 			return &Diagnostic{Pos: at, End: at, Msg: msg, Hint: hint}
 		}
 		i += size
@@ -236,23 +202,29 @@ func (s *scanner) checkStringText(from, to int) error {
 }
 
 // emit appends the token spanning s.pos to end and advances past it.
-func (s *scanner) emit(typ lexer.TokenType, end int) {
+func (s *scanner) emit(typ tokenType, end int) {
 	text := s.src[s.pos.Offset:end]
-	s.toks = append(s.toks, lexer.Token{Type: typ, Value: text, Pos: s.pos})
-	s.pos.Advance(text)
+	s.toks = append(s.toks, token{Type: typ, Value: text, Pos: s.pos})
+	s.pos = s.pos.advanceLines(text)
+}
+
+// advanceLines returns p moved past text, which may span lines.
+func (p Pos) advanceLines(text string) Pos {
+	if i := strings.LastIndexByte(text, '\n'); i >= 0 {
+		p.Line += strings.Count(text, "\n")
+		p.Offset += i + 1
+		p.Column = 1
+		text = text[i+1:]
+	}
+	return p.advance(text)
 }
 
 func (s *scanner) errorf(format, hint string, args ...any) error {
-	return &Diagnostic{Pos: posOf(s.pos), End: posOf(s.pos), Msg: fmt.Sprintf(format, args...), Hint: hint}
+	return &Diagnostic{Pos: s.pos, End: s.pos, Msg: fmt.Sprintf(format, args...), Hint: hint}
 }
 
 func isIdentStart(r rune) bool { return r == '_' || unicode.IsLetter(r) }
 
 func isIdentPart(r rune) bool {
 	return r == '_' || r == '-' || r == '.' || unicode.IsLetter(r) || unicode.IsDigit(r)
-}
-
-// posOf converts a participle position to a Pos.
-func posOf(p lexer.Position) Pos {
-	return Pos{Filename: p.Filename, Offset: p.Offset, Line: p.Line, Column: p.Column}
 }

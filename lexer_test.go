@@ -5,18 +5,17 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/alecthomas/participle/v2/lexer"
 	"github.com/google/go-cmp/cmp"
 )
 
 // tokenNames names the token types in test output.
-var tokenNames = map[lexer.TokenType]string{
+var tokenNames = map[tokenType]string{
 	tokenEOF: "EOF", tokenIdent: "Ident", tokenKeyword: "Keyword", tokenInt: "Int",
 	tokenString: "String", tokenPunct: "Punct", tokenComment: "Comment", tokenWhitespace: "WS",
 }
 
 // tokenList formats tokens as "Kind:value@line:col", one per element.
-func tokenList(toks []lexer.Token) []string {
+func tokenList(toks []token) []string {
 	out := make([]string, len(toks))
 	for i, t := range toks {
 		out[i] = fmt.Sprintf("%s:%s@%d:%d", tokenNames[t.Type], t.Value, t.Pos.Line, t.Pos.Column)
@@ -90,35 +89,5 @@ func TestLexErrors(t *testing.T) {
 		if len(toks) != tc.before {
 			t.Errorf("lex(%q) returned %d tokens before the error, want %d: %v", tc.in, len(toks), tc.before, tokenList(toks))
 		}
-	}
-}
-
-// TestLexerDefinition checks the participle side of the lexer: symbols and
-// a token stream that ends with the lexing error.
-func TestLexerDefinition(t *testing.T) {
-	syms := Lexer.Symbols()
-	for _, name := range []string{"EOF", "Ident", "Keyword", "Int", "String", "Punct", "Comment", "Whitespace"} {
-		if _, ok := syms[name]; !ok {
-			t.Errorf("Symbols() lacks %s", name)
-		}
-	}
-	lx, err := Lexer.Lex("f.nct", strings.NewReader("a @"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var kinds []string
-	for {
-		tok, err := lx.Next()
-		if err != nil {
-			kinds = append(kinds, "error")
-			break
-		}
-		kinds = append(kinds, tokenNames[tok.Type])
-		if tok.EOF() {
-			break
-		}
-	}
-	if got := strings.Join(kinds, " "); got != "Ident WS error" {
-		t.Errorf("token stream = %s, want Ident WS error", got)
 	}
 }

@@ -3,8 +3,6 @@ package nctarget
 import (
 	"fmt"
 	"strings"
-
-	"github.com/alecthomas/participle/v2/lexer"
 )
 
 // This file holds the limits Parse enforces before any real work, so that
@@ -61,8 +59,8 @@ func (l Limits) withDefaults() Limits {
 // stack overflow, and an unclosed bracket is reported where it opens. A
 // run of nots counts towards the depth too: each nests one more operator
 // object in the JSON, which LINE and JSON decoders bound as well.
-func checkTokens(toks []lexer.Token, l Limits) *Diagnostic {
-	var open []lexer.Token
+func checkTokens(toks []token, l Limits) *Diagnostic {
+	var open []token
 	nots := 0 // the run of consecutive nots: each nests an operator object
 	for _, t := range toks {
 		switch {
@@ -101,10 +99,7 @@ func checkTokens(toks []lexer.Token, l Limits) *Diagnostic {
 	return nil
 }
 
-func tokenError(t lexer.Token, msg, hint string) *Diagnostic {
-	start := posOf(t.Pos)
-	end := start
-	end.Offset += len(t.Value)
-	end.Column += len([]rune(t.Value))
-	return &Diagnostic{Pos: start, End: end, Msg: msg, Hint: hint}
+// tokenError returns an error diagnostic covering token t.
+func tokenError(t token, msg, hint string) *Diagnostic {
+	return &Diagnostic{Pos: t.Pos, End: t.End(), Msg: msg, Hint: hint}
 }

@@ -1,19 +1,22 @@
 package nctarget
 
 import (
-	"errors"
 	"fmt"
-	"strconv"
 	"strings"
-
-	"github.com/alecthomas/participle/v2"
-	"github.com/alecthomas/participle/v2/lexer"
 )
 
-// This file is the front of the pipeline: Parse runs the lexer, the limit
-// checks of limits.go, the grammar (fastparse.go's fast path, participle's
-// parser for everything else) and the lowering of lower.go, and turns
-// participle's errors into diagnostics that say what was expected.
+// This file is the front of the pipeline: Parse runs the lexer of
+// lexer.go, the limit checks of limits.go and a recursive-descent parser
+// that builds the AST of ast.go directly. The parser checks each atom
+// against the values the API accepts as it builds it (parse_atoms.go),
+// collecting every such problem, and stops at the first syntax error,
+// which it explains from what it was parsing when it failed
+// (parse_errors.go).
+//
+// The syntax is also written down as a participle grammar in
+// internal/grammar, the reference definition: tests check on the corpus
+// and in a fuzz target that both accept exactly the same rules and build
+// the same trees, and it renders testdata/grammar.ebnf.
 
 // Parse parses a rule with DefaultLimits. filename is used only in
 // positions. The error, if any, is an ErrorList holding every problem found.
@@ -22,9 +25,11 @@ func Parse(filename string, src []byte) (*Rule, error) {
 }
 
 // Parse parses a rule: it tokenizes src, checks the token stream against
-// the limits and for balanced brackets, parses it with the grammar and
-// lowers the result into the AST, checking each atom against the values
-// the API accepts. It returns every problem it finds, not just the first.
+// the limits and for balanced brackets, and parses it into the AST,
+// checking each atom against the values the API accepts. It returns every
+// problem it finds, not just the first. After a syntax error the rule is
+// nil and the error holds that one diagnostic; after other errors the rule
+// is returned beside them, with placeholder atoms where atoms were wrong.
 func (l Limits) Parse(filename string, src []byte) (*Rule, error) {
 	l = l.withDefaults()
 	if len(src) > l.MaxBytes {
@@ -39,251 +44,267 @@ func (l Limits) Parse(filename string, src []byte) (*Rule, error) {
 	if d := checkTokens(toks, l); d != nil {
 		return nil, ErrorList{d}
 	}
-	cst, err := parseCST(toks)
-	if err != nil {
-		return nil, err
+	p := &parser{toks: toks, limits: l}
+	rule, syntaxErr := p.parse()
+	if syntaxErr != nil {
+		return nil, ErrorList{syntaxErr}
 	}
-	lw := &lowerer{limits: l}
-	rule := lw.rule(cst)
 	rule.Comments = comments(toks)
-	return rule, lw.errs.Err()
+	return rule, p.errs.Err()
 }
 
-// parseCST parses the token stream with the hand-written fast path of
-// fastparse.go, or, when it gives up, with participle, which defines the
-// syntax and explains syntax errors.
-func parseCST(toks []lexer.Token) (*cstRule, error) {
-	if cst, ok := parseFast(toks); ok {
-		return cst, nil
-	}
-	peek, err := lexer.Upgrade(&tokenSlice{toks: toks}, tokenWhitespace, tokenComment)
-	if err != nil {
-		return nil, err
-	}
-	cst, err := grammar.ParseFromLexer(peek)
-	if err != nil {
-		return nil, ErrorList{syntaxError(err, toks)}
-	}
-	return cst, nil
+// parser is a recursive-descent parser over the token stream of lex. It
+// reads tokens by index, skipping whitespace and comments; a syntax error
+// is raised with panic and recovered by parse, as text/template/parse does,
+// so the productions read as the grammar does.
+type parser struct {
+	toks   []token
+	i      int   // index of the next token not yet consumed, whitespace included
+	prev   token // the last significant token consumed; zero at the start
+	limits Limits
+
+	// list is the kind of value list being parsed ("call", "in", "range"),
+	// or "" outside one: it decides what a syntax error inside says.
+	list string
+
+	errs    ErrorList // the problems found so far, other than syntax errors
+	atoms   int       // atoms parsed so far, for Limits.MaxAtoms
+	stopped bool      // maxErrors was reached and said so
 }
 
-// syntaxError turns a participle error into a Diagnostic that says where
-// the rule stops making sense, what was found there and what to write
-// instead. toks is the rule's token stream, for the token before the bad one.
-func syntaxError(err error, toks []lexer.Token) *Diagnostic {
-	var perr participle.Error
-	if !errors.As(err, &perr) {
-		return &Diagnostic{Msg: err.Error()}
-	}
-	var ute *participle.UnexpectedTokenError
-	if !errors.As(err, &ute) {
-		p := posOf(perr.Position())
-		return &Diagnostic{Pos: p, End: p, Msg: perr.Message()}
-	}
-	t := ute.Unexpected
-	prev := previousToken(toks, t.Pos.Offset)
-	if t.EOF() {
-		return endError(toks, t, prev)
-	}
-	list := listKind(toks, t.Pos.Offset)
-	if list != "" && endsOperand(prev) && isValue(t) {
-		return tokenError(t, "missing comma before "+describeToken(t), "separate values with commas: gender in (male, female), age[20,25)")
-	}
-	msg, hint := unexpectedToken(toks, t, prev, list)
-	return tokenError(t, msg, hint)
-}
+// maxErrors is how many diagnostics the parser collects before it stops
+// looking. Past it, a rule of thousands of bad atoms would spend its time
+// and memory on did-you-mean suggestions nobody reads.
+const maxErrors = 100
 
-// listHints say what goes in each kind of list.
-var listHints = map[string]string{
-	"call":  `an argument is an id, a catalog name or a "quoted string": audience(5614991017776), redelivery("5b59509c-…")`,
-	"in":    "list values separated by commas: gender in (male, female)",
-	"range": "a range is [from,to) with whole numbers, either one may be left out: age[20,25), age[20,)",
-}
+// syntaxError is the panic value that carries a syntax error to parse.
+type syntaxError struct{ d *Diagnostic }
 
-// listKind says whether offset is inside a list of values: "call" for
-// the arguments of audience(…), "in" for the values of in (…), "range" for
-// [from,to), or "" elsewhere (including in a grouping parenthesis).
-func listKind(toks []lexer.Token, offset int) string {
-	var open []int // indexes of the open brackets
-	for i, t := range toks {
-		if t.Pos.Offset >= offset {
-			break
-		}
-		switch t.Value {
-		case "(", "[":
-			open = append(open, i)
-		case ")", "]":
-			if len(open) > 0 {
-				open = open[:len(open)-1]
+// parse parses the whole rule, returning the syntax error that stopped it,
+// if any.
+func (p *parser) parse() (r *Rule, err *Diagnostic) {
+	defer func() {
+		if e := recover(); e != nil {
+			se, ok := e.(syntaxError)
+			if !ok {
+				panic(e)
 			}
+			r, err = nil, se.d
 		}
-	}
-	if len(open) == 0 {
-		return ""
-	}
-	i := open[len(open)-1]
-	if toks[i].Value == "[" {
-		return "range"
-	}
-	switch before := previousToken(toks, toks[i].Pos.Offset); {
-	case strings.EqualFold(before.Value, "in"):
-		return "in"
-	case before.Type == tokenIdent:
-		return "call"
-	}
-	return ""
+	}()
+	return p.rule(), nil
 }
 
-// isValue reports whether t can be a value: a name, a number or a string.
-func isValue(t lexer.Token) bool {
-	return t.Type == tokenIdent || t.Type == tokenInt || t.Type == tokenString
+// peekIndex returns the index of the next significant token.
+func (p *parser) peekIndex() int {
+	j := p.i
+	for j < len(p.toks)-1 && (p.toks[j].Type == tokenWhitespace || p.toks[j].Type == tokenComment) {
+		j++
+	}
+	return j
 }
 
-// previousToken returns the last token before offset that is not
-// whitespace or a comment, or a zero token when there is none.
-func previousToken(toks []lexer.Token, offset int) lexer.Token {
-	var prev lexer.Token
-	for _, t := range toks {
-		if t.Pos.Offset >= offset || t.EOF() {
-			break
-		}
-		if t.Type != tokenWhitespace && t.Type != tokenComment {
-			prev = t
-		}
+// peek returns the next significant token, without consuming it.
+func (p *parser) peek() token { return p.toks[p.peekIndex()] }
+
+// peekAfter returns the significant token after the next one.
+func (p *parser) peekAfter() token {
+	save := p.i
+	p.i = p.peekIndex()
+	if p.i < len(p.toks)-1 {
+		p.i++
 	}
-	return prev
+	t := p.peek()
+	p.i = save
+	return t
 }
 
-// operandHints are what may follow each word that needs an operand.
-var operandHints = map[string]string{
-	"and":   "and needs a condition on each side: audience(1) and audience(2), age >= 20 and gender = female",
-	"or":    "or needs a condition on each side: audience(1) or audience(2), area in (tokyo) or area in (osaka)",
-	"not":   "not needs a condition after it: not audience(1), not gender in (male)",
-	"where": "where needs a demographic filter: where age >= 20 and gender = female",
-	"in":    "list the values in parentheses: gender in (female), area in (tokyo, osaka)",
-	"(":     "a parenthesis holds a condition: (audience(1) or audience(2))",
-	",":     "a value goes after the comma: gender in (male, female)",
+// next consumes and returns the next significant token.
+func (p *parser) next() token {
+	j := p.peekIndex()
+	if j < len(p.toks)-1 {
+		p.i = j + 1
+	} else {
+		p.i = j
+	}
+	p.prev = p.toks[j]
+	return p.prev
 }
 
-// endError explains a rule that ends in the middle of an expression.
-func endError(toks []lexer.Token, t lexer.Token, prev lexer.Token) *Diagnostic {
-	p := posOf(t.Pos)
-	word := strings.ToLower(prev.Value)
-	if hint, ok := operandHints[word]; ok {
-		return &Diagnostic{Pos: p, End: p, Msg: fmt.Sprintf("the rule ends right after %q", prev.Value), Hint: hint}
-	}
-	if isAtomName(toks, prev) {
-		return &Diagnostic{Pos: p, End: p, Msg: fmt.Sprintf("the rule ends right after %q", prev.Value), Hint: atomHint(prev.Value)}
-	}
-	return &Diagnostic{Pos: p, End: p, Msg: "unexpected end of rule", Hint: "the rule stops in the middle of an expression; complete it"}
-}
+// end returns the position just after the last consumed token (the start
+// of the token that follows it, whitespace included).
+func (p *parser) end() Pos { return p.toks[p.i].Pos }
 
-// unexpectedToken returns the message and hint for token t found after
-// prev; list is the kind of value list t is in, if any.
-func unexpectedToken(toks []lexer.Token, t, prev lexer.Token, list string) (msg, hint string) {
-	word, before := strings.ToLower(t.Value), strings.ToLower(prev.Value)
-	found := describeToken(t)
-	switch {
-	case before == "in":
-		return fmt.Sprintf("expected ( after in, found %s", found), operandHints["in"]
-	case list != "" && before == "," && t.Value == ")":
-		return "trailing comma in the argument list", "remove the comma: " + listHints[list]
-	case list == "call" && t.Type == tokenKeyword && nextToken(toks, t.Pos.Offset).Value == ")":
-		return fmt.Sprintf("expected a value after %q, found the keyword %q", prev.Value, t.Value),
-			fmt.Sprintf("a name that is a keyword must be quoted: audience(%q)", t.Value)
-	case list != "" && (before == "(" || before == "," || before == "["):
-		return fmt.Sprintf("expected a value after %q, found %s", prev.Value, found), listHints[list]
-	case isAtomName(toks, prev) && (before == "audience" || before == "redelivery"):
-		return fmt.Sprintf("expected ( after %q, found %s", prev.Value, found), atomHint(prev.Value)
-	case isAtomName(toks, prev):
-		return fmt.Sprintf("expected in, =, a range or a comparison after %q, found %s", prev.Value, found), atomHint(prev.Value)
-	case endsOperand(prev) && startsOperand(t):
-		hint := "join conditions with and or or (a and b); a where or limit clause may follow the recipients"
-		if s := didYouMean(t.Value, []string{"and", "or", "not", "where", "limit"}); s != "" && t.Type == tokenIdent {
-			hint = "did you mean " + s + "?"
-		}
-		return fmt.Sprintf("missing and/or before %s", found), hint
-	case operandHints[before] != "":
-		return fmt.Sprintf("expected a condition after %q, found %s", prev.Value, found), operandHints[before]
-	case (word == "and" || word == "or") && prev.Value == "":
-		return fmt.Sprintf("the rule starts with %q", t.Value), operandHints[word]
-	case word == "in":
-		return `unexpected "in"`, "in follows an attribute name: gender in (female)"
-	case t.Type == tokenString || t.Type == tokenInt:
-		return "unexpected " + found, "strings and numbers are arguments: audience(5614991017776), redelivery(\"5b59509c-…\"), limit 100"
-	}
-	return "unexpected " + found, "a rule is: recipients, then where <filter>, then limit N"
-}
-
-// isAtomName reports whether t is the name at the start of an atom (gender
-// in "gender = male"), not a value or an argument.
-func isAtomName(toks []lexer.Token, t lexer.Token) bool {
-	if t.Type != tokenIdent || listKind(toks, t.Pos.Offset) != "" {
-		return false
-	}
-	before := previousToken(toks, t.Pos.Offset)
-	return before.Type != tokenPunct || before.Value == "(" || before.Value == ")" || before.Value == "]"
-}
-
-// atomHint shows how an atom named name is written.
-func atomHint(name string) string {
-	key := strings.ToLower(name)
-	switch attr, ok := attrByName[key]; {
-	case key == "audience":
-		return "write audience(5614991017776) or audience(name)"
-	case key == "redelivery":
-		return `write redelivery("5b59509c-c57b-11e9-aa8c-2a2ae2dbcce4")`
-	case ok && attr.IsRange():
-		return fmt.Sprintf("write %[1]s[%[2]d,%[3]d), %[1]s >= %[2]d or %[1]s < %[3]d", attr, attr.Bounds()[1], attr.Bounds()[2])
-	case ok:
-		return fmt.Sprintf("write %[1]s in (%[2]s) or %[1]s = %[2]s", attr, attr.Codes()[0])
-	}
-	if s := didYouMean(name, []string{"audience", "redelivery", "gender", "age", "appType", "area", "subscriptionPeriod", "where", "limit", "and", "or", "not"}); s != "" {
-		return "did you mean " + s + "?"
-	}
-	return "a condition is audience(…), redelivery(\"…\") or, after where, a test such as gender = female"
-}
-
-// nextToken returns the first token after the one at offset that is not
-// whitespace or a comment (EOF at the end).
-func nextToken(toks []lexer.Token, offset int) lexer.Token {
-	for _, t := range toks {
-		if t.Pos.Offset > offset && t.Type != tokenWhitespace && t.Type != tokenComment {
-			return t
-		}
-	}
-	return toks[len(toks)-1]
-}
-
-// describeToken names a token for a message: string "abc", number 12,
-// "foo".
-func describeToken(t lexer.Token) string {
+// is reports whether the next token is the punctuation or keyword s.
+func (p *parser) is(s string) bool {
+	t := p.peek()
 	switch t.Type {
-	case tokenString:
-		return "string " + t.Value
-	case tokenInt:
-		return "number " + t.Value
+	case tokenPunct:
+		return t.Value == s
+	case tokenKeyword:
+		return strings.EqualFold(t.Value, s)
 	}
-	return strconv.Quote(t.Value)
+	return false
 }
 
-// endsOperand reports whether a complete condition can end with t.
-func endsOperand(t lexer.Token) bool {
-	return t.Value == ")" || t.Value == "]" || t.Type == tokenInt || t.Type == tokenString || t.Type == tokenIdent
+// accept consumes the next token when it is s.
+func (p *parser) accept(s string) bool {
+	if p.is(s) {
+		p.next()
+		return true
+	}
+	return false
 }
 
-// startsOperand reports whether a condition can start with t.
-func startsOperand(t lexer.Token) bool {
-	return t.Type == tokenIdent || t.Value == "(" || strings.EqualFold(t.Value, "not")
+// expect consumes the next token, which must be s.
+func (p *parser) expect(s string) token {
+	if !p.is(s) {
+		p.unexpected()
+	}
+	return p.next()
+}
+
+// errorf raises a syntax error at the next token.
+func (p *parser) errorf(msg, hint string) {
+	panic(syntaxError{tokenError(p.peek(), msg, hint)})
+}
+
+// rule parses a whole rule: an optional recipient expression, then where
+// and limit clauses. Clauses are read as a list, not in a fixed order, so a
+// duplicate or misplaced clause is reported by name.
+func (p *parser) rule() *Rule {
+	start := p.peek().Pos
+	r := &Rule{}
+	if !p.is("where") && !p.is("limit") && p.peek().Type != tokenEOF {
+		r.Recipient = p.or(recipientExpr)
+	}
+	afterLimit := false
+	for p.peek().Type != tokenEOF {
+		afterLimit = p.clause(r, afterLimit)
+	}
+	r.Span = Span{Start: start, Stop: p.end()}
+	return r
+}
+
+// clause parses "where <filter>" or "limit …" into r, and reports whether
+// it was a limit clause. A clause that may not come where it is, is
+// reported and parsed for its syntax only. afterLimit says the clause
+// before was a limit clause, which is all a syntax error here can be
+// about.
+func (p *parser) clause(r *Rule, afterLimit bool) bool {
+	at := p.peek().Pos
+	switch {
+	case p.is("where"):
+		msg, hint := "", ""
+		switch {
+		case r.Filter != nil:
+			msg, hint = "duplicate where clause", "combine the filters with and: where a and b"
+		case r.Limit != nil:
+			msg, hint = "where clause after the limit clause", "write where before limit"
+		}
+		p.next()
+		if msg == "" {
+			r.Filter = p.or(filterExpr)
+			return false
+		}
+		p.errs.Add(at, hint, "%s", msg)
+		p.skipping(func() { p.or(filterExpr) })
+		return false
+	case p.is("limit"):
+		if r.Limit == nil {
+			r.Limit = p.limit()
+			return true
+		}
+		p.errs.Add(at, "give one limit clause: limit 100 upToRemainingQuota", "duplicate limit clause")
+		p.skipping(func() { p.limit() })
+		return true
+	case afterLimit:
+		p.errorf("unexpected "+describeToken(p.peek())+" after the limit clause",
+			"the limit clause comes last: a number, then the options upToRemainingQuota and forbidPartialDelivery")
+	}
+	p.unexpected()
+	return false
+}
+
+// skipping runs parse for its syntax errors only, forgetting the atoms it
+// counts and the other problems it finds.
+func (p *parser) skipping(parse func()) {
+	errs, atoms, stopped := len(p.errs), p.atoms, p.stopped
+	parse()
+	p.errs, p.atoms, p.stopped = p.errs[:errs], atoms, stopped
+}
+
+// exprKind says which side of where an expression is on; each side takes
+// its own kind of atom.
+type exprKind int
+
+const (
+	recipientExpr exprKind = iota // before where: audience, redelivery
+	filterExpr                    // after where: demographic atoms
+)
+
+// or parses "a or b or …": or binds loosest, then and, then not. A single
+// term is itself; several are one n-ary Operator, as in the API's operator
+// object.
+func (p *parser) or(kind exprKind) Expr {
+	start := p.peek().Pos
+	x := p.and(kind)
+	if !p.is("or") {
+		return x
+	}
+	o := &Operator{Op: OpOr, Args: []Expr{x}}
+	for p.accept("or") {
+		o.Args = append(o.Args, p.and(kind))
+	}
+	o.Span = Span{Start: start, Stop: p.end()}
+	return o
+}
+
+// and parses "a and b and …".
+func (p *parser) and(kind exprKind) Expr {
+	start := p.peek().Pos
+	x := p.not(kind)
+	if !p.is("and") {
+		return x
+	}
+	o := &Operator{Op: OpAnd, Args: []Expr{x}}
+	for p.accept("and") {
+		o.Args = append(o.Args, p.not(kind))
+	}
+	o.Span = Span{Start: start, Stop: p.end()}
+	return o
+}
+
+// not parses any number of nots before a parenthesized expression or an
+// atom. The nots are counted in a loop, not a recursion, so
+// "not not … x" cannot exhaust the stack; each nests one Not covering
+// the whole run.
+func (p *parser) not(kind exprKind) Expr {
+	start := p.peek().Pos
+	nots := 0
+	for p.accept("not") {
+		nots++
+	}
+	var x Expr
+	if p.accept("(") {
+		x = p.or(kind)
+		p.expect(")")
+	} else {
+		x = p.atom(kind)
+	}
+	span := Span{Start: start, Stop: p.end()}
+	for range nots {
+		x = &Not{Span: span, X: x}
+	}
+	return x
 }
 
 // comments returns the rule's comments in source order.
-func comments(toks []lexer.Token) []Comment {
+func comments(toks []token) []Comment {
 	var cs []Comment
 	for _, t := range toks {
 		if t.Type == tokenComment {
-			d := tokenError(t, "", "")
-			cs = append(cs, Comment{Span: Span{Start: d.Pos, Stop: d.End}, Text: strings.TrimRight(t.Value, "\r")})
+			cs = append(cs, Comment{Span: Span{Start: t.Pos, Stop: t.End()}, Text: strings.TrimRight(t.Value, "\r")})
 		}
 	}
 	return cs

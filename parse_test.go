@@ -73,6 +73,8 @@ var badRules = []struct {
 	{"bare string", `"abc"`, []wantDiag{{1, 1, `unexpected string "abc"`, "strings and numbers are arguments"}}},
 	{"bare number", "123", []wantDiag{{1, 1, "unexpected number 123", ""}}},
 	{"bare in", "in (male)", []wantDiag{{1, 1, `unexpected "in"`, "in follows an attribute name"}}},
+	{"error where the parser fails", "audience(1)\n  and (audience(2) or 3)", []wantDiag{{2, 23, `expected a condition after "or", found number 3`, "or needs a condition on each side"}}},
+	{"garbage after the limit clause", "limit 10 upToRemainingQuota <", []wantDiag{{1, 29, `unexpected "<" after the limit clause`, "the limit clause comes last"}}},
 
 	// Clauses.
 	{"duplicate limit", "audience(1) limit 10 limit 20", []wantDiag{{1, 22, "duplicate limit clause", "give one limit clause"}}},
