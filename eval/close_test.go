@@ -26,6 +26,7 @@ var readPaths = map[string]struct {
 	"Dataset.UserID":       {call: func(d *Dataset, _ *Plan, _ *Result) { d.UserID(1) }},
 	"Dataset.Index":        {call: func(d *Dataset, _ *Plan, _ *Result) { d.Index(FormatID(1)) }},
 	"Dataset.Friends":      {call: func(d *Dataset, _ *Plan, _ *Result) { d.Friends() }},
+	"Dataset.FromIndex":    {call: func(d *Dataset, _ *Plan, _ *Result) { d.FromIndex() }, safe: true},
 	"Dataset.Plan":         {call: func(d *Dataset, _ *Plan, _ *Result) { _, _ = d.Plan(closeRule) }},
 	"Dataset.NewBatch":     {call: func(d *Dataset, _ *Plan, _ *Result) { d.NewBatch() }},
 	"Plan.Eval":            {call: func(_ *Dataset, p *Plan, _ *Result) { p.Eval() }},

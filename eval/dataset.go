@@ -202,6 +202,11 @@ func (d *Dataset) checkOpen() {
 // Len returns the number of friends.
 func (d *Dataset) Len() int { return d.table().Len() }
 
+// FromIndex reports whether users.csv was read from the index written by
+// nctarget index rather than parsed, so a tool can say where its quick
+// start came from.
+func (d *Dataset) FromIndex() bool { return d.indexed }
+
 // UserID returns the ID of user number i (0 ≤ i < Len()).
 func (d *Dataset) UserID(i uint32) string { return d.table().ID(i).String() }
 

@@ -85,7 +85,7 @@ func TestExportedAPI(t *testing.T) {
 	slices.Sort(got)
 	want := []string{
 		"Batch", "Batch.Eval", "Batch.Plan",
-		"Dataset", "Dataset.Close", "Dataset.Friends", "Dataset.Index", "Dataset.Len", "Dataset.NewBatch", "Dataset.Plan", "Dataset.UserID",
+		"Dataset", "Dataset.Close", "Dataset.Friends", "Dataset.FromIndex", "Dataset.Index", "Dataset.Len", "Dataset.NewBatch", "Dataset.Plan", "Dataset.UserID",
 		"DefaultMinimum", "FormatID", "Load", "LoadOptions", "NewDataset", "NodeCount",
 		"Plan", "Plan.Eval", "Result", "Result.BelowMinimum", "Result.Recipients", "Result.Sample", "Result.Selected",
 		"Result.SelectedIDs", "User", "Warning", "Waterfall",

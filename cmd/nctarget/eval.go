@@ -22,6 +22,7 @@ type evalFlags struct {
 	explain, failBelow bool
 	sample             int
 	noCache            bool
+	cacheDir           string
 	cat                *nctarget.Catalog
 }
 
@@ -77,6 +78,7 @@ An index written by "nctarget index DIR" is used when it is up to date.`,
 	fl.IntVar(&f.sample, "sample", 5, "show `K` recipient IDs, spread over the recipients")
 	fl.StringVar(&f.out, "out", "", "write every recipient ID (after the limit) to `FILE`, one per line, atomically")
 	fl.BoolVar(&f.noCache, "no-cache", false, "ignore the index written by nctarget index")
+	cacheDirFlag(cmd, &f.cacheDir)
 	cmd.MarkFlagDirname("data")
 	return cmd
 }
@@ -106,7 +108,11 @@ func runEval(cmd *cobra.Command, args []string, f *evalFlags) error {
 	}
 	defer d.Close()
 	if f.explain {
-		fmt.Fprintf(cmd.ErrOrStderr(), "loaded %d friends from %s in %s\n", d.Len(), f.data, time.Since(start).Round(time.Millisecond))
+		from := f.data
+		if d.FromIndex() {
+			from = "the index of " + f.data
+		}
+		fmt.Fprintf(cmd.ErrOrStderr(), "loaded %d friends from %s in %s\n", d.Len(), from, time.Since(start).Round(time.Millisecond))
 	}
 	return evalRules(cmd, args, d, f)
 }
@@ -118,7 +124,11 @@ func loadData(cmd *cobra.Command, f *evalFlags) (*eval.Dataset, error) {
 	}
 	opts := eval.LoadOptions{Progress: progressBar(cmd.ErrOrStderr(), "loading users.csv")}
 	if !f.noCache {
-		opts.CacheDir = defaultCacheDir()
+		dir, err := cacheLocation(f.cacheDir)
+		if err != nil {
+			return nil, err
+		}
+		opts.CacheDir = dir
 	}
 	d, err := eval.Load(f.data, opts)
 	if err != nil {
@@ -127,14 +137,32 @@ func loadData(cmd *cobra.Command, f *evalFlags) (*eval.Dataset, error) {
 	return d, nil
 }
 
-// defaultCacheDir is where indexes are kept: outside the data directory,
-// which nctarget never writes to.
-func defaultCacheDir() string {
+// cacheDirEnv names the environment variable that sets where indexes are
+// kept, for eval and index alike, when --cache-dir is not given.
+const cacheDirEnv = "NCTARGET_CACHE_DIR"
+
+// cacheDirFlag adds --cache-dir, the one setting of where indexes are
+// kept, to a command that writes or reads them.
+func cacheDirFlag(cmd *cobra.Command, dir *string) {
+	cmd.Flags().StringVar(dir, "cache-dir", "", "where indexes are kept, for index and eval alike (default: $"+cacheDirEnv+", else the user cache directory + /nctarget)")
+	cmd.MarkFlagDirname("cache-dir")
+}
+
+// cacheLocation is where indexes are kept: the --cache-dir flag, else
+// $NCTARGET_CACHE_DIR, else the user cache directory + /nctarget; always
+// outside the data directory, which nctarget never writes to.
+func cacheLocation(flag string) (string, error) {
+	if flag != "" {
+		return flag, nil
+	}
+	if env := os.Getenv(cacheDirEnv); env != "" {
+		return env, nil
+	}
 	dir, err := os.UserCacheDir()
 	if err != nil {
-		return ""
+		return "", fmt.Errorf("no user cache directory (%v): give --cache-dir DIR or set %s", err, cacheDirEnv)
 	}
-	return filepath.Join(dir, "nctarget")
+	return filepath.Join(dir, "nctarget"), nil
 }
 
 // progressBar returns a progress function drawing on w, after label, when

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"time"
 
@@ -20,7 +19,9 @@ func newIndexCmd() *cobra.Command {
 the ID table, attribute bitmaps, and a bitmap per audience and redelivery
 file) to the user cache directory, never into DIR. eval then reads the index
 instead of parsing text for as long as the files keep their size and
-modification time; a changed file is simply parsed again.`,
+modification time; a changed file is simply parsed again. The index is kept
+under --cache-dir, else $NCTARGET_CACHE_DIR, else the user cache directory
+(+ /nctarget); eval looks in the same place.`,
 		Example: `  nctarget index ./data && nctarget eval --data ./data rule.nct
   nctarget index --status ./data`,
 		Args:              oneDir,
@@ -29,17 +30,19 @@ modification time; a changed file is simply parsed again.`,
 			if err := checkDataDir(args[0]); err != nil {
 				return err
 			}
-			if cacheDir == "" {
-				if cacheDir = defaultCacheDir(); cacheDir == "" {
-					return usageError{errors.New("no user cache directory: give --cache-dir")}
-				}
+			cacheDir, err := cacheLocation(cacheDir)
+			if err != nil {
+				return err
 			}
 			if status {
-				s, err := indexcache.Status(args[0], cacheDir)
+				s, ok, err := indexcache.Status(args[0], cacheDir)
 				if err != nil {
 					return err
 				}
 				fmt.Fprintln(cmd.OutOrStdout(), s)
+				if !ok {
+					return errReported // exit 1: a script can test for an index
+				}
 				return nil
 			}
 			start := time.Now()
@@ -52,7 +55,7 @@ modification time; a changed file is simply parsed again.`,
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&cacheDir, "cache-dir", "", "where to keep indexes (default: the user cache directory + /nctarget)")
-	cmd.Flags().BoolVar(&status, "status", false, "only say whether DIR has an up-to-date index")
+	cacheDirFlag(cmd, &cacheDir)
+	cmd.Flags().BoolVar(&status, "status", false, "only say whether DIR has an up-to-date index; exit 1 when it has none")
 	return cmd
 }

@@ -178,3 +178,37 @@ func TestGenDataHelp(t *testing.T) {
 		}
 	}
 }
+
+// TestCacheLocation checks that index and eval share one cache location,
+// set by --cache-dir or NCTARGET_CACHE_DIR, that eval --explain says when
+// it read the index, and that index --status fails without an index.
+func TestCacheLocation(t *testing.T) {
+	data := t.TempDir()
+	if code, _, stderr := runCLI(t, "gen-data", "--users", "200", "--force", data); code != 0 {
+		t.Fatalf("gen-data: exit %d: %s", code, stderr)
+	}
+	cache := t.TempDir()
+	if code, stdout, _ := runCLI(t, "index", "--status", "--cache-dir", cache, data); code != 1 || !strings.Contains(stdout, "no up-to-date index") {
+		t.Errorf("index --status without an index: exit %d, %q; want 1", code, stdout)
+	}
+	if code, _, stderr := runCLI(t, "index", "--cache-dir", cache, data); code != 0 {
+		t.Fatalf("index: exit %d: %s", code, stderr)
+	}
+	code, _, stderr := runCLI(t, "eval", "--explain", "--cache-dir", cache, "--data", data, fullExample)
+	if code != 0 || !strings.Contains(stderr, "loaded 200 friends from the index of "+data) {
+		t.Errorf("eval --cache-dir: exit %d, stderr:\n%s\nwant it read from the index", code, stderr)
+	}
+	if _, _, stderr := runCLI(t, "eval", "--explain", "--data", data, fullExample); strings.Contains(stderr, "the index") {
+		t.Errorf("eval without the cache location read an index:\n%s", stderr)
+	}
+	t.Setenv(cacheDirEnv, cache)
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	var out, errw strings.Builder
+	if code := run([]string{"index", "--status", data}, strings.NewReader(""), &out, &errw); code != 0 {
+		t.Errorf("index --status with %s: exit %d, %s%s", cacheDirEnv, code, out.String(), errw.String())
+	}
+	errw.Reset()
+	if code := run([]string{"eval", "--explain", "--data", data, fullExample}, strings.NewReader(""), &out, &errw); code != 0 || !strings.Contains(errw.String(), "from the index of") {
+		t.Errorf("eval with %s: exit %d, stderr:\n%s", cacheDirEnv, code, errw.String())
+	}
+}

@@ -348,20 +348,20 @@ func ReadMembers(cacheDir, usersKey, path string, friends int) (set *load.Member
 }
 
 // Status describes whether dir has an up-to-date index in cacheDir, for
-// nctarget index --status.
-func Status(dir, cacheDir string) (string, error) {
+// nctarget index --status, and reports whether it has.
+func Status(dir, cacheDir string) (desc string, upToDate bool, err error) {
 	path, err := load.UsersFile(dir)
 	if err != nil {
-		return "", err
+		return "", false, err
 	}
 	key, err := Key(path)
 	if err != nil {
-		return "", err
+		return "", false, err
 	}
 	idx := indexPath(cacheDir, ".users", key)
 	info, err := os.Stat(idx)
 	if err != nil {
-		return "no index of " + path + " in " + cacheDir, nil
+		return "no up-to-date index of " + path + " in " + cacheDir, false, nil
 	}
-	return idx + " (" + strconv.FormatInt(info.Size(), 10) + " bytes) is up to date with " + path, nil
+	return idx + " (" + strconv.FormatInt(info.Size(), 10) + " bytes) is up to date with " + path, true, nil
 }
