@@ -53,6 +53,12 @@ func TestLoadErrors(t *testing.T) {
 			"", "users.csv:5:1: duplicate user ID " + id1 + ", first on line 2"},
 		{"duplicate after blank lines", map[string]string{"users.csv": header + "\n\n" + id2 + ",,,,,\n\r\n" + id1 + ",,,,,\n" + id1 + ",,,,,\n"},
 			"", "users.csv:7:1: duplicate user ID " + id1 + ", first on line 6"},
+		{"unterminated quote", map[string]string{"users.csv": header + id1 + `,"male,20,ios,jp_13,7` + "\n"},
+			"", `users.csv:2:35: malformed quoted cell`},
+		{"text after a quote", map[string]string{"users.csv": header + id1 + `,"male"x,20,ios,jp_13,7` + "\n"},
+			"", `users.csv:2:35: malformed quoted cell`},
+		{"quoted unknown gender", map[string]string{"users.csv": header + id1 + `,"M",20,ios,jp_13,7` + "\n"},
+			"", `users.csv:2:35: unknown gender "M": use one of male, female, or leave the cell empty for unknown`},
 		{"bad header", map[string]string{"users.csv": "id,gender,age,appType,area,subscriptionPeriod\n"},
 			"", `users.csv:1:1: bad header "id,gender,age,appType,area,subscriptionPeriod"`},
 		{"empty users file", map[string]string{"users.csv": ""}, "", "users.csv:1:1: empty file: no header"},
@@ -113,6 +119,9 @@ func TestLoadFormats(t *testing.T) {
 			"audiences/5.txt": "\ufeff" + id1 + "\r\n\r\n" + FormatID(9)}},
 		{"blank lines, no final newline", map[string]string{"users.csv": "\n" + header + "\n" + id1 + ",female,30,ios,jp_13,7\n\n\n" + id2 + ",,,others,,",
 			"audiences/5.txt": "\n  " + id1 + "  \n" + FormatID(9)}},
+		{"quoted, capitalized", map[string]string{"users.csv": `"userId","gender","age","appType","area","subscriptionPeriod"` + "\n" +
+			`"` + id1 + `","Female","30","iOS","JP_13","7"` + "\r\n" + id2 + `,"",,"Others",,""` + "\n",
+			"audiences/5.txt": id1 + "\n" + FormatID(9) + "\n"}},
 		{"columns reordered", map[string]string{"users.csv": "area,userId,subscriptionPeriod,age,gender,appType\n" +
 			"jp_13," + id1 + ",7,30,female,ios\n," + id2 + ",,,,others\n", "audiences/5.txt": id1 + "\n" + FormatID(9) + "\n"}},
 	}

@@ -1,6 +1,7 @@
 package load
 
 import (
+	"bytes"
 	"fmt"
 
 	"github.com/nctarget/nctarget"
@@ -28,13 +29,32 @@ func cellValue(a nctarget.Attr, cell []byte) (v uint8, others bool, err error) {
 		}
 		return bucketOfValue[a][n], false, nil
 	}
-	if i, ok := lookupCode(a, cell); ok {
+	lower := asciiLower(cell) // Male, IOS, JP_13: spreadsheets capitalize
+	if i, ok := lookupCode(a, lower); ok {
 		return uint8(i), false, nil
 	}
-	if a == nctarget.AttrAppType && string(cell) == "others" {
+	if a == nctarget.AttrAppType && string(lower) == "others" {
 		return noValue, true, nil
 	}
 	return 0, false, fmt.Errorf("unknown %s %q: use one of %s, or leave the cell empty for unknown", a, cell, codeList(a))
+}
+
+// asciiLower returns cell with ASCII letters in lower case, cell itself
+// when it has no upper-case letter. Other letters are left as they are:
+// no code has them, and Unicode's case mappings would take the Kelvin
+// sign for a k.
+func asciiLower(cell []byte) []byte {
+	if !bytes.ContainsFunc(cell, func(r rune) bool { return 'A' <= r && r <= 'Z' }) {
+		return cell
+	}
+	out := make([]byte, len(cell))
+	for i, b := range cell {
+		if 'A' <= b && b <= 'Z' {
+			b += 'a' - 'A'
+		}
+		out[i] = b
+	}
+	return out
 }
 
 // lookupCode returns the position of cell among a's codes.

@@ -137,6 +137,17 @@ func chunkFiles() map[string]string {
 				rs[i] = strings.Replace(rs[i], ",", ",00", 5)
 			}
 		}),
+		"quoted and capitalized": edit(func(rs []string) {
+			for i := 0; i < len(rs); i += 3 {
+				cells := strings.Split(strings.TrimSuffix(rs[i], "\n"), ",")
+				for k := range cells {
+					cells[k] = `"` + strings.ToUpper(cells[k][:min(1, len(cells[k]))]) + cells[k][min(1, len(cells[k])):] + `"`
+				}
+				cells[0] = strings.Replace(cells[0], `"u`, `"U`, 1)
+				rs[i] = strings.Join(cells, ",") + "\n"
+			}
+			rs[4] = strings.Replace(rs[4], ",", `,"""",`, 1) // a quote in a cell: an error
+		}),
 		"nul and utf-8": edit(func(rs []string) {
 			rs[7] = strings.Replace(rs[7], "male", "ma\x00e", 1)
 			rs[9] = strings.Replace(rs[9], "ios", "iös", 1)

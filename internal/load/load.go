@@ -318,10 +318,12 @@ func (u *usersLoader) header(lr *lineReader) error {
 	if err != nil {
 		return nctarget.ErrorList{err.(*nctarget.Diagnostic)}
 	}
-	fields := bytes.Split(line, []byte(","))
+	var fields [numColumns][]byte
+	var starts [numColumns]int
+	n, quoteAt := splitCells(line, fields[:], starts[:]) // names may be quoted too
 	seen := map[string]bool{}
-	bad := len(fields) != len(usersHeader)
-	for i, f := range fields {
+	bad := n != len(usersHeader) || quoteAt >= 0
+	for i, f := range fields[:min(n, len(fields))] {
 		name := string(bytes.TrimSpace(f))
 		a, ok := columnAttr(name)
 		if !ok || seen[name] || i >= len(u.cols) {

@@ -217,29 +217,19 @@ func (u *usersLoader) slowRow(c *chunk, line []byte, lineNo int) {
 	if len(bytes.TrimSpace(line)) == 0 {
 		return // blank
 	}
-	var cells [numColumns][]byte
-	var starts [numColumns]int
-	n, start := 0, 0
-	for {
-		end := len(line)
-		if j := bytes.IndexByte(line[start:], ','); j >= 0 {
-			end = start + j
-		}
-		if n < len(cells) {
-			cells[n], starts[n] = line[start:end], start
-		}
-		n++
-		if end == len(line) {
-			break
-		}
-		start = end + 1
-	}
 	fail := func(col int, hint, format string, args ...any) {
 		if c.errs.full() { // counted, not listed
 			c.errs.addMore(1, lineNo)
 			return
 		}
 		c.errs.add(dataError(u.path, lineNo, col, hint, format, args...))
+	}
+	var cells [numColumns][]byte
+	var starts [numColumns]int
+	n, bad := splitCells(line, cells[:], starts[:])
+	if bad >= 0 {
+		fail(bad+1, `a quoted cell is "…" with "" for a quote inside, and ends before the next comma`, "malformed quoted cell")
+		return
 	}
 	if n != len(cells) {
 		fail(1, "each row has 6 cells: "+string(joinHeader()), "%d cells, the header has %d", n, len(cells))
@@ -266,4 +256,57 @@ func (u *usersLoader) slowRow(c *chunk, line []byte, lineNo int) {
 	}
 	c.ids[c.n] = id
 	c.addRow(&vals, others, lineNo)
+}
+
+// splitCells splits a line of users.csv into cells at its commas, as RFC
+// 4180 does: a cell may be quoted ("…", with "" for a quote), as
+// spreadsheets and LINE's exports write them, and is then its text
+// without the quotes. It stores the first len(cells) cells and where each
+// starts in line, and returns how many cells there are, and where a
+// malformed quoted cell starts (-1 when none is). A quoted cell cannot
+// span lines: no valid cell holds a line break.
+func splitCells(line []byte, cells [][]byte, starts []int) (n, bad int) {
+	for start := 0; ; {
+		cell, end := line[start:], len(line)
+		if len(cell) > 0 && cell[0] == '"' {
+			text, rest, ok := unquote(cell)
+			if !ok || (len(rest) > 0 && rest[0] != ',') {
+				return n, start
+			}
+			cell, end = text, len(line)-len(rest)
+		} else if j := bytes.IndexByte(cell, ','); j >= 0 {
+			cell, end = cell[:j], start+j
+		}
+		if n < len(cells) {
+			cells[n], starts[n] = cell, start
+		}
+		n++
+		if end == len(line) {
+			return n, -1
+		}
+		start = end + 1
+	}
+}
+
+// unquote reads the quoted cell at the start of s, returning its text
+// and what follows its closing quote; ok is false when it has none.
+func unquote(s []byte) (text, rest []byte, ok bool) {
+	var out []byte // the text, once a "" needs it copied
+	from := 1      // the start of the text not yet in out
+	for i := 1; i < len(s); i++ {
+		if s[i] != '"' {
+			continue
+		}
+		if i+1 < len(s) && s[i+1] == '"' { // "" is a quote
+			out = append(out, s[from:i+1]...)
+			i++
+			from = i + 1
+			continue
+		}
+		if out == nil {
+			return s[1:i], s[i+1:], true
+		}
+		return append(out, s[from:i]...), s[i+1:], true
+	}
+	return nil, nil, false
 }

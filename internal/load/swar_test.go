@@ -37,7 +37,8 @@ func cellSamples() []string {
 
 // TestCellFast checks the word-at-a-time cell decoder against cellValue:
 // the same cell length, and the same value for every cell cellValue
-// accepts; cells cellValue rejects must be rejected.
+// accepts, except those with capitals (Male), which only the slow path
+// takes; cells cellValue rejects must be rejected.
 func TestCellFast(t *testing.T) {
 	t.Parallel()
 	for _, cell := range cellSamples() {
@@ -54,7 +55,8 @@ func TestCellFast(t *testing.T) {
 		for _, a := range nctarget.Attrs {
 			v, others, ok := cellFast(a, x, n)
 			wv, wothers, err := cellValue(a, []byte(cell))
-			if ok != (err == nil) || ok && (v != wv || others != wothers) {
+			capitals := string(asciiLower([]byte(cell))) != cell
+			if ok && err != nil || !ok && err == nil && !capitals || ok && (v != wv || others != wothers) {
 				t.Errorf("cellFast(%s, %q) = %d, %v, %v; cellValue: %d, %v, %v", a, cell, v, others, ok, wv, wothers, err)
 			}
 		}
