@@ -28,21 +28,18 @@ type Change struct {
 // audiences resolved alike (Compile's Request.Rule). The error is
 // decide.ErrTooLarge for rules too large to decide.
 func Diff(old, new *Rule) (*RuleDiff, error) {
-	eq, _, _, err := Equivalent(old, new)
-	if err != nil {
-		return nil, err
-	}
-	d := &RuleDiff{Equivalent: eq, OldLimit: old.Limit, NewLimit: new.Limit}
+	d := &RuleDiff{OldLimit: old.Limit, NewLimit: new.Limit}
 	d.LimitChanged = limitText(old.Limit) != limitText(new.Limit)
-	if eq {
-		return d, nil
-	}
+	var err error
 	if d.Added, err = minus(new, old); err != nil {
 		return nil, err
 	}
 	if d.Removed, err = minus(old, new); err != nil {
 		return nil, err
 	}
+	// Every part that matches somebody is kept, so no part at all is the
+	// proof that neither rule targets anybody the other does not.
+	d.Equivalent = len(d.Added) == 0 && len(d.Removed) == 0
 	return d, nil
 }
 
@@ -77,13 +74,29 @@ func minus(a, b *Rule) ([]*Change, error) {
 		if !sat {
 			continue
 		}
-		s, err := Simplify(p)
+		s, err := Simplify(reduce(p))
 		if err != nil {
 			return nil, err
 		}
 		out = append(out, &Change{Rule: s.Rule, Witness: w})
 	}
 	return out, nil
+}
+
+// reduce drops from each side of p the atoms the rest of it decides
+// before Simplify sees it: a part of a diff repeats both rules, and most
+// of one is decided by the other (audience(1) and not (audience(1) and
+// x) is audience(1) and not x), so Simplify has far less to rewrite.
+func reduce(p *Rule) *Rule {
+	var s simplifier
+	out := *p
+	if e, ok := s.contextual(p.Recipient, false); ok {
+		out.Recipient = e
+	}
+	if e, ok := s.contextual(p.Filter, true); ok {
+		out.Filter = e
+	}
+	return &out
 }
 
 // conjoin returns x and y, either of which may be nil (every friend).

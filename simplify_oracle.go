@@ -133,6 +133,9 @@ func (s *simplifier) prune(e Expr, filter bool) (Expr, bool) {
 // audience(2)) is audience(1) and audience(2). It reports false when no
 // atom goes.
 func (s *simplifier) contextual(e Expr, filter bool) (Expr, bool) {
+	if e == nil {
+		return nil, false
+	}
 	t := newTranslator()
 	f, err := t.side(e, filter)
 	if err != nil {

@@ -73,6 +73,10 @@ func (b *bdd) andInto(x, y value) value { return b.and(x, y) }
 
 func (b *bdd) orInto(x, y value) value { return b.or(x, y) }
 
+func (b *bdd) within(x, y value) bool { return b.empty(b.and(x, b.not(y))) }
+
+func (b *bdd) disjoint(x, y value) bool { return b.empty(b.and(x, y)) }
+
 func (b *bdd) empty(x value) bool { return x.node == 0 }
 
 func (b *bdd) full(x value) bool { return x.node == 1 }

@@ -68,9 +68,9 @@ func (c *contexter) simplify(f *Formula, ctx value) *Formula {
 	case Member, Cells:
 		v := c.alg.atom(f)
 		switch {
-		case c.alg.empty(c.alg.and(ctx, c.alg.not(v))):
+		case c.alg.within(ctx, v):
 			return trueFormula
-		case c.alg.empty(c.alg.and(ctx, v)):
+		case c.alg.disjoint(ctx, v):
 			return falseFormula
 		}
 		return f

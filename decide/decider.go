@@ -23,6 +23,10 @@ type algebra interface {
 	or(a, b value) value
 	empty(v value) bool
 	full(v value) bool
+	// within reports whether a ⊆ b, disjoint whether a ∩ b = ∅, without
+	// making a value where a truth table need not.
+	within(a, b value) bool
+	disjoint(a, b value) bool
 	// andInto and orInto are and and or where the caller owns x and
 	// needs it no more, so a truth table may reuse it. Every other value
 	// is shared (atoms are made once) and never changed.

@@ -220,9 +220,9 @@ func (l *linter) redundant(n *Formula, kids []part) {
 // others match.
 func (l *linter) decides(op Kind, others, x value) bool {
 	if op == And {
-		return l.alg.empty(l.alg.and(others, l.alg.not(x)))
+		return l.alg.within(others, x)
 	}
-	return l.alg.empty(l.alg.and(x, l.alg.not(others)))
+	return l.alg.within(x, others)
 }
 
 // deciders returns one operand among cands that alone makes operand i

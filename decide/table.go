@@ -96,6 +96,26 @@ func (t *tableOps) empty(v value) bool {
 	return true
 }
 
+func (t *tableOps) within(a, b value) bool {
+	t.spend(len(a.bits))
+	for i, w := range a.bits {
+		if w&^b.bits[i] != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+func (t *tableOps) disjoint(a, b value) bool {
+	t.spend(len(a.bits))
+	for i, w := range a.bits {
+		if w&b.bits[i] != 0 {
+			return false
+		}
+	}
+	return true
+}
+
 func (t *tableOps) full(v value) bool {
 	return t.count(v) == t.n
 }
