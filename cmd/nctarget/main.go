@@ -52,6 +52,7 @@ absent. Exit status: 0 success, 1 invalid rule or data, 2 usage error.`,
 		newLSPCmd(),
 		newDiffCmd(),
 		newRepairCmd(),
+		newSQLCmd(),
 	)
 	return root
 }

@@ -1,0 +1,121 @@
+-- recipients
+SELECT u.`user_id` AS user_id
+FROM `crm`.`users` AS u
+WHERE EXISTS (SELECT 1 FROM `crm`.`audience_members` AS m WHERE m.`audience_group_id` = 5614991017776 AND m.`user_id` = u.`user_id`)
+  AND NOT EXISTS (SELECT 1 FROM `crm`.`audience_members` AS m WHERE m.`audience_group_id` = 4389303728991 AND m.`user_id` = u.`user_id`)
+  AND (
+    (
+      (u.`gender` IS NOT NULL AND u.`gender` IN ('male', 'female'))
+      AND (u.`age` IS NOT NULL AND u.`age` >= 20 AND u.`age` < 25)
+      AND (u.`app_type` IS NOT NULL AND u.`app_type` IN ('ios', 'android'))
+      AND (u.`area` IS NOT NULL AND u.`area` IN ('jp_05', 'jp_23'))
+      AND (u.`subscription_period` IS NOT NULL AND u.`subscription_period` >= 7 AND u.`subscription_period` < 30)
+    )
+    OR (
+      NOT (u.`gender` IS NOT NULL AND u.`gender` = 'male')
+      AND (u.`age` IS NOT NULL AND u.`age` >= 35 AND u.`age` < 40)
+    )
+  )
+ORDER BY u.`user_id`
+LIMIT 100;
+
+-- --count
+SELECT LEAST(COUNT(*), 100) AS recipients
+FROM `crm`.`users` AS u
+WHERE EXISTS (SELECT 1 FROM `crm`.`audience_members` AS m WHERE m.`audience_group_id` = 5614991017776 AND m.`user_id` = u.`user_id`)
+  AND NOT EXISTS (SELECT 1 FROM `crm`.`audience_members` AS m WHERE m.`audience_group_id` = 4389303728991 AND m.`user_id` = u.`user_id`)
+  AND (
+    (
+      (u.`gender` IS NOT NULL AND u.`gender` IN ('male', 'female'))
+      AND (u.`age` IS NOT NULL AND u.`age` >= 20 AND u.`age` < 25)
+      AND (u.`app_type` IS NOT NULL AND u.`app_type` IN ('ios', 'android'))
+      AND (u.`area` IS NOT NULL AND u.`area` IN ('jp_05', 'jp_23'))
+      AND (u.`subscription_period` IS NOT NULL AND u.`subscription_period` >= 7 AND u.`subscription_period` < 30)
+    )
+    OR (
+      NOT (u.`gender` IS NOT NULL AND u.`gender` = 'male')
+      AND (u.`age` IS NOT NULL AND u.`age` >= 35 AND u.`age` < 40)
+    )
+  );
+
+-- --waterfall
+WITH targeted AS (
+  SELECT
+    u.`user_id` AS user_id,
+    CASE WHEN (
+        (
+          (u.`gender` IS NOT NULL AND u.`gender` IN ('male', 'female'))
+          AND (u.`age` IS NOT NULL AND u.`age` >= 20 AND u.`age` < 25)
+          AND (u.`app_type` IS NOT NULL AND u.`app_type` IN ('ios', 'android'))
+          AND (u.`area` IS NOT NULL AND u.`area` IN ('jp_05', 'jp_23'))
+          AND (u.`subscription_period` IS NOT NULL AND u.`subscription_period` >= 7 AND u.`subscription_period` < 30)
+        )
+        OR (
+          NOT (u.`gender` IS NOT NULL AND u.`gender` = 'male')
+          AND (u.`age` IS NOT NULL AND u.`age` >= 35 AND u.`age` < 40)
+        )
+      ) THEN 1 ELSE 0 END AS in_filter,
+    CASE WHEN u.`gender` IS NOT NULL AND u.`age` IS NOT NULL AND u.`app_type` IN ('ios', 'android') AND u.`area` IS NOT NULL AND u.`subscription_period` IS NOT NULL THEN 1 ELSE 0 END AS all_known
+  FROM `crm`.`users` AS u
+  WHERE EXISTS (SELECT 1 FROM `crm`.`audience_members` AS m WHERE m.`audience_group_id` = 5614991017776 AND m.`user_id` = u.`user_id`)
+    AND NOT EXISTS (SELECT 1 FROM `crm`.`audience_members` AS m WHERE m.`audience_group_id` = 4389303728991 AND m.`user_id` = u.`user_id`)
+),
+selected AS (
+  SELECT t.all_known
+  FROM targeted AS t
+  WHERE t.in_filter = 1
+  ORDER BY t.user_id
+  LIMIT 100
+)
+SELECT f.friends, r.after_recipient, r.after_filter, l.after_limit, l.all_known
+FROM (SELECT COUNT(*) AS friends FROM `crm`.`users` AS u) AS f
+CROSS JOIN (
+  SELECT COUNT(*) AS after_recipient, COUNT(CASE WHEN t.in_filter = 1 THEN 1 END) AS after_filter
+  FROM targeted AS t
+) AS r
+CROSS JOIN (
+  SELECT COUNT(*) AS after_limit, COUNT(CASE WHEN s.all_known = 1 THEN 1 END) AS all_known
+  FROM selected AS s
+) AS l;
+
+-- --waterfall --params
+WITH targeted AS (
+  SELECT
+    u.`user_id` AS user_id,
+    CASE WHEN (
+        (
+          (u.`gender` IS NOT NULL AND u.`gender` IN (:p18, :p19))
+          AND (u.`age` IS NOT NULL AND u.`age` >= :p20 AND u.`age` < :p21)
+          AND (u.`app_type` IS NOT NULL AND u.`app_type` IN (:p22, :p23))
+          AND (u.`area` IS NOT NULL AND u.`area` IN (:p24, :p25))
+          AND (u.`subscription_period` IS NOT NULL AND u.`subscription_period` >= :p26 AND u.`subscription_period` < :p27)
+        )
+        OR (
+          NOT (u.`gender` IS NOT NULL AND u.`gender` = :p28)
+          AND (u.`age` IS NOT NULL AND u.`age` >= :p29 AND u.`age` < :p30)
+        )
+      ) THEN 1 ELSE 0 END AS in_filter,
+    CASE WHEN u.`gender` IS NOT NULL AND u.`age` IS NOT NULL AND u.`app_type` IN ('ios', 'android') AND u.`area` IS NOT NULL AND u.`subscription_period` IS NOT NULL THEN 1 ELSE 0 END AS all_known
+  FROM `crm`.`users` AS u
+  WHERE EXISTS (SELECT 1 FROM `crm`.`audience_members` AS m WHERE m.`audience_group_id` = :p16 AND m.`user_id` = u.`user_id`)
+    AND NOT EXISTS (SELECT 1 FROM `crm`.`audience_members` AS m WHERE m.`audience_group_id` = :p17 AND m.`user_id` = u.`user_id`)
+),
+selected AS (
+  SELECT t.all_known
+  FROM targeted AS t
+  WHERE t.in_filter = 1
+  ORDER BY t.user_id
+  LIMIT 100
+)
+SELECT f.friends, r.after_recipient, r.after_filter, l.after_limit, l.all_known
+FROM (SELECT COUNT(*) AS friends FROM `crm`.`users` AS u) AS f
+CROSS JOIN (
+  SELECT COUNT(*) AS after_recipient, COUNT(CASE WHEN t.in_filter = 1 THEN 1 END) AS after_filter
+  FROM targeted AS t
+) AS r
+CROSS JOIN (
+  SELECT COUNT(*) AS after_limit, COUNT(CASE WHEN s.all_known = 1 THEN 1 END) AS all_known
+  FROM selected AS s
+) AS l;
+-- params: [{"name":"p1","value":5614991017776},{"name":"p2","value":4389303728991},{"name":"p3","value":"male"},{"name":"p4","value":"female"},{"name":"p5","value":20},{"name":"p6","value":25},{"name":"p7","value":"ios"},{"name":"p8","value":"android"},{"name":"p9","value":"jp_05"},{"name":"p10","value":"jp_23"},{"name":"p11","value":7},{"name":"p12","value":30},{"name":"p13","value":"male"},{"name":"p14","value":35},{"name":"p15","value":40},{"name":"p16","value":5614991017776},{"name":"p17","value":4389303728991},{"name":"p18","value":"male"},{"name":"p19","value":"female"},{"name":"p20","value":20},{"name":"p21","value":25},{"name":"p22","value":"ios"},{"name":"p23","value":"android"},{"name":"p24","value":"jp_05"},{"name":"p25","value":"jp_23"},{"name":"p26","value":7},{"name":"p27","value":30},{"name":"p28","value":"male"},{"name":"p29","value":35},{"name":"p30","value":40}]
+
