@@ -51,11 +51,15 @@ func Compile(filename string, src []byte, opts Options) (*Request, error) {
 	return CompileRule(rule, opts)
 }
 
-// CompileRule checks a parsed rule against the rules the API enforces on
-// the whole request (catalog names, the recipient object count, the message
+// CompileRule checks a rule, parsed, decompiled or built by hand, against
+// every rule the API enforces on its nodes (validate.go) and on the whole
+// request (catalog names, the recipient object count, the message
 // count) and against Lint's exact lints, simplifies it and returns the
 // request. rule is not modified.
 func CompileRule(rule *Rule, opts Options) (*Request, error) {
+	if errs := validate(rule); len(errs) > 0 {
+		return nil, errs.Err()
+	}
 	var errs ErrorList
 	req := &Request{Messages: opts.Messages}
 	resolved := resolveAudiences(rule, opts, &errs, &req.Warnings)
@@ -213,7 +217,9 @@ func (r *Request) JSON(indent bool) []byte {
 	b.WriteByte('{')
 	sep := ""
 	field := func(name string) {
-		b.WriteString(sep + strconv.Quote(name) + ":")
+		b.WriteString(sep)
+		writeString(&b, name)
+		b.WriteByte(':')
 		sep = ","
 	}
 	if r.Messages != nil {
@@ -251,6 +257,31 @@ func (r *Request) JSON(indent bool) []byte {
 	return out.Bytes()
 }
 
+// jsonSize returns the length of e's API object as JSON writes it. It is
+// the simplifier's measure of a rewrite's cost (simplify_factor.go), so
+// that the size it minimizes is the size of the request that is sent.
+func jsonSize(e Expr) int {
+	var b bytes.Buffer
+	writeExpr(&b, e)
+	return b.Len()
+}
+
+// writeString writes s as a JSON string exactly as encoding/json does
+// (with its HTML-safe escapes of <, > and &): plain ASCII directly, any
+// other string through json.Marshal. FuzzJSONString holds the two equal.
+func writeString(b *bytes.Buffer, s string) {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			enc, _ := json.Marshal(s) // a string always marshals
+			b.Write(enc)
+			return
+		}
+	}
+	b.WriteByte('"')
+	b.WriteString(s)
+	b.WriteByte('"')
+}
+
 // writeExpr writes the API object for e.
 func writeExpr(b *bytes.Buffer, e Expr) {
 	switch n := e.(type) {
@@ -270,14 +301,16 @@ func writeExpr(b *bytes.Buffer, e Expr) {
 	case *Audience:
 		b.WriteString(`{"type":"audience","audienceGroupId":` + strconv.FormatInt(n.ID, 10) + "}")
 	case *Redelivery:
-		b.WriteString(`{"type":"redelivery","requestId":` + strconv.Quote(n.RequestID) + "}")
+		b.WriteString(`{"type":"redelivery","requestId":`)
+		writeString(b, n.RequestID)
+		b.WriteByte('}')
 	case *Set:
 		b.WriteString(`{"type":"` + n.Attr.String() + `","oneOf":[`)
 		for i, v := range n.Values {
 			if i > 0 {
 				b.WriteByte(',')
 			}
-			b.WriteString(strconv.Quote(v.Code))
+			writeString(b, v.Code)
 		}
 		b.WriteString("]}")
 	case *Range:

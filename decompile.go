@@ -41,6 +41,9 @@ func Decompile(filename string, data []byte, cat *Catalog) (*Rule, error) {
 		d.errorAt(recipientOffset(root), "LINE rejects the request; combine audiences into one audience group",
 			"$.recipient: %d recipient objects, over the API's limit of %d", n, MaxRecipientObjects)
 	}
+	if len(d.errs) == 0 {
+		d.errs = validate(rule) // what the reading checked, stated once for every way of building a tree
+	}
 	if err := d.errs.Err(); err != nil {
 		return nil, err
 	}

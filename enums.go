@@ -64,6 +64,38 @@ func (a Attr) Codes() []string {
 	return nil
 }
 
+// codeIndexes maps each set attribute's codes to their position in
+// Codes(), built once so that lookups do not allocate as Codes does.
+var codeIndexes = func() map[Attr]map[string]int {
+	m := make(map[Attr]map[string]int)
+	for _, a := range []Attr{AttrGender, AttrAppType, AttrArea} {
+		m[a] = make(map[string]int)
+		for i, c := range a.Codes() {
+			m[a][c] = i
+		}
+	}
+	return m
+}()
+
+// CodeIndex returns the position of code in a set attribute's Codes(), and
+// false when it is not one of them. It is the index the simplifier's
+// cells and the evaluator's columns number values by.
+func (a Attr) CodeIndex(code string) (int, bool) {
+	i, ok := codeIndexes[a][code]
+	return i, ok
+}
+
+// NumCells returns how many known values an attribute tells apart: its
+// codes for a set attribute; for a range attribute, the intervals its
+// bounds cut the numbers into (one more than the bounds). Together with
+// "unknown" they partition the friends.
+func (a Attr) NumCells() int {
+	if a.IsRange() {
+		return len(a.Bounds()) + 1
+	}
+	return len(codeIndexes[a])
+}
+
 // areaByName maps a lower-cased area code or region name ("jp_13",
 // "tokyo", "taipei_city") to its code.
 var areaByName = buildAreaNames()

@@ -50,6 +50,9 @@ func (l Limits) Parse(filename string, src []byte) (*Rule, error) {
 		return nil, ErrorList{syntaxErr}
 	}
 	rule.Comments = comments(toks)
+	if len(p.errs) == 0 {
+		p.errs = validate(rule) // what the parser checked, stated once for every way of building a tree
+	}
 	return rule, p.errs.Err()
 }
 

@@ -19,36 +19,17 @@ type cellSet struct {
 	bits [2]uint64
 }
 
-// codeIndexes maps each set attribute's codes to their canonical index.
-var codeIndexes = buildCodeIndexes()
-
-func buildCodeIndexes() map[Attr]map[string]int {
-	m := make(map[Attr]map[string]int)
-	for _, a := range []Attr{AttrGender, AttrAppType, AttrArea} {
-		m[a] = make(map[string]int)
-		for i, c := range a.Codes() {
-			m[a][c] = i
-		}
-	}
-	return m
-}
-
 // codeIndex returns the canonical position of a set attribute's code, or
 // -1 when it is not one of the attribute's codes.
 func codeIndex(a Attr, code string) int {
-	if i, ok := codeIndexes[a][code]; ok {
+	if i, ok := a.CodeIndex(code); ok {
 		return i
 	}
 	return -1
 }
 
 // nCells returns the number of known-value cells of an attribute.
-func nCells(a Attr) int {
-	if a.IsRange() {
-		return len(a.Bounds()) + 1
-	}
-	return len(codeIndexes[a])
-}
+func nCells(a Attr) int { return a.NumCells() }
 
 func (c *cellSet) set(i int)       { c.bits[i/64] |= 1 << (i % 64) }
 func (c cellSet) has(i int) bool   { return c.bits[i/64]&(1<<(i%64)) != 0 }

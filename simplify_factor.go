@@ -1,7 +1,5 @@
 package nctarget
 
-import "bytes"
-
 // This file is the factoring rule of the simplifier and the cost model
 // that decides whether factoring pays: (a and b) or (a and c) is
 // a and (b or c) only when that lowers the recipient-object count or the
@@ -156,9 +154,7 @@ func (s *simplifier) cost(e Expr) (objs, size int) {
 		objs, size = s.cost(n.X)
 		size += len(`{"type":"operator","not":}`)
 	default:
-		var b bytes.Buffer
-		writeExpr(&b, e)
-		objs, size = len(RecipientObjects(e)), b.Len()
+		objs, size = len(RecipientObjects(e)), jsonSize(e)
 	}
 	s.costs[e] = [2]int{objs, size}
 	return objs, size
