@@ -15,6 +15,7 @@ import (
 	"github.com/nctarget/nctarget"
 	"github.com/nctarget/nctarget/eval"
 	"github.com/nctarget/nctarget/internal/bench"
+	"github.com/nctarget/nctarget/internal/cputime"
 	"github.com/nctarget/nctarget/internal/indexcache"
 	"github.com/nctarget/nctarget/internal/load"
 )
@@ -52,7 +53,8 @@ const batchRules = 1000
 //     rules name), and index start: loading it from nctarget index's cache.
 //
 // Each sub-benchmark reports "x-loop", its time per operation over the
-// baseline's in this run.
+// baseline's in this run, and "cpu-x-loop", the same for the process's CPU
+// time, steadier on a shared machine.
 func BenchmarkEvalCommand(b *testing.B) {
 	dir := bench.Data(b)
 	d, err := eval.Load(dir, eval.LoadOptions{})
@@ -107,25 +109,32 @@ func BenchmarkEvalCommand(b *testing.B) {
 		{"load", func(b *testing.B) { loadFor(b, dir, eval.LoadOptions{}, typical).Close() }, 1},
 		{"index start", func(b *testing.B) { loadFor(b, dir, eval.LoadOptions{CacheDir: cache}, typical).Close() }, 1},
 	}
-	times := make([]time.Duration, len(steps))
+	times, cpu := make([]time.Duration, len(steps)), make([]time.Duration, len(steps))
 	for i, s := range steps {
 		b.Run(s.name, func(b *testing.B) {
+			start := cputime.Process()
 			for b.Loop() {
 				s.op(b)
 			}
-			times[i] = b.Elapsed() / time.Duration(max(b.N, 1))
-			if i > 0 && times[0] > 0 {
+			n := time.Duration(max(b.N, 1))
+			times[i], cpu[i] = b.Elapsed()/n, (cputime.Process()-start)/n
+			b.ReportMetric(float64(cpu[i])/1e6, "cpu-ms/op")
+			if i > 0 && times[0] > 0 && cpu[0] > 0 {
 				b.ReportMetric(float64(times[i])/float64(times[0]), "x-loop")
+				b.ReportMetric(float64(cpu[i])/float64(cpu[0]), "cpu-x-loop")
 			}
 		})
 	}
 	var t strings.Builder
-	fmt.Fprintf(&t, "%d friends (total %d)\n| step | time/op | × the per-user loop |\n|---|---|---|\n", d.Len(), total%2)
+	fmt.Fprintf(&t, "%d friends (total %d)\n| step | time/op | × the loop | CPU/op | × the loop's CPU |\n|---|---|---|---|---|\n", d.Len(), total%2)
+	row := func(name string, wall, cpuT time.Duration) {
+		fmt.Fprintf(&t, "| %s | %s | %.3g | %s | %.3g |\n", name, wall.Round(time.Microsecond), float64(wall)/float64(times[0]),
+			cpuT.Round(time.Microsecond), float64(cpuT)/float64(cpu[0]))
+	}
 	for i, s := range steps {
-		fmt.Fprintf(&t, "| %s | %s | %.3g |\n", s.name, times[i].Round(time.Microsecond), float64(times[i])/float64(times[0]))
+		row(s.name, times[i], cpu[i])
 		if s.per > 1 {
-			per := times[i] / time.Duration(s.per)
-			fmt.Fprintf(&t, "| %s, per rule | %s | %.3g |\n", s.name, per.Round(time.Microsecond), float64(per)/float64(times[0]))
+			row(s.name+", per rule", times[i]/time.Duration(s.per), cpu[i]/time.Duration(s.per))
 		}
 	}
 	b.Log("\n" + t.String())
