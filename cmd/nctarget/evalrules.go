@@ -346,12 +346,66 @@ type jsonlRule struct {
 	Rule string `json:"rule"`
 }
 
+// jsonlLine is a rule read from a --jsonl stream, or the error that ended
+// the stream.
+type jsonlLine struct {
+	job *ruleJob
+	err error
+}
+
 // readJSONL reads a --jsonl stream of rules and hands them to run in
-// chunks of jsonlChunk, in order. Blank lines are skipped.
+// order, as many together as have arrived (up to jsonlChunk) whenever run
+// is free: a stream written all at once is evaluated in batches, and a
+// program that writes a rule and waits for its result gets it at once.
+// Blank lines are skipped.
 func readJSONL(r io.Reader, run func([]*ruleJob) error) error {
+	lines, done := make(chan jsonlLine, jsonlChunk), make(chan struct{})
+	defer close(done)
+	go scanJSONL(r, lines, done)
+	for l := range lines {
+		jobs := []*ruleJob{l.job}
+		if l.err != nil {
+			return l.err
+		}
+	more:
+		for len(jobs) < jsonlChunk {
+			select {
+			case l, ok := <-lines:
+				if !ok {
+					break more
+				}
+				if l.err != nil {
+					if err := run(jobs); err != nil {
+						return err
+					}
+					return l.err
+				}
+				jobs = append(jobs, l.job)
+			default:
+				break more
+			}
+		}
+		if err := run(jobs); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// scanJSONL parses the lines of a --jsonl stream into lines, ending with
+// the first error, and closes it; it stops early when done is closed.
+func scanJSONL(r io.Reader, lines chan<- jsonlLine, done <-chan struct{}) {
+	defer close(lines)
+	send := func(l jsonlLine) bool {
+		select {
+		case lines <- l:
+			return true
+		case <-done:
+			return false
+		}
+	}
 	s := bufio.NewScanner(r)
 	s.Buffer(make([]byte, 64<<10), 2*maxInputBytes)
-	var jobs []*ruleJob
 	line, index := 0, 0
 	for s.Scan() {
 		line++
@@ -367,25 +421,18 @@ func readJSONL(r io.Reader, run func([]*ruleJob) error) error {
 			err = json.Unmarshal(text, &lr)
 		}
 		if err != nil {
-			return fmt.Errorf("<stdin>:%d: %v: each line of --jsonl is a JSON object {\"file\": NAME, \"rule\": SOURCE} or a JSON string SOURCE", line, err)
+			send(jsonlLine{err: fmt.Errorf("<stdin>:%d: %v: each line of --jsonl is a JSON object {\"file\": NAME, \"rule\": SOURCE} or a JSON string SOURCE", line, err)})
+			return
 		}
 		if lr.File == "" {
 			lr.File = fmt.Sprintf("<stdin line %d>", line)
 		}
-		jobs = append(jobs, &ruleJob{index: index, in: input{name: lr.File, src: []byte(lr.Rule)}})
-		index++
-		if len(jobs) == jsonlChunk {
-			if err := run(jobs); err != nil {
-				return err
-			}
-			jobs = nil
+		if !send(jsonlLine{job: &ruleJob{index: index, in: input{name: lr.File, src: []byte(lr.Rule)}}}) {
+			return
 		}
+		index++
 	}
 	if err := s.Err(); err != nil {
-		return fmt.Errorf("reading standard input: %w", err)
+		send(jsonlLine{err: fmt.Errorf("reading standard input: %w", err)})
 	}
-	if len(jobs) > 0 {
-		return run(jobs)
-	}
-	return nil
 }

@@ -1,9 +1,11 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -182,5 +184,42 @@ func TestEvalJSONLErrors(t *testing.T) {
 	code = run([]string{"eval", "--jsonl", "--data", "../../examples/data"}, strings.NewReader("audience(1)\n"), &out, &errw)
 	if code != 1 || !strings.Contains(errw.String(), "<stdin>:1:") || !strings.Contains(errw.String(), `{"file": NAME, "rule": SOURCE}`) {
 		t.Errorf("a line that is not JSON: exit %d, %s", code, errw.String())
+	}
+}
+
+// TestEvalJSONLAnswersAsItGoes checks that a program writing one rule at a
+// time to eval --jsonl and waiting for each result gets it before it
+// writes the next: results are not held back to fill a batch.
+func TestEvalJSONLAnswersAsItGoes(t *testing.T) {
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	inR, inW := io.Pipe()
+	outR, outW := io.Pipe()
+	exit := make(chan int, 1)
+	go func() {
+		exit <- run([]string{"eval", "--jsonl", "--data", "../../examples/data"}, inR, outW, io.Discard)
+		outW.Close()
+	}()
+	results := bufio.NewScanner(outR)
+	for i, rule := range []string{`"audience(5614991017776)"`, `"where gender in (female)"`} {
+		if _, err := io.WriteString(inW, rule+"\n"); err != nil {
+			t.Fatal(err)
+		}
+		if !results.Scan() { // with rule i+1 still unwritten, eval must answer rule i
+			t.Fatalf("no result for rule %d: %v", i+1, results.Err())
+		}
+		var res struct {
+			File  string `json:"file"`
+			Count uint64 `json:"count"`
+		}
+		if err := json.Unmarshal(results.Bytes(), &res); err != nil || res.File != fmt.Sprintf("<stdin line %d>", i+1) || res.Count == 0 {
+			t.Errorf("result %d: %v %+v", i+1, err, res)
+		}
+	}
+	inW.Close()
+	if results.Scan() {
+		t.Errorf("unexpected output: %s", results.Text())
+	}
+	if code := <-exit; code != 0 {
+		t.Errorf("exit %d", code)
 	}
 }
