@@ -108,7 +108,7 @@ func TestServeBrowser(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(`body[data-state="empty"]`)),
 		chromedp.SendKeys(chromedp.CSS("#src"), bad),
 		chromedp.Func(func(context.Context, *chromedp.Target) error { typed = time.Now(); return nil }),
-		chromedp.WaitVisible(chromedp.CSS(`body[data-state="invalid"] #diagnostics li.diag`)),
+		chromedp.WaitVisible(chromedp.CSS(`body[data-state="invalid"] #diagnostics[data-rule="`+bad+`"] li.diag`)),
 	)
 	if err != nil {
 		t.Fatalf("typing %q: %v\nserver stderr:\n%s", bad, err, sc.stderr.String())

@@ -117,6 +117,8 @@ async function post(path, body, signal) {
 // wanted, and the server drops a cancelled request it has not started.
 function schedule() {
   clearTimeout(timer);
+  seq++; // answers about older text are no longer shown
+  if (compileCtl) compileCtl.abort();
   if (evalCtl) evalCtl.abort();
   document.body.dataset.state = "stale";
   history.replaceState(null, "", "#rule=" + encodeURIComponent(src.value));
@@ -138,6 +140,7 @@ async function update() {
   diagnostics = r.diagnostics;
   render();
   showDiagnostics(r.diagnostics);
+  $("diagnostics").dataset.rule = rule;
   $("formatted").textContent = r.formatted ?? "";
   $("json").textContent = r.json ? JSON.stringify(r.json, null, 2) : "";
   if (!r.ok) {
