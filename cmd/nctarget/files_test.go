@@ -239,3 +239,32 @@ func cwd(t *testing.T) string {
 	}
 	return wd
 }
+
+// TestNoRawControlBytes checks that user data reaching the terminal (a
+// file name, a quoted line, a string, a comment) never carries raw control
+// characters, in check's diagnostics and in eval's report alike.
+func TestNoRawControlBytes(t *testing.T) {
+	dir := t.TempDir()
+	name := filepath.Join(dir, "r\x1b[2J.nct")
+	src := "audience(5614991017776) # \x1b[31mRED\x1b]0;title\x07\nwhere gender = \"\x1b[2J\" and age >= 20 \x00\n"
+	if err := os.WriteFile(name, []byte(src), 0o644); err != nil {
+		t.Skip("this file system refuses control characters in names:", err)
+	}
+	ok := filepath.Join(dir, "ok\x1b[2J.nct")
+	os.WriteFile(ok, []byte("audience(5614991017776) # \x1b[31mRED\n"), 0o644)
+	for _, args := range [][]string{
+		{"check", name},
+		{"compile", name},
+		{"fmt", name},
+		{"eval", "--data", "../../examples/data", name},
+		{"eval", "--data", "../../examples/data", ok},
+		{"check", filepath.Join(dir, "missing\x1b[2J.nct")},
+	} {
+		code, stdout, stderr := runCLI(t, args...)
+		for _, out := range []string{stdout, stderr} {
+			if i := strings.IndexFunc(out, func(r rune) bool { return r < ' ' && r != '\n' || r == 0x7f }); i >= 0 {
+				t.Errorf("%q (exit %d) printed a raw control character at %d:\n%q", args, code, i, out)
+			}
+		}
+	}
+}

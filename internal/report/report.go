@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/nctarget/nctarget"
+	"github.com/nctarget/nctarget/internal/termtext"
 	"github.com/nctarget/nctarget/eval"
 )
 
@@ -45,7 +46,7 @@ func New(name string, src []byte, rule *nctarget.Rule, d *eval.Dataset, result *
 func (rep *Report) WriteText(w io.Writer) error {
 	var b bytes.Buffer
 	r := rep.Result
-	fmt.Fprintf(&b, "%s: %d recipients", rep.Name, r.Count)
+	fmt.Fprintf(&b, "%s: %d recipients", termtext.Escape(rep.Name), r.Count)
 	if r.BelowMinimum() {
 		fmt.Fprintf(&b, " (below the minimum of %d)", r.Min)
 	}
