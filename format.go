@@ -1,6 +1,7 @@
 package nctarget
 
 import (
+	"bytes"
 	"fmt"
 	"strconv"
 	"strings"
@@ -36,14 +37,30 @@ import (
 // MaxWidth is the column at which Format breaks a long clause.
 const MaxWidth = 80
 
-// FormatSource parses a rule and returns its canonical text. The error is
-// Parse's: a rule that does not parse cannot be formatted.
+// FormatSource parses a rule and returns its canonical text. Like gofmt,
+// it is about layout: a rule that parses is formatted even when it has
+// other errors (an unknown attribute, an unaligned bound), each atom in
+// error kept as written; the error is then nil, and nctarget check is where
+// those errors are reported. A rule with a syntax error cannot be
+// formatted, and the error is Parse's. A byte order mark and CRLF line
+// endings are kept as found.
 func FormatSource(filename string, src []byte) ([]byte, error) {
 	rule, err := Parse(filename, src)
-	if err != nil {
+	if rule == nil {
 		return nil, err
 	}
-	out := Format(rule)
+	var verbatim map[Expr]string
+	if err != nil {
+		var ok bool
+		if verbatim, ok = atomsInError(rule, Diagnostics(err), src); !ok {
+			return nil, err
+		}
+	}
+	out := format(rule, verbatim)
+	if err != nil && !sameErrors(filename, out, err) {
+		return nil, err // an error outside the atoms kept: formatting could change what it says
+	}
+	out = keepEncoding(src, out)
 	if len(out) > DefaultLimits.MaxBytes {
 		p := Pos{Filename: filename, Line: 1, Column: 1}
 		return nil, ErrorList{{Pos: p, End: p, Msg: fmt.Sprintf("the formatted rule would be %d bytes, over the limit of %d", len(out), DefaultLimits.MaxBytes),
@@ -54,12 +71,16 @@ func FormatSource(filename string, src []byte) ([]byte, error) {
 
 // Format returns the canonical source text of rule, with its comments.
 // It does not simplify: Parse(Format(r)) has the same tree as r.
-func Format(rule *Rule) []byte {
+func Format(rule *Rule) []byte { return format(rule, nil) }
+
+// format is Format printing each atom of verbatim as the text given there:
+// the source of an atom in error, which has no canonical form.
+func format(rule *Rule, verbatim map[Expr]string) []byte {
 	if rule == nil {
 		return nil
 	}
 	var out lineWriter
-	items := clauses(rule)
+	items := clauses(rule, verbatim)
 	cs := rule.Comments
 	for i, it := range items {
 		for len(cs) > 0 && cs[0].Start.Offset < it.end.Offset {
@@ -103,13 +124,13 @@ type clause struct {
 }
 
 // clauses returns the clauses of rule in canonical order.
-func clauses(rule *Rule) []clause {
+func clauses(rule *Rule, verbatim map[Expr]string) []clause {
 	var cs []clause
 	if rule.Recipient != nil {
-		cs = append(cs, clause{rule.Recipient.Pos(), rule.Recipient.End(), func() string { return formatClause("", rule.Recipient) }})
+		cs = append(cs, clause{rule.Recipient.Pos(), rule.Recipient.End(), func() string { return formatClause("", rule.Recipient, verbatim) }})
 	}
 	if rule.Filter != nil {
-		cs = append(cs, clause{rule.Filter.Pos(), rule.Filter.End(), func() string { return formatClause("where ", rule.Filter) }})
+		cs = append(cs, clause{rule.Filter.Pos(), rule.Filter.End(), func() string { return formatClause("where ", rule.Filter, verbatim) }})
 	}
 	if rule.Limit != nil {
 		cs = append(cs, clause{rule.Limit.Start, rule.Limit.Stop, rule.Limit.String})
@@ -118,8 +139,8 @@ func clauses(rule *Rule) []clause {
 }
 
 // formatClause prints prefix and e, broken over lines when too long.
-func formatClause(prefix string, e Expr) string {
-	p := &printer{}
+func formatClause(prefix string, e Expr, verbatim map[Expr]string) string {
+	p := &printer{verbatim: verbatim}
 	p.WriteString(prefix)
 	p.block(e, len(prefix), 0)
 	return p.String()
@@ -130,17 +151,18 @@ func formatClause(prefix string, e Expr) string {
 // expression costs only max bytes.
 type printer struct {
 	strings.Builder
-	max int
+	max      int
+	verbatim map[Expr]string // atoms printed as given (see format)
 }
 
 func (p *printer) full() bool { return p.max > 0 && p.Len() > p.max }
 
 // fits reports whether e printed on one line takes at most room columns.
-func fits(e Expr, room int) bool {
+func (p *printer) fits(e Expr, room int) bool {
 	if room <= 0 {
 		return false
 	}
-	q := &printer{max: room}
+	q := &printer{max: room, verbatim: p.verbatim}
 	q.inline(e)
 	return !q.full()
 }
@@ -148,6 +170,10 @@ func fits(e Expr, room int) bool {
 // inline writes e on one line.
 func (p *printer) inline(e Expr) {
 	if p.full() {
+		return
+	}
+	if text, ok := p.verbatim[e]; ok {
+		p.WriteString(text)
 		return
 	}
 	switch n := e.(type) {
@@ -205,7 +231,7 @@ const maxIndent = MaxWidth / 2
 // block writes e starting at column col, breaking it when it does not fit
 // in MaxWidth; indent is the indentation of the line e starts on.
 func (p *printer) block(e Expr, col, indent int) {
-	if indent >= maxIndent || fits(e, MaxWidth-col) {
+	if indent >= maxIndent || p.fits(e, MaxWidth-col) {
 		p.inline(e)
 		return
 	}
@@ -238,7 +264,7 @@ func (p *printer) blockOperand(e Expr, col, indent int) {
 		p.block(e, col, indent)
 		return
 	}
-	if fits(e, MaxWidth-col-2) {
+	if p.fits(e, MaxWidth-col-2) {
 		p.operand(e)
 		return
 	}
@@ -312,4 +338,59 @@ func cut(str string, max int) string {
 		n--
 	}
 	return str[:n] + "…"
+}
+
+// atomsInError returns the source text of each atom of rule that an error
+// of ds points into, its white space runs made single spaces, for format
+// to print as written: an atom in error has no canonical form. It reports
+// false when such an atom cannot be kept on one line (a comment inside it).
+func atomsInError(rule *Rule, ds []*Diagnostic, src []byte) (map[Expr]string, bool) {
+	verbatim := make(map[Expr]string)
+	for _, e := range append(Atoms(rule.Recipient), Atoms(rule.Filter)...) {
+		start, stop := e.Pos().Offset, e.End().Offset
+		if start < 0 || stop > len(src) || start >= stop {
+			continue
+		}
+		for _, d := range ds {
+			if d.Severity == SeverityError && d.Pos.Offset >= start && d.Pos.Offset < stop {
+				text := string(src[start:stop])
+				if strings.Contains(text, "#") {
+					return nil, false
+				}
+				verbatim[e] = strings.Join(strings.Fields(text), " ")
+				break
+			}
+		}
+	}
+	return verbatim, true
+}
+
+// sameErrors reports whether the formatted text out has the errors err
+// holds, the same messages in the same order: formatting then kept every
+// problem as the user wrote it. Positions may differ; messages do not.
+func sameErrors(filename string, out []byte, err error) bool {
+	_, again := Parse(filename, out)
+	want, got := Diagnostics(err), Diagnostics(again)
+	if len(want) != len(got) {
+		return false
+	}
+	for i := range want {
+		if want[i].Msg != got[i].Msg {
+			return false
+		}
+	}
+	return true
+}
+
+// keepEncoding gives out the byte order mark and line endings src has:
+// a BOM when src starts with one, CRLF when src's first line ends so.
+func keepEncoding(src, out []byte) []byte {
+	const bom = "\uFEFF"
+	if i := bytes.IndexByte(src, '\n'); i > 0 && src[i-1] == '\r' {
+		out = bytes.ReplaceAll(out, []byte("\n"), []byte("\r\n"))
+	}
+	if bytes.HasPrefix(src, []byte(bom)) && !bytes.HasPrefix(out, []byte(bom)) {
+		out = append([]byte(bom), out...)
+	}
+	return out
 }

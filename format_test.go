@@ -73,10 +73,10 @@ func TestNilRule(t *testing.T) {
 	}
 }
 
-// TestFormatErrors checks that a rule that does not parse is not
+// TestFormatErrors checks that a rule with a syntax error is not
 // formatted, and the error is Parse's.
 func TestFormatErrors(t *testing.T) {
-	for _, in := range []string{"audience(", "where age[33,40)", "where gender in (robot)"} {
+	for _, in := range []string{"audience(", "where age[33,40", "audience(1) audience(2)", "where age[33, # c\n 40)"} {
 		out, err := FormatSource("t.nct", []byte(in))
 		if err == nil || out != nil {
 			t.Errorf("FormatSource(%q) = %q, %v; want an error", in, out, err)
@@ -84,6 +84,47 @@ func TestFormatErrors(t *testing.T) {
 		}
 		if _, perr := Parse("t.nct", []byte(in)); perr.Error() != err.Error() {
 			t.Errorf("FormatSource(%q) error %q, Parse says %q", in, err, perr)
+		}
+	}
+}
+
+// TestFormatSemanticErrors checks that, like gofmt, fmt formats a rule
+// that parses even when it has other errors, keeping each atom in error as
+// written, so the errors stay exactly the ones the user wrote.
+func TestFormatSemanticErrors(t *testing.T) {
+	for _, tt := range []struct{ in, want string }{
+		{"where  age[33,40)", "where age[33,40)\n"},
+		{"where GENDER in (robot)   AND age>=20", "where GENDER in (robot) and age[20,)\n"},
+		{"AUDIENCE(1) and   gendr in ( male )\nlimit 5", "audience(1) and gendr in ( male )\nlimit 5\n"},
+		{"where age[40,  35) or appType in (ios)  # why\n", "where age[40, 35) or appType in (ios) # why\n"},
+	} {
+		got, err := FormatSource("t.nct", []byte(tt.in))
+		if err != nil || string(got) != tt.want {
+			t.Errorf("FormatSource(%q) = %q, %v; want %q", tt.in, got, err, tt.want)
+			continue
+		}
+		_, before := Parse("t.nct", []byte(tt.in))
+		if !sameErrors("t.nct", got, before) || before == nil {
+			t.Errorf("FormatSource(%q): the errors changed", tt.in)
+		}
+	}
+}
+
+// TestFormatKeepsEncoding checks that a byte order mark and CRLF line
+// endings are kept as found, and that formatting stays idempotent.
+func TestFormatKeepsEncoding(t *testing.T) {
+	for _, tt := range []struct{ in, want string }{
+		{"audience(1)\r\nwhere  age >= 20\r\n", "audience(1)\r\nwhere age[20,)\r\n"},
+		{"\uFEFFaudience(1)  # c\n", "\uFEFFaudience(1) # c\n"},
+		{"\uFEFF# head\r\naudience(1)\r\n", "\uFEFF# head\r\naudience(1)\r\n"},
+	} {
+		got, err := FormatSource("t.nct", []byte(tt.in))
+		if err != nil || string(got) != tt.want {
+			t.Errorf("FormatSource(%q) = %q, %v; want %q", tt.in, got, err, tt.want)
+			continue
+		}
+		if again, _ := FormatSource("t.nct", got); string(again) != string(got) {
+			t.Errorf("FormatSource(%q) is not idempotent: %q", got, again)
 		}
 	}
 }

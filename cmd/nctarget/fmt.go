@@ -31,7 +31,11 @@ With -l, fmt lists the files whose formatting differs and exits 1 if there
 are any, so a CI step can insist on formatted rules. With -d it prints a
 unified diff of the changes; with -w it rewrites the files in place
 (atomically: a failed write leaves the old file). A rule that does not
-parse is reported, with exit status 1, and left alone. A DIR stands for
+parse is reported, with exit status 1, and left alone; like gofmt, fmt is
+about layout, so a rule that parses is formatted even with other errors
+(an unknown attribute, an unaligned bound), each such atom kept as written
+(nctarget check reports them). A byte order mark and CRLF line endings are
+kept. A DIR stands for
 every .nct file under it, as with gofmt -l DIR.`,
 		Example: `  nctarget fmt rule.nct
   nctarget fmt -l rules/          # in CI: fails when a rule is not formatted

@@ -12,8 +12,8 @@ import (
 	"time"
 
 	"github.com/nctarget/nctarget"
-	"github.com/nctarget/nctarget/internal/termtext"
 	"github.com/nctarget/nctarget/eval"
+	"github.com/nctarget/nctarget/internal/termtext"
 )
 
 // Report is a preview ready to print: a result with the rule it came from
