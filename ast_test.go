@@ -1,6 +1,8 @@
 package nctarget
 
 import (
+	"os/exec"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -39,5 +41,22 @@ func TestAtoms(t *testing.T) {
 	}
 	if Atoms(nil) != nil {
 		t.Error("Atoms(nil) is not empty")
+	}
+}
+
+// TestCoreDependencies checks that the root package pulls in neither
+// LINE's SDK with net/http and crypto/tls (linesdk/ adapts to it) nor
+// participle (internal/grammar, the tests' reference grammar), so a
+// program that only parses, checks or compiles rules stays small.
+func TestCoreDependencies(t *testing.T) {
+	out, err := exec.Command("go", "list", "-deps", ".").Output()
+	if err != nil {
+		t.Skipf("go list is not available: %v", err)
+	}
+	for _, dep := range strings.Fields(string(out)) {
+		switch {
+		case dep == "net/http", dep == "crypto/tls", strings.Contains(dep, "line-bot-sdk-go"), strings.Contains(dep, "participle"):
+			t.Errorf("the root package depends on %s", dep)
+		}
 	}
 }

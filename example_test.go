@@ -54,20 +54,3 @@ func ExampleCatalog() {
 	// Output:
 	// {"recipient":{"type":"operator","and":[{"type":"audience","audienceGroupId":5614991017776},{"type":"operator","not":{"type":"audience","audienceGroupId":2934560012787}}]}}
 }
-
-// SDK hands the request to LINE's official Go SDK.
-func ExampleRequest_SDK() {
-	req, err := nctarget.Compile("r.nct", []byte(`audience(5614991017776) limit 100 upToRemainingQuota`), nctarget.Options{})
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	sdkReq, err := req.SDK()
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	fmt.Printf("%T max=%d upToRemainingQuota=%v\n", sdkReq.Recipient, sdkReq.Limit.Max, sdkReq.Limit.UpToRemainingQuota)
-	// Output:
-	// messaging_api.AudienceRecipient max=100 upToRemainingQuota=true
-}

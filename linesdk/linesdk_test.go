@@ -1,13 +1,17 @@
-package nctarget
+package linesdk
 
 import (
 	"encoding/json"
 	"errors"
 	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/line/line-bot-sdk-go/v8/linebot/messaging_api"
+
+	"github.com/nctarget/nctarget"
 )
 
 // sdkDefaults are the fields LINE's SDK writes even when the request does
@@ -72,15 +76,15 @@ func mustDecode(t *testing.T, data []byte, v any) {
 }
 
 func TestSDKFullExample(t *testing.T) {
-	src, err := os.ReadFile("examples/line-full.nct")
+	src, err := os.ReadFile("../examples/line-full.nct")
 	if err != nil {
 		t.Fatal(err)
 	}
-	req, err := Compile("line-full.nct", src, Options{})
+	req, err := nctarget.Compile("line-full.nct", src, nctarget.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	sdk, err := req.SDK()
+	sdk, err := NarrowcastRequest(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -111,27 +115,27 @@ func TestSDKFullExample(t *testing.T) {
 	dropDefault(t, compiled, fromSDK, []string{"notificationDisabled"}, false)
 	dropDefault(t, compiled, fromSDK, []string{"messages"}, []any{})
 	if diff := cmp.Diff(compiled, fromSDK); diff != "" {
-		t.Errorf("SDK() differs from JSON() (-JSON +SDK):\n%s", diff)
+		t.Errorf("NarrowcastRequest differs from JSON() (-JSON +SDK):\n%s", diff)
 	}
 }
 
 func TestSDKForbidPartialDelivery(t *testing.T) {
-	req, err := Compile("r.nct", []byte("audience(1) limit 10 upToRemainingQuota forbidPartialDelivery"), Options{})
+	req, err := nctarget.Compile("r.nct", []byte("audience(1) limit 10 upToRemainingQuota forbidPartialDelivery"), nctarget.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := req.SDK(); !errors.Is(err, ErrSDKForbidPartialDelivery) {
-		t.Errorf("SDK() error = %v, want ErrSDKForbidPartialDelivery", err)
+	if _, err := NarrowcastRequest(req); !errors.Is(err, ErrForbidPartialDelivery) {
+		t.Errorf("NarrowcastRequest error = %v, want ErrForbidPartialDelivery", err)
 	}
 }
 
 func TestSDKMessages(t *testing.T) {
 	msgs := []json.RawMessage{json.RawMessage(`{"type":"text","text":"Hello"}`)}
-	req, err := Compile("r.nct", []byte("audience(1)"), Options{Messages: msgs})
+	req, err := nctarget.Compile("r.nct", []byte("audience(1)"), nctarget.Options{Messages: msgs})
 	if err != nil {
 		t.Fatal(err)
 	}
-	sdk, err := req.SDK()
+	sdk, err := NarrowcastRequest(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -140,5 +144,45 @@ func TestSDKMessages(t *testing.T) {
 	}
 	if m, ok := sdk.Messages[0].(messaging_api.TextMessage); !ok || m.Text != "Hello" {
 		t.Errorf("Messages[0] = %#v, want the text message Hello", sdk.Messages[0])
+	}
+}
+
+// TestGoldenSDKRoundTrip unmarshals every golden JSON into LINE's
+// messaging_api.NarrowcastRequest and marshals it back: the SDK must accept
+// the body and keep its meaning. The only differences tolerated are the
+// defaults the SDK writes (sdkDefaults) and, where the body sets it,
+// limit.forbidPartialDelivery, which SDK v8.14.0 has no field for; that
+// loss is asserted, so a future SDK that keeps it makes this test fail and
+// ErrForbidPartialDelivery can go.
+func TestGoldenSDKRoundTrip(t *testing.T) {
+	files, err := filepath.Glob("../testdata/compile/*.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, f := range files {
+		if strings.HasSuffix(f, ".catalog.json") {
+			continue
+		}
+		n++
+		t.Run(strings.TrimSuffix(filepath.Base(f), ".json"), func(t *testing.T) {
+			body, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, got := sdkRoundTrip(t, body)
+			if limit, ok := want["limit"].(map[string]any); ok && limit["forbidPartialDelivery"] == true {
+				if gotLimit, _ := got["limit"].(map[string]any); gotLimit["forbidPartialDelivery"] != nil {
+					t.Errorf("the SDK now keeps forbidPartialDelivery: remove ErrForbidPartialDelivery from linesdk.go")
+				}
+				delete(limit, "forbidPartialDelivery")
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("SDK round trip changes the body (-golden +SDK):\n%s", diff)
+			}
+		})
+	}
+	if n < 40 {
+		t.Errorf("%d golden JSON files, want at least 40", n)
 	}
 }

@@ -1,4 +1,10 @@
-package nctarget
+// Package linesdk hands nctarget's compiled requests to LINE's official Go
+// SDK (github.com/line/line-bot-sdk-go/v8), so a program that embeds
+// nctarget can send them with messaging_api.MessagingApiAPI's Narrowcast
+// method. It is a package of its own so that the core does not pull the
+// SDK, and with it net/http and crypto/tls, into every program that only
+// parses, checks or compiles rules.
+package linesdk
 
 import (
 	"encoding/json"
@@ -6,17 +12,19 @@ import (
 	"fmt"
 
 	"github.com/line/line-bot-sdk-go/v8/linebot/messaging_api"
+
+	"github.com/nctarget/nctarget"
 )
 
-// ErrSDKForbidPartialDelivery is returned by Request.SDK for a rule whose
+// ErrForbidPartialDelivery is returned by NarrowcastRequest for a rule whose
 // limit clause says forbidPartialDelivery: the Limit type of LINE's Go SDK
 // (v8.14.0) has no field for it, so the SDK value would silently allow the
 // partial delivery the rule forbids. Send Request.JSON with any HTTP client
 // instead.
-var ErrSDKForbidPartialDelivery = errors.New("LINE's Go SDK cannot express limit.forbidPartialDelivery: " +
+var ErrForbidPartialDelivery = errors.New("LINE's Go SDK cannot express limit.forbidPartialDelivery: " +
 	"send the body from Request.JSON(false) with an HTTP client instead")
 
-// SDK returns the request as LINE's official Go SDK value, so a program
+// NarrowcastRequest returns r as LINE's official Go SDK value, so a program
 // that embeds nctarget can send it with messaging_api.MessagingApiAPI's
 // Narrowcast method. The caller adds Messages (and NotificationDisabled)
 // unless Options.Messages was given.
@@ -28,11 +36,11 @@ var ErrSDKForbidPartialDelivery = errors.New("LINE's Go SDK cannot express limit
 // SDK's own discriminator logic ("type") decides the concrete types, so
 // the adapter cannot drift from the emitter when either changes.
 //
-// SDK fails with ErrSDKForbidPartialDelivery when the limit clause sets
+// NarrowcastRequest fails with ErrForbidPartialDelivery when the limit clause sets
 // forbidPartialDelivery, which the SDK cannot represent.
-func (r *Request) SDK() (*messaging_api.NarrowcastRequest, error) {
+func NarrowcastRequest(r *nctarget.Request) (*messaging_api.NarrowcastRequest, error) {
 	if r.Rule.Limit != nil && r.Rule.Limit.ForbidPartialDelivery {
-		return nil, ErrSDKForbidPartialDelivery
+		return nil, ErrForbidPartialDelivery
 	}
 	var out messaging_api.NarrowcastRequest
 	if err := json.Unmarshal(r.JSON(false), &out); err != nil {
