@@ -1,6 +1,10 @@
 package main
 
 import (
+	"encoding/json"
+	"fmt"
+	"strings"
+
 	"github.com/nctarget/nctarget"
 	"github.com/spf13/cobra"
 )
@@ -38,10 +42,42 @@ With --catalog, audience ids found in the catalog are written as names.`,
 			if err != nil {
 				return report(cmd.ErrOrStderr(), err, in.src)
 			}
+			if note := notCarried(in); note != "" {
+				fmt.Fprintln(cmd.ErrOrStderr(), terminalSafe(note))
+			}
 			_, err = cmd.OutOrStdout().Write(nctarget.Format(rule))
 			return err
 		},
 	}
 	cmd.Flags().StringVar(&catalogPath, "catalog", "", "JSON `FILE` mapping audience names to ids, used to write ids as names")
 	return cmd
+}
+
+// notCarried says which parts of a request body a rule cannot hold and
+// decompile therefore leaves out (messages, notificationDisabled,
+// customAggregationUnits), and how to send them again, or "" when there
+// are none: a body decompiled and compiled again must not lose them
+// silently.
+func notCarried(in input) string {
+	var body map[string]json.RawMessage
+	if json.Unmarshal(in.src, &body) != nil {
+		return ""
+	}
+	var parts []string
+	for _, key := range []string{"messages", "notificationDisabled", "customAggregationUnits"} {
+		if _, ok := body[key]; ok {
+			parts = append(parts, key)
+		}
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	note := fmt.Sprintf("%s: warning: %s not carried over: a rule holds only the recipient, filter and limit", in.name, strings.Join(parts, ", "))
+	if _, ok := body["messages"]; ok {
+		note += fmt.Sprintf("\n    hint: nctarget compile --messages %s RULE writes the body again with these messages", in.name)
+		if len(parts) > 1 {
+			note += "; set the other fields again by hand"
+		}
+	}
+	return note
 }

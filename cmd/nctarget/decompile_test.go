@@ -16,7 +16,7 @@ func TestDecompileCommand(t *testing.T) {
 		stdout      string // exact
 		stderr      string // a substring; "" means stderr must be empty
 	}{
-		{"page body", "", []string{"decompile", body}, 0, readFile(t, "../../testdata/decompile/line-full.golden"), ""},
+		{"page body", "", []string{"decompile", body}, 0, readFile(t, "../../testdata/decompile/line-full.golden"), body + ": warning: messages not carried over"},
 		{"stdin", `{"type":"age","gte":"age_20"}`, []string{"decompile"}, 0, "where age[20,)\n", ""},
 		{"catalog", `{"type":"audience","audienceGroupId":5614991017776}`, []string{"decompile", "--catalog", catalog, "-"}, 0, "audience(vip)\n", ""},
 		{"invalid", "", []string{"decompile", bad}, 1, "", bad + `:1:55: $.recipient.audienceGroupId: want a number, got a string`},
@@ -55,5 +55,23 @@ func TestDecompileCompileRoundTrip(t *testing.T) {
 	}
 	if again != compiled {
 		t.Errorf("round trip changes the JSON:\n%s\nthen\n%s", compiled, again)
+	}
+}
+
+// TestDecompileNotCarried checks that decompile says on stderr which parts
+// of a request body a rule cannot hold, instead of dropping them silently.
+func TestDecompileNotCarried(t *testing.T) {
+	body := writeTemp(t, "body.json", `{"messages":[{"type":"text","text":"hi"}],"notificationDisabled":true,"recipient":{"type":"audience","audienceGroupId":1}}`)
+	code, stdout, stderr := runStdin(t, "", "decompile", body)
+	if code != 0 || stdout != "audience(1)\n" {
+		t.Fatalf("exit %d, stdout %q", code, stdout)
+	}
+	for _, want := range []string{body + ": warning: messages, notificationDisabled not carried over", "nctarget compile --messages " + body + " RULE"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr)
+		}
+	}
+	if _, _, stderr := runStdin(t, `{"recipient":{"type":"audience","audienceGroupId":1}}`, "decompile"); stderr != "" {
+		t.Errorf("a body with nothing left out: stderr %q", stderr)
 	}
 }
