@@ -18,6 +18,7 @@ import (
 // serveFlags are the options of the serve command.
 type serveFlags struct {
 	data, catalog, addr string
+	cacheDir            string
 	hosts               []string
 	min                 uint64
 	noCache             bool
@@ -51,6 +52,7 @@ refuses cross-origin requests, and never writes a file. Interrupt it
 	fl.StringSliceVar(&f.hosts, "host", nil, "also answer requests for host `NAME` (besides localhost and IP addresses); repeatable")
 	fl.Uint64Var(&f.min, "min", eval.DefaultMinimum, "warn when fewer than `N` recipients remain")
 	fl.BoolVar(&f.noCache, "no-cache", false, "ignore the index written by nctarget index")
+	cacheDirFlag(cmd, &f.cacheDir)
 	return cmd
 }
 
@@ -63,7 +65,7 @@ func runServe(cmd *cobra.Command, f *serveFlags) error {
 	if err != nil {
 		return err
 	}
-	d, err := loadData(cmd, &evalFlags{data: f.data, noCache: f.noCache})
+	d, err := loadData(cmd, &evalFlags{data: f.data, noCache: f.noCache, cacheDir: f.cacheDir})
 	if err != nil {
 		return err
 	}
