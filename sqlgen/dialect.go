@@ -159,3 +159,13 @@ func (d Dialect) paramName(n int) string {
 	}
 	return ""
 }
+
+// QuoteIdent quotes one identifier for the dialect the way Compile does,
+// for statements a caller writes around the query (CREATE SCHEMA, say).
+// It refuses a name no quoting can carry (NUL, control characters).
+func (d Dialect) QuoteIdent(name string) (string, error) {
+	if err := checkText(name, "name", true); err != nil {
+		return "", err
+	}
+	return d.quoteIdent(name), nil
+}

@@ -99,10 +99,11 @@ func Compile(rule *nctarget.Rule, opts Options) (*Query, error) {
 	}
 	var errs nctarget.ErrorList
 	g.errs = &errs
-	w := where{rec: g.conjuncts(rule.Recipient, "  "), filter: g.conjuncts(rule.Filter, "  ")}
+	recIndent, filterIndent := "  ", "  "
 	if opts.Output == Waterfall {
-		w = where{rec: g.conjuncts(rule.Recipient, "    "), filter: g.conjuncts(rule.Filter, "      ")}
+		recIndent, filterIndent = "    ", "      "
 	}
+	w := where{rec: g.conjuncts(rule.Recipient, recIndent), filter: g.conjuncts(rule.Filter, filterIndent)}
 	var limit int64
 	if rule.Limit != nil {
 		limit = rule.Limit.Max

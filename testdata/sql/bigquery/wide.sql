@@ -201,59 +201,59 @@ WITH targeted AS (
     u.`user_id` AS user_id,
     CASE WHEN (
         (
-          (u.`age` IS NOT NULL AND u.`age` >= @p51 AND u.`age` < @p52)
-          AND NOT (u.`area` IS NOT NULL AND u.`area` = @p53)
+          (u.`age` IS NOT NULL AND u.`age` >= @p11 AND u.`age` < @p12)
+          AND NOT (u.`area` IS NOT NULL AND u.`area` = @p13)
         )
         OR (
-          (u.`age` IS NOT NULL AND u.`age` >= @p54 AND u.`age` < @p55)
-          AND NOT (u.`area` IS NOT NULL AND u.`area` = @p56)
+          (u.`age` IS NOT NULL AND u.`age` >= @p14 AND u.`age` < @p15)
+          AND NOT (u.`area` IS NOT NULL AND u.`area` = @p16)
         )
         OR (
-          (u.`age` IS NOT NULL AND u.`age` >= @p57 AND u.`age` < @p58)
-          AND NOT (u.`area` IS NOT NULL AND u.`area` = @p59)
+          (u.`age` IS NOT NULL AND u.`age` >= @p17 AND u.`age` < @p18)
+          AND NOT (u.`area` IS NOT NULL AND u.`area` = @p19)
         )
         OR (
-          (u.`age` IS NOT NULL AND u.`age` >= @p60 AND u.`age` < @p61)
-          AND NOT (u.`area` IS NOT NULL AND u.`area` = @p62)
+          (u.`age` IS NOT NULL AND u.`age` >= @p20 AND u.`age` < @p21)
+          AND NOT (u.`area` IS NOT NULL AND u.`area` = @p22)
         )
         OR (
-          (u.`age` IS NOT NULL AND u.`age` >= @p63 AND u.`age` < @p64)
-          AND NOT (u.`area` IS NOT NULL AND u.`area` = @p65)
+          (u.`age` IS NOT NULL AND u.`age` >= @p23 AND u.`age` < @p24)
+          AND NOT (u.`area` IS NOT NULL AND u.`area` = @p25)
         )
         OR (
-          (u.`age` IS NOT NULL AND u.`age` >= @p66 AND u.`age` < @p67)
-          AND NOT (u.`area` IS NOT NULL AND u.`area` = @p68)
+          (u.`age` IS NOT NULL AND u.`age` >= @p26 AND u.`age` < @p27)
+          AND NOT (u.`area` IS NOT NULL AND u.`area` = @p28)
         )
         OR (
-          (u.`age` IS NOT NULL AND u.`age` >= @p69 AND u.`age` < @p70)
-          AND NOT (u.`area` IS NOT NULL AND u.`area` = @p71)
+          (u.`age` IS NOT NULL AND u.`age` >= @p29 AND u.`age` < @p30)
+          AND NOT (u.`area` IS NOT NULL AND u.`area` = @p31)
         )
         OR (
-          (u.`age` IS NOT NULL AND u.`age` >= @p72 AND u.`age` < @p73)
-          AND NOT (u.`area` IS NOT NULL AND u.`area` = @p74)
+          (u.`age` IS NOT NULL AND u.`age` >= @p32 AND u.`age` < @p33)
+          AND NOT (u.`area` IS NOT NULL AND u.`area` = @p34)
         )
         OR (
-          (u.`age` IS NOT NULL AND u.`age` >= @p75 AND u.`age` < @p76)
-          AND NOT (u.`area` IS NOT NULL AND u.`area` = @p77)
+          (u.`age` IS NOT NULL AND u.`age` >= @p35 AND u.`age` < @p36)
+          AND NOT (u.`area` IS NOT NULL AND u.`area` = @p37)
         )
         OR (
-          (u.`age` IS NOT NULL AND u.`age` >= @p78 AND u.`age` < @p79)
-          AND NOT (u.`area` IS NOT NULL AND u.`area` = @p80)
+          (u.`age` IS NOT NULL AND u.`age` >= @p38 AND u.`age` < @p39)
+          AND NOT (u.`area` IS NOT NULL AND u.`area` = @p40)
         )
       ) THEN 1 ELSE 0 END AS in_filter,
     CASE WHEN u.`age` IS NOT NULL AND u.`area` IS NOT NULL THEN 1 ELSE 0 END AS all_known
   FROM `my-project`.`crm`.`users` AS u
-  WHERE NOT EXISTS (SELECT 1 FROM `my-project`.`crm`.`audience_members` AS m WHERE m.`audience_group_id` = @p41 AND m.`user_id` = u.`user_id`)
-    AND NOT EXISTS (SELECT 1 FROM `my-project`.`crm`.`audience_members` AS m WHERE m.`audience_group_id` = @p42 AND m.`user_id` = u.`user_id`)
-    AND NOT EXISTS (SELECT 1 FROM `my-project`.`crm`.`redelivery_members` AS m WHERE m.`request_id` = @p43 AND m.`user_id` = u.`user_id`)
+  WHERE NOT EXISTS (SELECT 1 FROM `my-project`.`crm`.`audience_members` AS m WHERE m.`audience_group_id` = @p1 AND m.`user_id` = u.`user_id`)
+    AND NOT EXISTS (SELECT 1 FROM `my-project`.`crm`.`audience_members` AS m WHERE m.`audience_group_id` = @p2 AND m.`user_id` = u.`user_id`)
+    AND NOT EXISTS (SELECT 1 FROM `my-project`.`crm`.`redelivery_members` AS m WHERE m.`request_id` = @p3 AND m.`user_id` = u.`user_id`)
     AND (
-      EXISTS (SELECT 1 FROM `my-project`.`crm`.`audience_members` AS m WHERE m.`audience_group_id` = @p44 AND m.`user_id` = u.`user_id`)
-      OR EXISTS (SELECT 1 FROM `my-project`.`crm`.`audience_members` AS m WHERE m.`audience_group_id` = @p45 AND m.`user_id` = u.`user_id`)
-      OR EXISTS (SELECT 1 FROM `my-project`.`crm`.`audience_members` AS m WHERE m.`audience_group_id` = @p46 AND m.`user_id` = u.`user_id`)
-      OR EXISTS (SELECT 1 FROM `my-project`.`crm`.`audience_members` AS m WHERE m.`audience_group_id` = @p47 AND m.`user_id` = u.`user_id`)
-      OR EXISTS (SELECT 1 FROM `my-project`.`crm`.`audience_members` AS m WHERE m.`audience_group_id` = @p48 AND m.`user_id` = u.`user_id`)
-      OR EXISTS (SELECT 1 FROM `my-project`.`crm`.`audience_members` AS m WHERE m.`audience_group_id` = @p49 AND m.`user_id` = u.`user_id`)
-      OR EXISTS (SELECT 1 FROM `my-project`.`crm`.`audience_members` AS m WHERE m.`audience_group_id` = @p50 AND m.`user_id` = u.`user_id`)
+      EXISTS (SELECT 1 FROM `my-project`.`crm`.`audience_members` AS m WHERE m.`audience_group_id` = @p4 AND m.`user_id` = u.`user_id`)
+      OR EXISTS (SELECT 1 FROM `my-project`.`crm`.`audience_members` AS m WHERE m.`audience_group_id` = @p5 AND m.`user_id` = u.`user_id`)
+      OR EXISTS (SELECT 1 FROM `my-project`.`crm`.`audience_members` AS m WHERE m.`audience_group_id` = @p6 AND m.`user_id` = u.`user_id`)
+      OR EXISTS (SELECT 1 FROM `my-project`.`crm`.`audience_members` AS m WHERE m.`audience_group_id` = @p7 AND m.`user_id` = u.`user_id`)
+      OR EXISTS (SELECT 1 FROM `my-project`.`crm`.`audience_members` AS m WHERE m.`audience_group_id` = @p8 AND m.`user_id` = u.`user_id`)
+      OR EXISTS (SELECT 1 FROM `my-project`.`crm`.`audience_members` AS m WHERE m.`audience_group_id` = @p9 AND m.`user_id` = u.`user_id`)
+      OR EXISTS (SELECT 1 FROM `my-project`.`crm`.`audience_members` AS m WHERE m.`audience_group_id` = @p10 AND m.`user_id` = u.`user_id`)
     )
 ),
 selected AS (
@@ -273,5 +273,5 @@ CROSS JOIN (
   SELECT COUNT(*) AS after_limit, COUNT(CASE WHEN s.all_known = 1 THEN 1 END) AS all_known
   FROM selected AS s
 ) AS l;
--- params: [{"name":"p1","value":1000000000999},{"name":"p2","value":4389303728991},{"name":"p3","value":"5b59509c-c57b-11e9-aa8c-2a2ae2dbcce4"},{"name":"p4","value":1000000000001},{"name":"p5","value":1000000000002},{"name":"p6","value":1000000000003},{"name":"p7","value":1000000000004},{"name":"p8","value":1000000000005},{"name":"p9","value":1000000000006},{"name":"p10","value":1000000000007},{"name":"p11","value":15},{"name":"p12","value":20},{"name":"p13","value":"jp_01"},{"name":"p14","value":20},{"name":"p15","value":25},{"name":"p16","value":"jp_02"},{"name":"p17","value":25},{"name":"p18","value":30},{"name":"p19","value":"jp_03"},{"name":"p20","value":30},{"name":"p21","value":35},{"name":"p22","value":"jp_04"},{"name":"p23","value":35},{"name":"p24","value":40},{"name":"p25","value":"jp_05"},{"name":"p26","value":40},{"name":"p27","value":45},{"name":"p28","value":"jp_06"},{"name":"p29","value":45},{"name":"p30","value":50},{"name":"p31","value":"jp_07"},{"name":"p32","value":50},{"name":"p33","value":55},{"name":"p34","value":"jp_08"},{"name":"p35","value":55},{"name":"p36","value":60},{"name":"p37","value":"jp_09"},{"name":"p38","value":60},{"name":"p39","value":65},{"name":"p40","value":"jp_10"},{"name":"p41","value":1000000000999},{"name":"p42","value":4389303728991},{"name":"p43","value":"5b59509c-c57b-11e9-aa8c-2a2ae2dbcce4"},{"name":"p44","value":1000000000001},{"name":"p45","value":1000000000002},{"name":"p46","value":1000000000003},{"name":"p47","value":1000000000004},{"name":"p48","value":1000000000005},{"name":"p49","value":1000000000006},{"name":"p50","value":1000000000007},{"name":"p51","value":15},{"name":"p52","value":20},{"name":"p53","value":"jp_01"},{"name":"p54","value":20},{"name":"p55","value":25},{"name":"p56","value":"jp_02"},{"name":"p57","value":25},{"name":"p58","value":30},{"name":"p59","value":"jp_03"},{"name":"p60","value":30},{"name":"p61","value":35},{"name":"p62","value":"jp_04"},{"name":"p63","value":35},{"name":"p64","value":40},{"name":"p65","value":"jp_05"},{"name":"p66","value":40},{"name":"p67","value":45},{"name":"p68","value":"jp_06"},{"name":"p69","value":45},{"name":"p70","value":50},{"name":"p71","value":"jp_07"},{"name":"p72","value":50},{"name":"p73","value":55},{"name":"p74","value":"jp_08"},{"name":"p75","value":55},{"name":"p76","value":60},{"name":"p77","value":"jp_09"},{"name":"p78","value":60},{"name":"p79","value":65},{"name":"p80","value":"jp_10"}]
+-- params: [{"name":"p1","value":1000000000999},{"name":"p2","value":4389303728991},{"name":"p3","value":"5b59509c-c57b-11e9-aa8c-2a2ae2dbcce4"},{"name":"p4","value":1000000000001},{"name":"p5","value":1000000000002},{"name":"p6","value":1000000000003},{"name":"p7","value":1000000000004},{"name":"p8","value":1000000000005},{"name":"p9","value":1000000000006},{"name":"p10","value":1000000000007},{"name":"p11","value":15},{"name":"p12","value":20},{"name":"p13","value":"jp_01"},{"name":"p14","value":20},{"name":"p15","value":25},{"name":"p16","value":"jp_02"},{"name":"p17","value":25},{"name":"p18","value":30},{"name":"p19","value":"jp_03"},{"name":"p20","value":30},{"name":"p21","value":35},{"name":"p22","value":"jp_04"},{"name":"p23","value":35},{"name":"p24","value":40},{"name":"p25","value":"jp_05"},{"name":"p26","value":40},{"name":"p27","value":45},{"name":"p28","value":"jp_06"},{"name":"p29","value":45},{"name":"p30","value":50},{"name":"p31","value":"jp_07"},{"name":"p32","value":50},{"name":"p33","value":55},{"name":"p34","value":"jp_08"},{"name":"p35","value":55},{"name":"p36","value":60},{"name":"p37","value":"jp_09"},{"name":"p38","value":60},{"name":"p39","value":65},{"name":"p40","value":"jp_10"}]
 

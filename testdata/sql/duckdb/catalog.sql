@@ -50,8 +50,8 @@ WITH targeted AS (
     1 AS all_known
   FROM "users" AS u
   WHERE (
-      EXISTS (SELECT 1 FROM "audience_members" AS m WHERE m."audience_group_id" = $3 AND m."user_id" = u."user_id")
-      OR EXISTS (SELECT 1 FROM "audience_members" AS m WHERE m."audience_group_id" = $4 AND m."user_id" = u."user_id")
+      EXISTS (SELECT 1 FROM "audience_members" AS m WHERE m."audience_group_id" = $1 AND m."user_id" = u."user_id")
+      OR EXISTS (SELECT 1 FROM "audience_members" AS m WHERE m."audience_group_id" = $2 AND m."user_id" = u."user_id")
     )
 ),
 selected AS (
@@ -69,5 +69,5 @@ CROSS JOIN (
   SELECT COUNT(*) AS after_limit, COUNT(CASE WHEN s.all_known = 1 THEN 1 END) AS all_known
   FROM selected AS s
 ) AS l;
--- params: [{"value":4389303728991},{"value":5614991017776},{"value":4389303728991},{"value":5614991017776}]
+-- params: [{"value":4389303728991},{"value":5614991017776}]
 

@@ -49,9 +49,9 @@ WITH targeted AS (
   SELECT
     u."user_id" AS user_id,
     CASE WHEN (
-        NOT (u."gender" IS NOT NULL AND u."gender" = $4)
-        OR (u."age" IS NOT NULL AND u."age" < $5)
-        OR (u."app_type" IS NOT NULL AND u."app_type" = $6)
+        NOT (u."gender" IS NOT NULL AND u."gender" = $1)
+        OR (u."age" IS NOT NULL AND u."age" < $2)
+        OR (u."app_type" IS NOT NULL AND u."app_type" = $3)
       ) THEN 1 ELSE 0 END AS in_filter,
     CASE WHEN u."gender" IS NOT NULL AND u."age" IS NOT NULL AND u."app_type" IN ('ios', 'android') THEN 1 ELSE 0 END AS all_known
   FROM "users" AS u
@@ -71,5 +71,5 @@ CROSS JOIN (
   SELECT COUNT(*) AS after_limit, COUNT(CASE WHEN s.all_known = 1 THEN 1 END) AS all_known
   FROM selected AS s
 ) AS l;
--- params: [{"value":"male"},{"value":25},{"value":"ios"},{"value":"male"},{"value":25},{"value":"ios"}]
+-- params: [{"value":"male"},{"value":25},{"value":"ios"}]
 

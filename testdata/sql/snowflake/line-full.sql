@@ -84,21 +84,21 @@ WITH targeted AS (
     u."user_id" AS user_id,
     CASE WHEN (
         (
-          (u."gender" IS NOT NULL AND u."gender" IN (:18, :19))
-          AND (u."age" IS NOT NULL AND u."age" >= :20 AND u."age" < :21)
-          AND (u."app_type" IS NOT NULL AND u."app_type" IN (:22, :23))
-          AND (u."area" IS NOT NULL AND u."area" IN (:24, :25))
-          AND (u."subscription_period" IS NOT NULL AND u."subscription_period" >= :26 AND u."subscription_period" < :27)
+          (u."gender" IS NOT NULL AND u."gender" IN (:3, :4))
+          AND (u."age" IS NOT NULL AND u."age" >= :5 AND u."age" < :6)
+          AND (u."app_type" IS NOT NULL AND u."app_type" IN (:7, :8))
+          AND (u."area" IS NOT NULL AND u."area" IN (:9, :10))
+          AND (u."subscription_period" IS NOT NULL AND u."subscription_period" >= :11 AND u."subscription_period" < :12)
         )
         OR (
-          NOT (u."gender" IS NOT NULL AND u."gender" = :28)
-          AND (u."age" IS NOT NULL AND u."age" >= :29 AND u."age" < :30)
+          NOT (u."gender" IS NOT NULL AND u."gender" = :13)
+          AND (u."age" IS NOT NULL AND u."age" >= :14 AND u."age" < :15)
         )
       ) THEN 1 ELSE 0 END AS in_filter,
     CASE WHEN u."gender" IS NOT NULL AND u."age" IS NOT NULL AND u."app_type" IN ('ios', 'android') AND u."area" IS NOT NULL AND u."subscription_period" IS NOT NULL THEN 1 ELSE 0 END AS all_known
   FROM "CRM_DB"."PUBLIC"."users" AS u
-  WHERE EXISTS (SELECT 1 FROM "CRM_DB"."PUBLIC"."audience_members" AS m WHERE m."audience_group_id" = :16 AND m."user_id" = u."user_id")
-    AND NOT EXISTS (SELECT 1 FROM "CRM_DB"."PUBLIC"."audience_members" AS m WHERE m."audience_group_id" = :17 AND m."user_id" = u."user_id")
+  WHERE EXISTS (SELECT 1 FROM "CRM_DB"."PUBLIC"."audience_members" AS m WHERE m."audience_group_id" = :1 AND m."user_id" = u."user_id")
+    AND NOT EXISTS (SELECT 1 FROM "CRM_DB"."PUBLIC"."audience_members" AS m WHERE m."audience_group_id" = :2 AND m."user_id" = u."user_id")
 ),
 selected AS (
   SELECT t.all_known
@@ -117,5 +117,5 @@ CROSS JOIN (
   SELECT COUNT(*) AS after_limit, COUNT(CASE WHEN s.all_known = 1 THEN 1 END) AS all_known
   FROM selected AS s
 ) AS l;
--- params: [{"value":5614991017776},{"value":4389303728991},{"value":"male"},{"value":"female"},{"value":20},{"value":25},{"value":"ios"},{"value":"android"},{"value":"jp_05"},{"value":"jp_23"},{"value":7},{"value":30},{"value":"male"},{"value":35},{"value":40},{"value":5614991017776},{"value":4389303728991},{"value":"male"},{"value":"female"},{"value":20},{"value":25},{"value":"ios"},{"value":"android"},{"value":"jp_05"},{"value":"jp_23"},{"value":7},{"value":30},{"value":"male"},{"value":35},{"value":40}]
+-- params: [{"value":5614991017776},{"value":4389303728991},{"value":"male"},{"value":"female"},{"value":20},{"value":25},{"value":"ios"},{"value":"android"},{"value":"jp_05"},{"value":"jp_23"},{"value":7},{"value":30},{"value":"male"},{"value":35},{"value":40}]
 

@@ -64,16 +64,16 @@ CROSS JOIN (
 WITH targeted AS (
   SELECT
     u."user_id" AS user_id,
-    CASE WHEN (u."gender" IS NOT NULL AND u."gender" = :13)
-      AND (u."age" IS NOT NULL AND u."age" >= :14)
-      AND (u."area" IS NOT NULL AND u."area" IN (:15, :16, :17))
-      AND (u."subscription_period" IS NOT NULL AND u."subscription_period" < :18) THEN 1 ELSE 0 END AS in_filter,
+    CASE WHEN (u."gender" IS NOT NULL AND u."gender" = :4)
+      AND (u."age" IS NOT NULL AND u."age" >= :5)
+      AND (u."area" IS NOT NULL AND u."area" IN (:6, :7, :8))
+      AND (u."subscription_period" IS NOT NULL AND u."subscription_period" < :9) THEN 1 ELSE 0 END AS in_filter,
     CASE WHEN u."gender" IS NOT NULL AND u."age" IS NOT NULL AND u."area" IS NOT NULL AND u."subscription_period" IS NOT NULL THEN 1 ELSE 0 END AS all_known
   FROM "CRM_DB"."PUBLIC"."users" AS u
-  WHERE NOT EXISTS (SELECT 1 FROM "CRM_DB"."PUBLIC"."audience_members" AS m WHERE m."audience_group_id" = :10 AND m."user_id" = u."user_id")
+  WHERE NOT EXISTS (SELECT 1 FROM "CRM_DB"."PUBLIC"."audience_members" AS m WHERE m."audience_group_id" = :1 AND m."user_id" = u."user_id")
     AND (
-      EXISTS (SELECT 1 FROM "CRM_DB"."PUBLIC"."redelivery_members" AS m WHERE m."request_id" = :11 AND m."user_id" = u."user_id")
-      OR EXISTS (SELECT 1 FROM "CRM_DB"."PUBLIC"."redelivery_members" AS m WHERE m."request_id" = :12 AND m."user_id" = u."user_id")
+      EXISTS (SELECT 1 FROM "CRM_DB"."PUBLIC"."redelivery_members" AS m WHERE m."request_id" = :2 AND m."user_id" = u."user_id")
+      OR EXISTS (SELECT 1 FROM "CRM_DB"."PUBLIC"."redelivery_members" AS m WHERE m."request_id" = :3 AND m."user_id" = u."user_id")
     )
 ),
 selected AS (
@@ -93,5 +93,5 @@ CROSS JOIN (
   SELECT COUNT(*) AS after_limit, COUNT(CASE WHEN s.all_known = 1 THEN 1 END) AS all_known
   FROM selected AS s
 ) AS l;
--- params: [{"value":1000000000010},{"value":"0f6f1d2e-8a4b-4c3d-9e5f-6a7b8c9d0e1f"},{"value":"5b59509c-c57b-11e9-aa8c-2a2ae2dbcce4"},{"value":"female"},{"value":20},{"value":"jp_13"},{"value":"jp_23"},{"value":"tw_01"},{"value":30},{"value":1000000000010},{"value":"0f6f1d2e-8a4b-4c3d-9e5f-6a7b8c9d0e1f"},{"value":"5b59509c-c57b-11e9-aa8c-2a2ae2dbcce4"},{"value":"female"},{"value":20},{"value":"jp_13"},{"value":"jp_23"},{"value":"tw_01"},{"value":30}]
+-- params: [{"value":1000000000010},{"value":"0f6f1d2e-8a4b-4c3d-9e5f-6a7b8c9d0e1f"},{"value":"5b59509c-c57b-11e9-aa8c-2a2ae2dbcce4"},{"value":"female"},{"value":20},{"value":"jp_13"},{"value":"jp_23"},{"value":"tw_01"},{"value":30}]
 

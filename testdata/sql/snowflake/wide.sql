@@ -201,59 +201,59 @@ WITH targeted AS (
     u."user_id" AS user_id,
     CASE WHEN (
         (
-          (u."age" IS NOT NULL AND u."age" >= :51 AND u."age" < :52)
-          AND NOT (u."area" IS NOT NULL AND u."area" = :53)
+          (u."age" IS NOT NULL AND u."age" >= :11 AND u."age" < :12)
+          AND NOT (u."area" IS NOT NULL AND u."area" = :13)
         )
         OR (
-          (u."age" IS NOT NULL AND u."age" >= :54 AND u."age" < :55)
-          AND NOT (u."area" IS NOT NULL AND u."area" = :56)
+          (u."age" IS NOT NULL AND u."age" >= :14 AND u."age" < :15)
+          AND NOT (u."area" IS NOT NULL AND u."area" = :16)
         )
         OR (
-          (u."age" IS NOT NULL AND u."age" >= :57 AND u."age" < :58)
-          AND NOT (u."area" IS NOT NULL AND u."area" = :59)
+          (u."age" IS NOT NULL AND u."age" >= :17 AND u."age" < :18)
+          AND NOT (u."area" IS NOT NULL AND u."area" = :19)
         )
         OR (
-          (u."age" IS NOT NULL AND u."age" >= :60 AND u."age" < :61)
-          AND NOT (u."area" IS NOT NULL AND u."area" = :62)
+          (u."age" IS NOT NULL AND u."age" >= :20 AND u."age" < :21)
+          AND NOT (u."area" IS NOT NULL AND u."area" = :22)
         )
         OR (
-          (u."age" IS NOT NULL AND u."age" >= :63 AND u."age" < :64)
-          AND NOT (u."area" IS NOT NULL AND u."area" = :65)
+          (u."age" IS NOT NULL AND u."age" >= :23 AND u."age" < :24)
+          AND NOT (u."area" IS NOT NULL AND u."area" = :25)
         )
         OR (
-          (u."age" IS NOT NULL AND u."age" >= :66 AND u."age" < :67)
-          AND NOT (u."area" IS NOT NULL AND u."area" = :68)
+          (u."age" IS NOT NULL AND u."age" >= :26 AND u."age" < :27)
+          AND NOT (u."area" IS NOT NULL AND u."area" = :28)
         )
         OR (
-          (u."age" IS NOT NULL AND u."age" >= :69 AND u."age" < :70)
-          AND NOT (u."area" IS NOT NULL AND u."area" = :71)
+          (u."age" IS NOT NULL AND u."age" >= :29 AND u."age" < :30)
+          AND NOT (u."area" IS NOT NULL AND u."area" = :31)
         )
         OR (
-          (u."age" IS NOT NULL AND u."age" >= :72 AND u."age" < :73)
-          AND NOT (u."area" IS NOT NULL AND u."area" = :74)
+          (u."age" IS NOT NULL AND u."age" >= :32 AND u."age" < :33)
+          AND NOT (u."area" IS NOT NULL AND u."area" = :34)
         )
         OR (
-          (u."age" IS NOT NULL AND u."age" >= :75 AND u."age" < :76)
-          AND NOT (u."area" IS NOT NULL AND u."area" = :77)
+          (u."age" IS NOT NULL AND u."age" >= :35 AND u."age" < :36)
+          AND NOT (u."area" IS NOT NULL AND u."area" = :37)
         )
         OR (
-          (u."age" IS NOT NULL AND u."age" >= :78 AND u."age" < :79)
-          AND NOT (u."area" IS NOT NULL AND u."area" = :80)
+          (u."age" IS NOT NULL AND u."age" >= :38 AND u."age" < :39)
+          AND NOT (u."area" IS NOT NULL AND u."area" = :40)
         )
       ) THEN 1 ELSE 0 END AS in_filter,
     CASE WHEN u."age" IS NOT NULL AND u."area" IS NOT NULL THEN 1 ELSE 0 END AS all_known
   FROM "CRM_DB"."PUBLIC"."users" AS u
-  WHERE NOT EXISTS (SELECT 1 FROM "CRM_DB"."PUBLIC"."audience_members" AS m WHERE m."audience_group_id" = :41 AND m."user_id" = u."user_id")
-    AND NOT EXISTS (SELECT 1 FROM "CRM_DB"."PUBLIC"."audience_members" AS m WHERE m."audience_group_id" = :42 AND m."user_id" = u."user_id")
-    AND NOT EXISTS (SELECT 1 FROM "CRM_DB"."PUBLIC"."redelivery_members" AS m WHERE m."request_id" = :43 AND m."user_id" = u."user_id")
+  WHERE NOT EXISTS (SELECT 1 FROM "CRM_DB"."PUBLIC"."audience_members" AS m WHERE m."audience_group_id" = :1 AND m."user_id" = u."user_id")
+    AND NOT EXISTS (SELECT 1 FROM "CRM_DB"."PUBLIC"."audience_members" AS m WHERE m."audience_group_id" = :2 AND m."user_id" = u."user_id")
+    AND NOT EXISTS (SELECT 1 FROM "CRM_DB"."PUBLIC"."redelivery_members" AS m WHERE m."request_id" = :3 AND m."user_id" = u."user_id")
     AND (
-      EXISTS (SELECT 1 FROM "CRM_DB"."PUBLIC"."audience_members" AS m WHERE m."audience_group_id" = :44 AND m."user_id" = u."user_id")
-      OR EXISTS (SELECT 1 FROM "CRM_DB"."PUBLIC"."audience_members" AS m WHERE m."audience_group_id" = :45 AND m."user_id" = u."user_id")
-      OR EXISTS (SELECT 1 FROM "CRM_DB"."PUBLIC"."audience_members" AS m WHERE m."audience_group_id" = :46 AND m."user_id" = u."user_id")
-      OR EXISTS (SELECT 1 FROM "CRM_DB"."PUBLIC"."audience_members" AS m WHERE m."audience_group_id" = :47 AND m."user_id" = u."user_id")
-      OR EXISTS (SELECT 1 FROM "CRM_DB"."PUBLIC"."audience_members" AS m WHERE m."audience_group_id" = :48 AND m."user_id" = u."user_id")
-      OR EXISTS (SELECT 1 FROM "CRM_DB"."PUBLIC"."audience_members" AS m WHERE m."audience_group_id" = :49 AND m."user_id" = u."user_id")
-      OR EXISTS (SELECT 1 FROM "CRM_DB"."PUBLIC"."audience_members" AS m WHERE m."audience_group_id" = :50 AND m."user_id" = u."user_id")
+      EXISTS (SELECT 1 FROM "CRM_DB"."PUBLIC"."audience_members" AS m WHERE m."audience_group_id" = :4 AND m."user_id" = u."user_id")
+      OR EXISTS (SELECT 1 FROM "CRM_DB"."PUBLIC"."audience_members" AS m WHERE m."audience_group_id" = :5 AND m."user_id" = u."user_id")
+      OR EXISTS (SELECT 1 FROM "CRM_DB"."PUBLIC"."audience_members" AS m WHERE m."audience_group_id" = :6 AND m."user_id" = u."user_id")
+      OR EXISTS (SELECT 1 FROM "CRM_DB"."PUBLIC"."audience_members" AS m WHERE m."audience_group_id" = :7 AND m."user_id" = u."user_id")
+      OR EXISTS (SELECT 1 FROM "CRM_DB"."PUBLIC"."audience_members" AS m WHERE m."audience_group_id" = :8 AND m."user_id" = u."user_id")
+      OR EXISTS (SELECT 1 FROM "CRM_DB"."PUBLIC"."audience_members" AS m WHERE m."audience_group_id" = :9 AND m."user_id" = u."user_id")
+      OR EXISTS (SELECT 1 FROM "CRM_DB"."PUBLIC"."audience_members" AS m WHERE m."audience_group_id" = :10 AND m."user_id" = u."user_id")
     )
 ),
 selected AS (
@@ -273,5 +273,5 @@ CROSS JOIN (
   SELECT COUNT(*) AS after_limit, COUNT(CASE WHEN s.all_known = 1 THEN 1 END) AS all_known
   FROM selected AS s
 ) AS l;
--- params: [{"value":1000000000999},{"value":4389303728991},{"value":"5b59509c-c57b-11e9-aa8c-2a2ae2dbcce4"},{"value":1000000000001},{"value":1000000000002},{"value":1000000000003},{"value":1000000000004},{"value":1000000000005},{"value":1000000000006},{"value":1000000000007},{"value":15},{"value":20},{"value":"jp_01"},{"value":20},{"value":25},{"value":"jp_02"},{"value":25},{"value":30},{"value":"jp_03"},{"value":30},{"value":35},{"value":"jp_04"},{"value":35},{"value":40},{"value":"jp_05"},{"value":40},{"value":45},{"value":"jp_06"},{"value":45},{"value":50},{"value":"jp_07"},{"value":50},{"value":55},{"value":"jp_08"},{"value":55},{"value":60},{"value":"jp_09"},{"value":60},{"value":65},{"value":"jp_10"},{"value":1000000000999},{"value":4389303728991},{"value":"5b59509c-c57b-11e9-aa8c-2a2ae2dbcce4"},{"value":1000000000001},{"value":1000000000002},{"value":1000000000003},{"value":1000000000004},{"value":1000000000005},{"value":1000000000006},{"value":1000000000007},{"value":15},{"value":20},{"value":"jp_01"},{"value":20},{"value":25},{"value":"jp_02"},{"value":25},{"value":30},{"value":"jp_03"},{"value":30},{"value":35},{"value":"jp_04"},{"value":35},{"value":40},{"value":"jp_05"},{"value":40},{"value":45},{"value":"jp_06"},{"value":45},{"value":50},{"value":"jp_07"},{"value":50},{"value":55},{"value":"jp_08"},{"value":55},{"value":60},{"value":"jp_09"},{"value":60},{"value":65},{"value":"jp_10"}]
+-- params: [{"value":1000000000999},{"value":4389303728991},{"value":"5b59509c-c57b-11e9-aa8c-2a2ae2dbcce4"},{"value":1000000000001},{"value":1000000000002},{"value":1000000000003},{"value":1000000000004},{"value":1000000000005},{"value":1000000000006},{"value":1000000000007},{"value":15},{"value":20},{"value":"jp_01"},{"value":20},{"value":25},{"value":"jp_02"},{"value":25},{"value":30},{"value":"jp_03"},{"value":30},{"value":35},{"value":"jp_04"},{"value":35},{"value":40},{"value":"jp_05"},{"value":40},{"value":45},{"value":"jp_06"},{"value":45},{"value":50},{"value":"jp_07"},{"value":50},{"value":55},{"value":"jp_08"},{"value":55},{"value":60},{"value":"jp_09"},{"value":60},{"value":65},{"value":"jp_10"}]
 

@@ -49,9 +49,9 @@ WITH targeted AS (
   SELECT
     u.`user_id` AS user_id,
     CASE WHEN (
-        NOT (u.`gender` IS NOT NULL AND u.`gender` = :p4)
-        OR (u.`age` IS NOT NULL AND u.`age` < :p5)
-        OR (u.`app_type` IS NOT NULL AND u.`app_type` = :p6)
+        NOT (u.`gender` IS NOT NULL AND u.`gender` = :p1)
+        OR (u.`age` IS NOT NULL AND u.`age` < :p2)
+        OR (u.`app_type` IS NOT NULL AND u.`app_type` = :p3)
       ) THEN 1 ELSE 0 END AS in_filter,
     CASE WHEN u.`gender` IS NOT NULL AND u.`age` IS NOT NULL AND u.`app_type` IN ('ios', 'android') THEN 1 ELSE 0 END AS all_known
   FROM `crm`.`users` AS u
@@ -71,5 +71,5 @@ CROSS JOIN (
   SELECT COUNT(*) AS after_limit, COUNT(CASE WHEN s.all_known = 1 THEN 1 END) AS all_known
   FROM selected AS s
 ) AS l;
--- params: [{"name":"p1","value":"male"},{"name":"p2","value":25},{"name":"p3","value":"ios"},{"name":"p4","value":"male"},{"name":"p5","value":25},{"name":"p6","value":"ios"}]
+-- params: [{"name":"p1","value":"male"},{"name":"p2","value":25},{"name":"p3","value":"ios"}]
 

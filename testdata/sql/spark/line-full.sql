@@ -84,21 +84,21 @@ WITH targeted AS (
     u.`user_id` AS user_id,
     CASE WHEN (
         (
-          (u.`gender` IS NOT NULL AND u.`gender` IN (:p18, :p19))
-          AND (u.`age` IS NOT NULL AND u.`age` >= :p20 AND u.`age` < :p21)
-          AND (u.`app_type` IS NOT NULL AND u.`app_type` IN (:p22, :p23))
-          AND (u.`area` IS NOT NULL AND u.`area` IN (:p24, :p25))
-          AND (u.`subscription_period` IS NOT NULL AND u.`subscription_period` >= :p26 AND u.`subscription_period` < :p27)
+          (u.`gender` IS NOT NULL AND u.`gender` IN (:p3, :p4))
+          AND (u.`age` IS NOT NULL AND u.`age` >= :p5 AND u.`age` < :p6)
+          AND (u.`app_type` IS NOT NULL AND u.`app_type` IN (:p7, :p8))
+          AND (u.`area` IS NOT NULL AND u.`area` IN (:p9, :p10))
+          AND (u.`subscription_period` IS NOT NULL AND u.`subscription_period` >= :p11 AND u.`subscription_period` < :p12)
         )
         OR (
-          NOT (u.`gender` IS NOT NULL AND u.`gender` = :p28)
-          AND (u.`age` IS NOT NULL AND u.`age` >= :p29 AND u.`age` < :p30)
+          NOT (u.`gender` IS NOT NULL AND u.`gender` = :p13)
+          AND (u.`age` IS NOT NULL AND u.`age` >= :p14 AND u.`age` < :p15)
         )
       ) THEN 1 ELSE 0 END AS in_filter,
     CASE WHEN u.`gender` IS NOT NULL AND u.`age` IS NOT NULL AND u.`app_type` IN ('ios', 'android') AND u.`area` IS NOT NULL AND u.`subscription_period` IS NOT NULL THEN 1 ELSE 0 END AS all_known
   FROM `crm`.`users` AS u
-  WHERE EXISTS (SELECT 1 FROM `crm`.`audience_members` AS m WHERE m.`audience_group_id` = :p16 AND m.`user_id` = u.`user_id`)
-    AND NOT EXISTS (SELECT 1 FROM `crm`.`audience_members` AS m WHERE m.`audience_group_id` = :p17 AND m.`user_id` = u.`user_id`)
+  WHERE EXISTS (SELECT 1 FROM `crm`.`audience_members` AS m WHERE m.`audience_group_id` = :p1 AND m.`user_id` = u.`user_id`)
+    AND NOT EXISTS (SELECT 1 FROM `crm`.`audience_members` AS m WHERE m.`audience_group_id` = :p2 AND m.`user_id` = u.`user_id`)
 ),
 selected AS (
   SELECT t.all_known
@@ -117,5 +117,5 @@ CROSS JOIN (
   SELECT COUNT(*) AS after_limit, COUNT(CASE WHEN s.all_known = 1 THEN 1 END) AS all_known
   FROM selected AS s
 ) AS l;
--- params: [{"name":"p1","value":5614991017776},{"name":"p2","value":4389303728991},{"name":"p3","value":"male"},{"name":"p4","value":"female"},{"name":"p5","value":20},{"name":"p6","value":25},{"name":"p7","value":"ios"},{"name":"p8","value":"android"},{"name":"p9","value":"jp_05"},{"name":"p10","value":"jp_23"},{"name":"p11","value":7},{"name":"p12","value":30},{"name":"p13","value":"male"},{"name":"p14","value":35},{"name":"p15","value":40},{"name":"p16","value":5614991017776},{"name":"p17","value":4389303728991},{"name":"p18","value":"male"},{"name":"p19","value":"female"},{"name":"p20","value":20},{"name":"p21","value":25},{"name":"p22","value":"ios"},{"name":"p23","value":"android"},{"name":"p24","value":"jp_05"},{"name":"p25","value":"jp_23"},{"name":"p26","value":7},{"name":"p27","value":30},{"name":"p28","value":"male"},{"name":"p29","value":35},{"name":"p30","value":40}]
+-- params: [{"name":"p1","value":5614991017776},{"name":"p2","value":4389303728991},{"name":"p3","value":"male"},{"name":"p4","value":"female"},{"name":"p5","value":20},{"name":"p6","value":25},{"name":"p7","value":"ios"},{"name":"p8","value":"android"},{"name":"p9","value":"jp_05"},{"name":"p10","value":"jp_23"},{"name":"p11","value":7},{"name":"p12","value":30},{"name":"p13","value":"male"},{"name":"p14","value":35},{"name":"p15","value":40}]
 

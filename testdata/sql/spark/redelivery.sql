@@ -64,16 +64,16 @@ CROSS JOIN (
 WITH targeted AS (
   SELECT
     u.`user_id` AS user_id,
-    CASE WHEN (u.`gender` IS NOT NULL AND u.`gender` = :p13)
-      AND (u.`age` IS NOT NULL AND u.`age` >= :p14)
-      AND (u.`area` IS NOT NULL AND u.`area` IN (:p15, :p16, :p17))
-      AND (u.`subscription_period` IS NOT NULL AND u.`subscription_period` < :p18) THEN 1 ELSE 0 END AS in_filter,
+    CASE WHEN (u.`gender` IS NOT NULL AND u.`gender` = :p4)
+      AND (u.`age` IS NOT NULL AND u.`age` >= :p5)
+      AND (u.`area` IS NOT NULL AND u.`area` IN (:p6, :p7, :p8))
+      AND (u.`subscription_period` IS NOT NULL AND u.`subscription_period` < :p9) THEN 1 ELSE 0 END AS in_filter,
     CASE WHEN u.`gender` IS NOT NULL AND u.`age` IS NOT NULL AND u.`area` IS NOT NULL AND u.`subscription_period` IS NOT NULL THEN 1 ELSE 0 END AS all_known
   FROM `crm`.`users` AS u
-  WHERE NOT EXISTS (SELECT 1 FROM `crm`.`audience_members` AS m WHERE m.`audience_group_id` = :p10 AND m.`user_id` = u.`user_id`)
+  WHERE NOT EXISTS (SELECT 1 FROM `crm`.`audience_members` AS m WHERE m.`audience_group_id` = :p1 AND m.`user_id` = u.`user_id`)
     AND (
-      EXISTS (SELECT 1 FROM `crm`.`redelivery_members` AS m WHERE m.`request_id` = :p11 AND m.`user_id` = u.`user_id`)
-      OR EXISTS (SELECT 1 FROM `crm`.`redelivery_members` AS m WHERE m.`request_id` = :p12 AND m.`user_id` = u.`user_id`)
+      EXISTS (SELECT 1 FROM `crm`.`redelivery_members` AS m WHERE m.`request_id` = :p2 AND m.`user_id` = u.`user_id`)
+      OR EXISTS (SELECT 1 FROM `crm`.`redelivery_members` AS m WHERE m.`request_id` = :p3 AND m.`user_id` = u.`user_id`)
     )
 ),
 selected AS (
@@ -93,5 +93,5 @@ CROSS JOIN (
   SELECT COUNT(*) AS after_limit, COUNT(CASE WHEN s.all_known = 1 THEN 1 END) AS all_known
   FROM selected AS s
 ) AS l;
--- params: [{"name":"p1","value":1000000000010},{"name":"p2","value":"0f6f1d2e-8a4b-4c3d-9e5f-6a7b8c9d0e1f"},{"name":"p3","value":"5b59509c-c57b-11e9-aa8c-2a2ae2dbcce4"},{"name":"p4","value":"female"},{"name":"p5","value":20},{"name":"p6","value":"jp_13"},{"name":"p7","value":"jp_23"},{"name":"p8","value":"tw_01"},{"name":"p9","value":30},{"name":"p10","value":1000000000010},{"name":"p11","value":"0f6f1d2e-8a4b-4c3d-9e5f-6a7b8c9d0e1f"},{"name":"p12","value":"5b59509c-c57b-11e9-aa8c-2a2ae2dbcce4"},{"name":"p13","value":"female"},{"name":"p14","value":20},{"name":"p15","value":"jp_13"},{"name":"p16","value":"jp_23"},{"name":"p17","value":"tw_01"},{"name":"p18","value":30}]
+-- params: [{"name":"p1","value":1000000000010},{"name":"p2","value":"0f6f1d2e-8a4b-4c3d-9e5f-6a7b8c9d0e1f"},{"name":"p3","value":"5b59509c-c57b-11e9-aa8c-2a2ae2dbcce4"},{"name":"p4","value":"female"},{"name":"p5","value":20},{"name":"p6","value":"jp_13"},{"name":"p7","value":"jp_23"},{"name":"p8","value":"tw_01"},{"name":"p9","value":30}]
 

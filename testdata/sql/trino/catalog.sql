@@ -69,5 +69,5 @@ CROSS JOIN (
   SELECT COUNT(*) AS after_limit, COUNT(CASE WHEN s.all_known = 1 THEN 1 END) AS all_known
   FROM selected AS s
 ) AS l;
--- params: [{"value":4389303728991},{"value":5614991017776},{"value":4389303728991},{"value":5614991017776}]
+-- params: [{"value":4389303728991},{"value":5614991017776}]
 

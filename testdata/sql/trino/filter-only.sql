@@ -71,5 +71,5 @@ CROSS JOIN (
   SELECT COUNT(*) AS after_limit, COUNT(CASE WHEN s.all_known = 1 THEN 1 END) AS all_known
   FROM selected AS s
 ) AS l;
--- params: [{"value":"male"},{"value":25},{"value":"ios"},{"value":"male"},{"value":25},{"value":"ios"}]
+-- params: [{"value":"male"},{"value":25},{"value":"ios"}]
 

@@ -117,5 +117,5 @@ CROSS JOIN (
   SELECT COUNT(*) AS after_limit, COUNT(CASE WHEN s.all_known = 1 THEN 1 END) AS all_known
   FROM selected AS s
 ) AS l;
--- params: [{"value":5614991017776},{"value":4389303728991},{"value":"male"},{"value":"female"},{"value":20},{"value":25},{"value":"ios"},{"value":"android"},{"value":"jp_05"},{"value":"jp_23"},{"value":7},{"value":30},{"value":"male"},{"value":35},{"value":40},{"value":5614991017776},{"value":4389303728991},{"value":"male"},{"value":"female"},{"value":20},{"value":25},{"value":"ios"},{"value":"android"},{"value":"jp_05"},{"value":"jp_23"},{"value":7},{"value":30},{"value":"male"},{"value":35},{"value":40}]
+-- params: [{"value":5614991017776},{"value":4389303728991},{"value":"male"},{"value":"female"},{"value":20},{"value":25},{"value":"ios"},{"value":"android"},{"value":"jp_05"},{"value":"jp_23"},{"value":7},{"value":30},{"value":"male"},{"value":35},{"value":40}]
 

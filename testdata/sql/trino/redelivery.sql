@@ -93,5 +93,5 @@ CROSS JOIN (
   SELECT COUNT(*) AS after_limit, COUNT(CASE WHEN s.all_known = 1 THEN 1 END) AS all_known
   FROM selected AS s
 ) AS l;
--- params: [{"value":1000000000010},{"value":"0f6f1d2e-8a4b-4c3d-9e5f-6a7b8c9d0e1f"},{"value":"5b59509c-c57b-11e9-aa8c-2a2ae2dbcce4"},{"value":"female"},{"value":20},{"value":"jp_13"},{"value":"jp_23"},{"value":"tw_01"},{"value":30},{"value":1000000000010},{"value":"0f6f1d2e-8a4b-4c3d-9e5f-6a7b8c9d0e1f"},{"value":"5b59509c-c57b-11e9-aa8c-2a2ae2dbcce4"},{"value":"female"},{"value":20},{"value":"jp_13"},{"value":"jp_23"},{"value":"tw_01"},{"value":30}]
+-- params: [{"value":1000000000010},{"value":"0f6f1d2e-8a4b-4c3d-9e5f-6a7b8c9d0e1f"},{"value":"5b59509c-c57b-11e9-aa8c-2a2ae2dbcce4"},{"value":"female"},{"value":20},{"value":"jp_13"},{"value":"jp_23"},{"value":"tw_01"},{"value":30}]
 

@@ -1,0 +1,291 @@
+// Package difftest checks queries of package sqlgen, run on a real engine,
+// against package eval on the same seeded random populations: the
+// recipients, the count and the waterfall must be equal, exactly. The
+// PostgreSQL test (package sqlgen) and the DuckDB one (the nested module
+// sqlgen/duckdbtest, which needs cgo) share it.
+package difftest
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/nctarget/nctarget"
+	"github.com/nctarget/nctarget/eval"
+	"github.com/nctarget/nctarget/sqlgen"
+)
+
+// Population is a random account: friends with about a fifth of each
+// attribute unknown, audiences and redeliveries listing non-friends and
+// duplicates, and an empty audience.
+type Population struct {
+	Users        []eval.User
+	Audiences    map[int64][]string
+	Redeliveries map[string][]string
+	Sorted       bool // users are in user ID order, so limit keeps the same friends in eval and SQL
+}
+
+// RedeliveryID returns the request ID of the n-th random redelivery.
+func RedeliveryID(n int) string { return fmt.Sprintf("00000000-0000-4000-8000-%012d", n) }
+
+// NewPopulation draws a population from seed. Users come in ID order
+// unless shuffled.
+func NewPopulation(seed uint64, shuffled bool) *Population {
+	r := rand.New(rand.NewPCG(seed, 0x73716c))
+	users := make([]eval.User, r.IntN(300))
+	pick := func(vals ...string) string { return vals[r.IntN(len(vals))] }
+	num := func(hi int) *int {
+		if r.IntN(5) == 0 {
+			return nil
+		}
+		n := r.IntN(hi)
+		return &n
+	}
+	for i := range users {
+		users[i] = eval.User{ID: eval.FormatID(uint64(i)*7 + 3), Gender: pick("", "male", "female", "female"), Age: num(90),
+			AppType: pick("", "ios", "android", "others", "ios"), Area: pick("", "jp_13", "jp_27", "jp_23", "tw_01", "id_06"),
+			SubscriptionPeriod: num(800)}
+	}
+	if shuffled {
+		r.Shuffle(len(users), func(i, j int) { users[i], users[j] = users[j], users[i] })
+	}
+	members := func() []string {
+		var ids []string
+		for k := r.IntN(len(users) + 10); k > 0; k-- {
+			ids = append(ids, eval.FormatID(uint64(r.IntN(7*len(users)+20)))) // some are not friends, some twice
+		}
+		return ids
+	}
+	p := &Population{Users: users, Audiences: map[int64][]string{4: nil}, Redeliveries: map[string][]string{}, Sorted: !shuffled}
+	for _, id := range []int64{1, 2, 3} {
+		p.Audiences[id] = members()
+	}
+	for _, n := range []int{1, 2} {
+		p.Redeliveries[RedeliveryID(n)] = members()
+	}
+	return p
+}
+
+// RandRule writes a random rule over the population's audiences.
+func RandRule(r *rand.Rand) string {
+	var b strings.Builder
+	recipient := func() string {
+		switch r.IntN(5) {
+		case 0:
+			return fmt.Sprintf("redelivery(%q)", RedeliveryID(1+r.IntN(2)))
+		case 1:
+			return "audience(4)" // empty
+		}
+		return fmt.Sprintf("audience(%d)", 1+r.IntN(3))
+	}
+	if r.IntN(4) > 0 {
+		b.WriteString(randExpr(r, 3, recipient))
+	}
+	if r.IntN(4) > 0 {
+		b.WriteString(" where " + randExpr(r, 3, func() string { return randAtom(r) }))
+	}
+	if r.IntN(3) == 0 {
+		fmt.Fprintf(&b, " limit %d", 1+r.IntN(100))
+	}
+	return b.String()
+}
+
+// randExpr writes a random expression of at most the given depth.
+func randExpr(r *rand.Rand, depth int, atom func() string) string {
+	if depth == 0 || r.IntN(3) == 0 {
+		return atom()
+	}
+	switch r.IntN(3) {
+	case 0:
+		return "not (" + randExpr(r, depth-1, atom) + ")"
+	case 1:
+		return "(" + randExpr(r, depth-1, atom) + " and " + randExpr(r, depth-1, atom) + ")"
+	}
+	return "(" + randExpr(r, depth-1, atom) + " or " + randExpr(r, depth-1, atom) + ")"
+}
+
+// randAtom writes a random demographic atom.
+func randAtom(r *rand.Rand) string {
+	subset := func(vals ...string) string {
+		r.Shuffle(len(vals), func(i, j int) { vals[i], vals[j] = vals[j], vals[i] })
+		return strings.Join(vals[:1+r.IntN(len(vals))], ", ")
+	}
+	rng := func(name string, bounds []int) string {
+		i := r.IntN(len(bounds))
+		j := i + 1 + r.IntN(len(bounds)-i)
+		lo, hi := strconv.Itoa(bounds[i]), ""
+		if j < len(bounds) {
+			hi = strconv.Itoa(bounds[j])
+		}
+		if r.IntN(4) == 0 {
+			lo = ""
+		}
+		if lo == "" && hi == "" {
+			hi = strconv.Itoa(bounds[len(bounds)-1])
+		}
+		return name + "[" + lo + "," + hi + ")"
+	}
+	switch r.IntN(5) {
+	case 0:
+		return "gender in (" + subset("male", "female") + ")"
+	case 1:
+		return "appType in (" + subset("ios", "android") + ")"
+	case 2:
+		return "area in (" + subset("jp_13", "jp_27", "jp_23", "tw_01", "id_06", "jp_01") + ")"
+	case 3:
+		return rng("age", []int{15, 20, 25, 30, 35, 40, 45, 50, 55, 60, 65, 70})
+	}
+	return rng("subscriptionPeriod", []int{7, 30, 90, 180, 365})
+}
+
+// Engine runs queries on a real database.
+type Engine interface {
+	// Dialect is the dialect the engine's queries are written in.
+	Dialect() sqlgen.Dialect
+	// Layout is the layout the engine loads into and the queries read.
+	Layout() sqlgen.Layout
+	// Load replaces the tables of the layout with the population.
+	Load(p *Population) error
+	// Query runs each query and returns its rows, each a row of cells as
+	// text.
+	Query(qs []*sqlgen.Query) ([][][]string, error)
+}
+
+// Layout is the layout the differential tests load into: the schema
+// difftest.
+var Layout = sqlgen.Layout{Schema: "difftest"}
+
+// expected is what eval says of one rule.
+type expected struct {
+	waterfall  eval.Waterfall
+	recipients []string // after the limit, sorted
+}
+
+// evalRule evaluates rule on d the way SQL's limit reads it: the
+// recipients after the limit are the lowest user IDs of eval's recipients.
+func evalRule(d *eval.Dataset, rule *nctarget.Rule) (expected, error) {
+	plan, err := d.Plan(rule)
+	if err != nil {
+		return expected{}, err
+	}
+	res := plan.Eval()
+	var ids []string
+	for _, i := range res.Recipients().ToArray() {
+		ids = append(ids, d.UserID(i))
+	}
+	slices.Sort(ids)
+	return expected{waterfall: res.Waterfall, recipients: ids[:res.Count]}, nil
+}
+
+// Run checks rules random rules on each of populations seeded populations
+// (one in three with users in random order) on e, every rule as its
+// recipients, count and waterfall query, every other rule with bound
+// parameters.
+func Run(t *testing.T, e Engine, populations, rules int) {
+	t.Helper()
+	checked := 0
+	for seed := range uint64(populations) {
+		p := NewPopulation(seed, seed%3 == 2)
+		d, err := eval.NewDataset(p.Users, p.Audiences, p.Redeliveries)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := e.Load(p); err != nil {
+			t.Fatalf("population %d: loading: %v", seed, err)
+		}
+		r := rand.New(rand.NewPCG(seed, 0x72756c65))
+		var srcs []string
+		var wants []expected
+		var qs []*sqlgen.Query
+		for i := range rules {
+			src, req := compileRand(r)
+			want, err := evalRule(d, req.Rule)
+			if err != nil {
+				t.Fatalf("%s: eval: %v", src, err)
+			}
+			for _, out := range []sqlgen.Output{sqlgen.Recipients, sqlgen.Count, sqlgen.Waterfall} {
+				q, err := sqlgen.Compile(req.Rule, sqlgen.Options{Dialect: e.Dialect(), Output: out, Params: i%2 == 1, Layout: e.Layout()})
+				if err != nil {
+					t.Fatalf("%s: %v", src, err)
+				}
+				qs = append(qs, q)
+			}
+			srcs, wants = append(srcs, src), append(wants, want)
+		}
+		rows, err := e.Query(qs)
+		if err != nil {
+			t.Fatalf("population %d: %v", seed, err)
+		}
+		for i, src := range srcs {
+			compare(t, fmt.Sprintf("population %d (%d users, sorted %v), rule %q", seed, len(p.Users), p.Sorted, src), wants[i], rows[3*i:3*i+3], p.Sorted)
+			checked++
+		}
+	}
+	t.Logf("%d rules on %d populations: recipients, count and waterfall equal eval's", checked, populations)
+}
+
+// compileRand draws random rules until one compiles: the compiler refuses
+// some (a clause that matches nobody, more than ten recipient objects).
+func compileRand(r *rand.Rand) (string, *nctarget.Request) {
+	for {
+		src := RandRule(r)
+		if req, err := nctarget.Compile("rule.nct", []byte(src), nctarget.Options{}); err == nil {
+			return src, req
+		}
+	}
+}
+
+// compare checks one rule's three results against eval's. The count
+// after all_known is compared only where SQL keeps the same friends as
+// eval (users in ID order), since under a limit it depends on which.
+func compare(t *testing.T, what string, want expected, rows [][][]string, sorted bool) {
+	t.Helper()
+	var got []string
+	for _, row := range rows[0] {
+		got = append(got, row[0])
+	}
+	slices.Sort(got)
+	if !slices.Equal(got, want.recipients) {
+		t.Errorf("%s: recipients: got %d %v, want %d %v", what, len(got), got, len(want.recipients), want.recipients)
+	}
+	w := want.waterfall
+	if c := cell(rows[1]); c != strconv.FormatUint(w.AfterLimit, 10) {
+		t.Errorf("%s: count: got %s, want %d", what, c, w.AfterLimit)
+	}
+	wantRow := []uint64{w.Friends, w.AfterRecipient, w.AfterFilter, w.AfterLimit, w.AllKnown}
+	if len(rows[2]) != 1 || len(rows[2][0]) != len(wantRow) {
+		t.Errorf("%s: waterfall: got rows %v, want one row of %d", what, rows[2], len(wantRow))
+		return
+	}
+	for j, v := range wantRow {
+		if j == 4 && !sorted {
+			continue
+		}
+		if rows[2][0][j] != strconv.FormatUint(v, 10) {
+			t.Errorf("%s: waterfall %s: got %s, want %d (got row %v, want %v)", what, []string{"friends", "after_recipient", "after_filter", "after_limit", "all_known"}[j], rows[2][0][j], v, rows[2][0], wantRow)
+		}
+	}
+}
+
+// cell returns the only cell of rows, or a description of what is there.
+func cell(rows [][]string) string {
+	if len(rows) != 1 || len(rows[0]) != 1 {
+		return fmt.Sprint(rows)
+	}
+	return rows[0][0]
+}
+
+// UserRow returns a user's cells in the column order of sqlgen.Schema,
+// with "" for unknown.
+func UserRow(u eval.User) []string {
+	n := func(p *int) string {
+		if p == nil {
+			return ""
+		}
+		return strconv.Itoa(*p)
+	}
+	return []string{u.ID, u.Gender, n(u.Age), u.AppType, u.Area, n(u.SubscriptionPeriod)}
+}
