@@ -22,20 +22,6 @@ type index struct {
 // numAttrs sizes arrays indexed by nctarget.Attr (index 0 is unused).
 const numAttrs = load.NumAttrs
 
-// codeIndex maps each set attribute's codes to their position in Codes().
-var codeIndex = func() (m [numAttrs]map[string]int32) {
-	for _, a := range nctarget.Attrs {
-		if a.IsRange() {
-			continue
-		}
-		m[a] = make(map[string]int32)
-		for i, c := range a.Codes() {
-			m[a][c] = int32(i)
-		}
-	}
-	return m
-}()
-
 // newIndex returns the index of attribute a.
 func newIndex(a nctarget.Attr, sets load.ValueSets) *index {
 	return &index{attr: a, known: sets.Known, values: sets.Values}
@@ -46,7 +32,7 @@ func newIndex(a nctarget.Attr, sets load.ValueSets) *index {
 func (ix *index) setValues(codes []string) ([]int, error) {
 	vs := make([]int, 0, len(codes))
 	for _, c := range codes {
-		i, ok := codeIndex[ix.attr][c]
+		i, ok := ix.attr.CodeIndex(c)
 		if !ok {
 			return nil, &ruleError{fmt.Sprintf("%s %q is not a value the API accepts", ix.attr, c), "compile the rule first: nctarget check names the accepted values"}
 		}

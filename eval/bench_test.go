@@ -204,13 +204,14 @@ func planTypical(b *testing.B) (*Dataset, *Plan, *columns) {
 // baseline, a per-user loop computing the count alone.
 func BenchmarkEval(b *testing.B) {
 	d, p, c := planTypical(b)
-	jp23, jp05 := int16(codeIndex[nctarget.AttrArea]["jp_23"]), int16(codeIndex[nctarget.AttrArea]["jp_05"])
-	if got, want := p.Eval().Waterfall.AfterFilter, uint64(c.loopCount(jp23, jp05)); got != want {
+	jp23, _ := nctarget.AttrArea.CodeIndex("jp_23")
+	jp05, _ := nctarget.AttrArea.CodeIndex("jp_05")
+	if got, want := p.Eval().Waterfall.AfterFilter, uint64(c.loopCount(int16(jp23), int16(jp05))); got != want {
 		b.Fatalf("bitmaps count %d, loop %d", got, want)
 	}
 	loop, bitmaps := compare(b, func(b *testing.B) {
 		for b.Loop() {
-			c.loopCount(jp23, jp05)
+			c.loopCount(int16(jp23), int16(jp05))
 		}
 	}, func(b *testing.B) {
 		for b.Loop() {

@@ -306,7 +306,7 @@ func decodeUsers(dec *decoder, path string, release func()) *load.Users {
 	for _, a := range nctarget.Attrs {
 		known := dec.bitmap()
 		vals := make([]*roaring.Bitmap, dec.u64())
-		if len(vals) != load.NumValues(a) {
+		if len(vals) != a.NumCells() {
 			dec.err = errors.Join(dec.err, errors.New("index corrupt"))
 			return nil
 		}

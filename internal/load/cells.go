@@ -62,12 +62,8 @@ func lookupCode(a nctarget.Attr, cell []byte) (int32, bool) {
 	if a == nctarget.AttrArea {
 		return areaIndex(cell)
 	}
-	for i, c := range attrCodes[a] { // two codes: a linear search beats a map
-		if string(cell) == c {
-			return int32(i), true
-		}
-	}
-	return 0, false
+	i, ok := a.CodeIndex(string(cell))
+	return int32(i), ok
 }
 
 // areaCodes maps "cc_NN" to the position of the area code: country
@@ -77,9 +73,9 @@ var areaCodes = func() (t [512]int32) {
 	for i := range t {
 		t[i] = -1
 	}
-	for code, i := range codeIndex[nctarget.AttrArea] {
+	for i, code := range nctarget.AttrArea.Codes() {
 		if k := areaKey([]byte(code)); k >= 0 {
-			t[k] = i
+			t[k] = int32(i)
 		}
 	}
 	return t

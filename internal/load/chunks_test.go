@@ -360,7 +360,7 @@ func TestLoadMatchesNaive(t *testing.T) {
 		}
 	}
 	for _, a := range nctarget.Attrs {
-		for v := range NumValues(a) {
+		for v := range a.NumCells() {
 			if key := fmt.Sprintf("%s/%d", a, v); want.Values[key] == nil {
 				want.Values[key] = []uint32{}
 			}

@@ -45,7 +45,7 @@ type setsBuilder struct {
 // newSetsBuilder returns a builder for attribute a expecting about users
 // users.
 func newSetsBuilder(a nctarget.Attr, users int) *setsBuilder {
-	numValues := NumValues(a)
+	numValues := a.NumCells()
 	sb := &setsBuilder{a: a, numValues: numValues, out: make([]roaringfmt.Writer, numValues+1),
 		sorted: make([]uint16, blockUsers), start: make([]int, numValues+2), words: make([]uint64, roaringfmt.ContainerWords),
 		expect: max(1, (users+blockUsers-1)/blockUsers)}

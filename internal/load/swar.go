@@ -127,12 +127,12 @@ var setCodes = func() (t [NumAttrs]*[256]setCode) {
 		t[a] = new([256]setCode)
 		add := func(code string, v uint8, others bool) {
 			if t[a][code[0]].ok {
-				panic("eval: two " + a.String() + " codes start alike")
+				panic("load: two " + a.String() + " codes start alike")
 			}
 			t[a][code[0]] = setCode{word: load64([]byte(code), 0), n: len(code), v: v, others: others, ok: true}
 		}
 		t[a][0] = setCode{v: noValue, ok: true} // the empty cell
-		for i, c := range attrCodes[a] {
+		for i, c := range a.Codes() {
 			add(c, uint8(i), false)
 		}
 		if a == nctarget.AttrAppType {

@@ -37,11 +37,12 @@ func NewUsers(table userid.Table, attrs [NumAttrs]ValueSets, others uint64, othe
 	return &Users{Table: table, Attrs: attrs, Others: others, OthersLine: othersLine, Path: path, release: []func(){release}}
 }
 
-// ValueSets are the friends by value of one attribute. A set attribute
-// (gender, appType, area) has one bitmap per API code, in the order of
-// Attr.Codes; a range attribute (age, subscriptionPeriod) has one per
-// bucket between the bounds the API accepts (bucket k: from bound k-1 to
-// bound k; see BucketOf).
+// ValueSets are the friends by value of one attribute, Attr.NumCells of
+// them. A set attribute (gender, appType, area) has one bitmap per API
+// code, in the order of Attr.Codes (numbered by Attr.CodeIndex); a range
+// attribute (age, subscriptionPeriod) has one per bucket between the
+// bounds the API accepts (bucket k: from bound k-1 to bound k; see
+// BucketOf).
 type ValueSets struct {
 	Known  *roaring.Bitmap   // friends whose value is known
 	Values []*roaring.Bitmap // per code or bucket
@@ -79,37 +80,6 @@ func (u *Users) Warnings() []*nctarget.Diagnostic {
 func BucketOf(bounds []int, x int) int {
 	return sort.SearchInts(bounds, x+1)
 }
-
-// NumValues returns how many value sets attribute a has.
-func NumValues(a nctarget.Attr) int {
-	if a.IsRange() {
-		return len(a.Bounds()) + 1
-	}
-	return len(a.Codes())
-}
-
-// attrCodes holds each set attribute's codes (Attr.Codes builds a new
-// slice on every call, too slow for a loop over millions of rows).
-var attrCodes = func() (c [NumAttrs][]string) {
-	for _, a := range nctarget.Attrs {
-		c[a] = a.Codes()
-	}
-	return c
-}()
-
-// codeIndex maps each set attribute's codes to their position in Codes().
-var codeIndex = func() (m [NumAttrs]map[string]int32) {
-	for _, a := range nctarget.Attrs {
-		if a.IsRange() {
-			continue
-		}
-		m[a] = make(map[string]int32)
-		for i, c := range a.Codes() {
-			m[a][c] = int32(i)
-		}
-	}
-	return m
-}()
 
 // dense is a plain bitset used while loading: setting a bit is a single
 // OR, where adding to a roaring bitmap would search its containers. It is
