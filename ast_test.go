@@ -1,7 +1,11 @@
 package nctarget
 
 import (
+	goparser "go/parser"
+	gotoken "go/token"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -57,6 +61,41 @@ func TestCoreDependencies(t *testing.T) {
 		switch {
 		case dep == "net/http", dep == "crypto/tls", strings.Contains(dep, "line-bot-sdk-go"), strings.Contains(dep, "participle"):
 			t.Errorf("the root package depends on %s", dep)
+		}
+	}
+}
+
+// TestPackageDoc checks that the root package has its doc comment, with
+// the example, and that the root package's comments cite no document the
+// repository does not hold (the product specification is not in it).
+func TestPackageDoc(t *testing.T) {
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	docs := 0
+	for _, f := range files {
+		file, err := goparser.ParseFile(gotoken.NewFileSet(), f, nil, goparser.ParseComments|goparser.PackageClauseOnly)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if file.Doc != nil {
+			docs++
+			if text := file.Doc.Text(); !strings.HasPrefix(text, "Package nctarget ") || !strings.Contains(text, "nctarget.Compile(") {
+				t.Errorf("%s: package comment %.60q…, want one starting \"Package nctarget\" with an example", f, text)
+			}
+		}
+	}
+	if docs != 1 {
+		t.Errorf("%d files have a package comment, want exactly one (doc.go)", docs)
+	}
+	for _, f := range []string{"doc.go", "enums.go", "parse.go", "parse_atoms.go", "validate.go", "lexer.go", "compile.go"} {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(string(data), "SPEC section") {
+			t.Errorf("%s cites the SPEC, which is not in the repository", f)
 		}
 	}
 }

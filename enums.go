@@ -6,8 +6,8 @@ import (
 )
 
 // This file holds the values the narrowcast API accepts for each
-// demographic attribute (SPEC section 2), and the lookups that turn what a
-// user wrote into them. Area codes and names come from areas.go, generated
+// demographic attribute, and the lookups that turn what a user wrote into
+// them. Area codes and names come from areas.go, generated
 // from LINE's OpenAPI document.
 
 // Attrs lists the demographic attributes in canonical order.

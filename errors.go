@@ -5,7 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"sort"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -86,20 +86,27 @@ func (l *ErrorList) AddSpan(pos, end Pos, hint, format string, args ...any) {
 	*l = append(*l, &Diagnostic{Pos: pos, End: end, Msg: fmt.Sprintf(format, args...), Hint: hint})
 }
 
-// Len, Less and Swap implement sort.Interface, ordering by file and offset.
-func (l ErrorList) Len() int      { return len(l) }
-func (l ErrorList) Swap(i, j int) { l[i], l[j] = l[j], l[i] }
-func (l ErrorList) Less(i, j int) bool {
-	a, b := l[i].Pos, l[j].Pos
-	if a.Filename != b.Filename {
-		return a.Filename < b.Filename
-	}
-	return a.Offset < b.Offset
+// Sort orders the list by file and offset, keeping the order of
+// diagnostics at the same position.
+func (l ErrorList) Sort() {
+	slices.SortStableFunc(l, func(a, b *Diagnostic) int {
+		if c := strings.Compare(a.Pos.Filename, b.Pos.Filename); c != 0 {
+			return c
+		}
+		return a.Pos.Offset - b.Pos.Offset
+	})
 }
 
-// Sort orders the list by position, keeping the order of diagnostics at the
-// same position.
-func (l ErrorList) Sort() { sort.Stable(l) }
+// Unwrap returns the diagnostics as errors, so that errors.As(err, &d)
+// with d a *Diagnostic finds the first of them, and errors.Is looks
+// through the list.
+func (l ErrorList) Unwrap() []error {
+	errs := make([]error, len(l))
+	for i, d := range l {
+		errs[i] = d
+	}
+	return errs
+}
 
 // Error returns the first diagnostic and how many more there are.
 func (l ErrorList) Error() string {

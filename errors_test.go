@@ -149,3 +149,21 @@ func TestPrinterColor(t *testing.T) {
 		t.Errorf("colour warning = %q", got)
 	}
 }
+
+// TestErrorListUnwrap checks that the standard errors functions see the
+// diagnostics inside an ErrorList: errors.As finds the first, errors.Is
+// any of them.
+func TestErrorListUnwrap(t *testing.T) {
+	_, err := Parse("r.nct", []byte("where age[33,40) and gendr in (male)"))
+	var d *Diagnostic
+	if !errors.As(err, &d) {
+		t.Fatalf("errors.As(%v, *Diagnostic) found none", err)
+	}
+	if d.Msg != "age bound 33 is not one the API accepts" || d.Pos.Column != 11 {
+		t.Errorf("errors.As found %s: %s, want the first diagnostic, 1:11: age bound 33 …", d.Pos, d.Msg)
+	}
+	second := Diagnostics(err)[1]
+	if !errors.Is(err, second) {
+		t.Errorf("errors.Is does not find the second diagnostic %v", second)
+	}
+}

@@ -69,7 +69,7 @@ func checkTokens(toks []token, l Limits) *Diagnostic {
 		case t.Type == tokenKeyword && strings.EqualFold(t.Value, "not"):
 			if nots++; len(open)+nots > l.MaxDepth {
 				return tokenError(t, fmt.Sprintf("nesting too deep (limit %d)", l.MaxDepth),
-					"each not nests one operator object, and not not x is x: remove pairs of nots; or raise Limits.MaxDepth")
+					"each not nests one operator object, and not not x is x: remove pairs of nots"+byProgram("MaxDepth"))
 			}
 			continue
 		}
@@ -77,12 +77,12 @@ func checkTokens(toks []token, l Limits) *Diagnostic {
 		switch {
 		case (t.Type == tokenIdent || t.Type == tokenString || t.Type == tokenInt) && len(t.Value) > l.MaxString:
 			return tokenError(t, fmt.Sprintf("%d-byte token, over the limit of %d", len(t.Value), l.MaxString),
-				"shorten it, or raise Limits.MaxString")
+				"shorten it"+byProgram("MaxString"))
 		case t.Type != tokenPunct:
 		case t.Value == "(" || t.Value == "[":
 			if len(open) == l.MaxDepth {
 				return tokenError(t, fmt.Sprintf("nesting too deep (limit %d)", l.MaxDepth),
-					"flatten the expression: a and (b and c) is a and b and c; or raise Limits.MaxDepth")
+					"flatten the expression: a and (b and c) is a and b and c"+byProgram("MaxDepth"))
 			}
 			open = append(open, t)
 		case t.Value == ")" || t.Value == "]":
@@ -97,6 +97,13 @@ func checkTokens(toks []token, l Limits) *Diagnostic {
 		return tokenError(t, fmt.Sprintf("unclosed %q", t.Value), "add the closing bracket")
 	}
 	return nil
+}
+
+// byProgram ends the hint of a limit error: the limits are the same for
+// every nctarget command, and only a program that calls the library can
+// raise them.
+func byProgram(field string) string {
+	return " (the limit is the same for every nctarget command; a program using the library can raise Limits." + field + ")"
 }
 
 // tokenError returns an error diagnostic covering token t.

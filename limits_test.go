@@ -197,3 +197,23 @@ func TestLongLineDiagnostic(t *testing.T) {
 		}
 	}
 }
+
+// TestLimitHintsForCommandUsers checks that a limit error does not send a
+// command-line user to a setting only the library has: the hint says the
+// limit holds for every command, and names the field for programs.
+func TestLimitHintsForCommandUsers(t *testing.T) {
+	for _, src := range []string{
+		strings.Repeat(" ", DefaultLimits.MaxBytes+1),
+		strings.Repeat("(", DefaultLimits.MaxDepth+1) + "audience(1)" + strings.Repeat(")", DefaultLimits.MaxDepth+1),
+		"audience(" + strings.Repeat("1", DefaultLimits.MaxString+1) + ")",
+	} {
+		_, err := Parse("r.nct", []byte(src))
+		ds := Diagnostics(err)
+		if len(ds) != 1 {
+			t.Fatalf("%.20q…: %d diagnostics, want 1", src, len(ds))
+		}
+		if h := ds[0].Hint; !strings.Contains(h, "the limit is the same for every nctarget command") || !strings.Contains(h, "a program using the library can raise Limits.") {
+			t.Errorf("%s: hint %q does not tell command users the limit is fixed", ds[0].Msg, h)
+		}
+	}
+}

@@ -35,7 +35,7 @@ func (l Limits) Parse(filename string, src []byte) (*Rule, error) {
 	if len(src) > l.MaxBytes {
 		p := Pos{Filename: filename, Line: 1, Column: 1}
 		return nil, ErrorList{{Pos: p, End: p, Msg: fmt.Sprintf("rule is %d bytes, over the limit of %d", len(src), l.MaxBytes),
-			Hint: "split the rule, or raise Limits.MaxBytes"}}
+			Hint: "split the rule" + byProgram("MaxBytes")}}
 	}
 	toks, err := lex(filename, src)
 	if err != nil {

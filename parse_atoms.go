@@ -7,7 +7,7 @@ import (
 )
 
 // This file parses atoms and the limit clause, and checks each against the
-// values the API accepts (SPEC section 2) as it builds its AST node,
+// values the API accepts (enums.go) as it builds its AST node,
 // collecting every error it finds. An atom's syntax is read first, into an
 // atomSyntax, so that its checks see the whole atom and its span.
 
@@ -125,7 +125,7 @@ func (p *parser) optionalValue() token {
 func (p *parser) build(a *atomSyntax, span Span, kind exprKind) Expr {
 	p.atoms++
 	if p.atoms == p.limits.MaxAtoms+1 {
-		p.errs.Add(span.Start, "split the rule, or raise Limits.MaxAtoms", "too many atoms (limit %d)", p.limits.MaxAtoms)
+		p.errs.Add(span.Start, "split the rule"+byProgram("MaxAtoms"), "too many atoms (limit %d)", p.limits.MaxAtoms)
 	}
 	if p.full(span.Start) {
 		return &Set{Span: span}
@@ -305,7 +305,7 @@ func (p *parser) values(vals []token, attr Attr, span Span) *Set {
 		p.errs.AddSpan(span.Start, span.Stop, "an empty set matches nobody; list at least one value, or remove the condition",
 			"empty value list for %s", attr)
 	case len(vals) > p.limits.MaxValues:
-		p.errs.AddSpan(span.Start, span.Stop, "split the list, or raise Limits.MaxValues",
+		p.errs.AddSpan(span.Start, span.Stop, "split the list"+byProgram("MaxValues"),
 			"%d values, over the limit of %d", len(vals), p.limits.MaxValues)
 		return set
 	}
