@@ -3,6 +3,7 @@ package nctarget
 import (
 	"bytes"
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 )
@@ -83,11 +84,18 @@ func format(rule *Rule, verbatim map[Expr]string) []byte {
 	items := clauses(rule, verbatim)
 	cs := rule.Comments
 	for i, it := range items {
-		for len(cs) > 0 && cs[0].Start.Offset < it.end.Offset {
+		for len(cs) > 0 && cs[0].Start.Offset <= it.start.Offset {
 			out.line(cs[0].Start.Line, cs[0].Start.Line, cs[0].Text)
 			cs = cs[1:]
 		}
-		text := it.format()
+		var inner []Comment
+		for len(cs) > 0 && cs[0].Start.Offset < it.end.Offset {
+			inner, cs = append(inner, cs[0]), cs[1:]
+		}
+		text, before := it.format(inner)
+		for _, c := range before {
+			out.line(c.Start.Line, c.Start.Line, c.Text)
+		}
 		if len(cs) > 0 && cs[0].Start.Line == it.end.Line && (i+1 == len(items) || cs[0].Start.Offset < items[i+1].start.Offset) {
 			text += " " + cs[0].Text
 			cs = cs[1:]
@@ -117,33 +125,104 @@ func (w *lineWriter) line(start, end int, text string) {
 }
 
 // clause is one clause of a rule: the recipient expression, the where
-// clause or the limit clause, with its source extent.
+// clause or the limit clause, with its source extent. format prints it
+// with the comments written inside it, and returns those it could not
+// place in it, to be printed on their own lines before it.
 type clause struct {
 	start, end Pos
-	format     func() string
+	format     func(inner []Comment) (text string, before []Comment)
 }
 
 // clauses returns the clauses of rule in canonical order.
 func clauses(rule *Rule, verbatim map[Expr]string) []clause {
 	var cs []clause
 	if rule.Recipient != nil {
-		cs = append(cs, clause{rule.Recipient.Pos(), rule.Recipient.End(), func() string { return formatClause("", rule.Recipient, verbatim) }})
+		cs = append(cs, clause{rule.Recipient.Pos(), rule.Recipient.End(), func(inner []Comment) (string, []Comment) {
+			return formatClause("", rule.Recipient, verbatim, inner)
+		}})
 	}
 	if rule.Filter != nil {
-		cs = append(cs, clause{rule.Filter.Pos(), rule.Filter.End(), func() string { return formatClause("where ", rule.Filter, verbatim) }})
+		cs = append(cs, clause{rule.Filter.Pos(), rule.Filter.End(), func(inner []Comment) (string, []Comment) {
+			return formatClause("where ", rule.Filter, verbatim, inner)
+		}})
 	}
 	if rule.Limit != nil {
-		cs = append(cs, clause{rule.Limit.Start, rule.Limit.Stop, rule.Limit.String})
+		cs = append(cs, clause{rule.Limit.Start, rule.Limit.Stop, func(inner []Comment) (string, []Comment) { return rule.Limit.String(), inner }})
 	}
 	return cs
 }
 
-// formatClause prints prefix and e, broken over lines when too long.
-func formatClause(prefix string, e Expr, verbatim map[Expr]string) string {
+// formatClause prints prefix and e, broken over lines when too long, with
+// the comments written inside e: every group holding a comment breaks
+// before each of its operators, and each comment ends the line of the atom
+// it follows in the source. Comments before e's first atom are returned,
+// for their own lines before the clause.
+func formatClause(prefix string, e Expr, verbatim map[Expr]string, inner []Comment) (string, []Comment) {
 	p := &printer{verbatim: verbatim}
+	if len(inner) > 0 {
+		p.comments, p.atomLine = inner, make(map[Expr]int)
+	}
 	p.WriteString(prefix)
 	p.block(e, len(prefix), 0)
-	return p.String()
+	if len(inner) == 0 {
+		return p.String(), nil
+	}
+	lines := strings.Split(p.String(), "\n")
+	var before []Comment
+	after := make([][]string, len(lines)) // the comments ending each line
+	for _, c := range inner {
+		line, end := -1, -1
+		for atom, l := range p.atomLine {
+			if off := atom.End().Offset; off <= c.Start.Offset && off > end {
+				line, end = l, off
+			}
+		}
+		if line < 0 {
+			before = append(before, c)
+			continue
+		}
+		after[line] = append(after[line], c.Text)
+	}
+	var b strings.Builder
+	for i, l := range lines {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(l)
+		for j, c := range after[i] {
+			if j == 0 {
+				b.WriteString(" " + c)
+				continue
+			}
+			// A second comment after the same atom gets a line of its own,
+			// indented as the clause's next line is.
+			indent := l
+			if i+1 < len(lines) {
+				indent = lines[i+1]
+			}
+			b.WriteString("\n" + indent[:len(indent)-len(strings.TrimLeft(indent, " "))] + c)
+		}
+	}
+	return b.String(), before
+}
+
+// hasComment reports whether a comment of the clause being printed lies
+// inside e, which must then break so the comment keeps its place.
+func (p *printer) hasComment(e Expr) bool {
+	start, end := e.Pos().Offset, e.End().Offset
+	i := sort.Search(len(p.comments), func(i int) bool { return p.comments[i].Start.Offset > start })
+	return i < len(p.comments) && p.comments[i].Start.Offset < end
+}
+
+// markAtom records the output line atom e is printed on.
+func (p *printer) markAtom(e Expr) {
+	if p.atomLine == nil {
+		return
+	}
+	s := p.String()
+	p.lines += strings.Count(s[p.counted:], "\n")
+	p.counted = len(s)
+	p.atomLine[e] = p.lines
 }
 
 // printer writes rule syntax. With max > 0 it stops writing once more
@@ -153,6 +232,13 @@ type printer struct {
 	strings.Builder
 	max      int
 	verbatim map[Expr]string // atoms printed as given (see format)
+
+	// With comments inside the clause (see formatClause): the comments,
+	// in source order, the output line of each atom printed, and the
+	// lines counted up to byte counted of the output.
+	comments       []Comment
+	atomLine       map[Expr]int
+	lines, counted int
 }
 
 func (p *printer) full() bool { return p.max > 0 && p.Len() > p.max }
@@ -171,6 +257,11 @@ func (p *printer) fits(e Expr, room int) bool {
 func (p *printer) inline(e Expr) {
 	if p.full() {
 		return
+	}
+	switch e.(type) {
+	case *Operator, *Not:
+	default:
+		p.markAtom(e)
 	}
 	if text, ok := p.verbatim[e]; ok {
 		p.WriteString(text)
@@ -231,7 +322,7 @@ const maxIndent = MaxWidth / 2
 // block writes e starting at column col, breaking it when it does not fit
 // in MaxWidth; indent is the indentation of the line e starts on.
 func (p *printer) block(e Expr, col, indent int) {
-	if indent >= maxIndent || p.fits(e, MaxWidth-col) {
+	if indent >= maxIndent || !p.hasComment(e) && p.fits(e, MaxWidth-col) {
 		p.inline(e)
 		return
 	}
@@ -264,7 +355,7 @@ func (p *printer) blockOperand(e Expr, col, indent int) {
 		p.block(e, col, indent)
 		return
 	}
-	if p.fits(e, MaxWidth-col-2) {
+	if !p.hasComment(e) && p.fits(e, MaxWidth-col-2) {
 		p.operand(e)
 		return
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -94,16 +95,22 @@ func TestFmtWrite(t *testing.T) {
 	}
 }
 
-// TestFmtExamplesFormatted keeps the repository's own example of a
-// redundant rule in canonical form, the way a CI step would.
+// TestFmtExamplesFormatted keeps every bundled example in canonical form,
+// the way a CI step running nctarget fmt -l examples/ would.
 func TestFmtExamplesFormatted(t *testing.T) {
-	src := readFile(t, "../../examples/redundant.nct")
-	out, err := nctarget.FormatSource("redundant.nct", []byte(src))
-	if err != nil {
-		t.Fatal(err)
+	files, err := filepath.Glob("../../examples/*.nct")
+	if err != nil || len(files) < 5 {
+		t.Fatalf("want the bundled examples, found %d (%v)", len(files), err)
 	}
-	if string(out) != src {
-		t.Errorf("examples/redundant.nct is not formatted; run nctarget fmt -w examples/redundant.nct:\n%s", unifiedDiff("redundant.nct", []byte(src), out))
+	for _, path := range files {
+		src := readFile(t, path)
+		out, err := nctarget.FormatSource(path, []byte(src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(out) != src {
+			t.Errorf("%s is not formatted; run nctarget fmt -w %s:\n%s", path, path, unifiedDiff(path, []byte(src), out))
+		}
 	}
 }
 
