@@ -118,8 +118,8 @@ func resolveAudiences(rule *Rule, opts Options, errs *ErrorList, warns *[]*Diagn
 		case !ok:
 			hint := "add it to the catalog, or write the id"
 			if len(*errs) < maxErrors { // a suggestion costs a pass over the catalog; past maxErrors nobody reads it
-				if s := didYouMean(a.Name, opts.Catalog.Names()); s != "" {
-					hint = "did you mean " + s + "?"
+				if h := suggest(a.Name, opts.Catalog.Names()); h != "" {
+					hint = h
 				}
 			}
 			errs.AddSpan(a.Start, a.Stop, hint, "audience %q is not in the catalog", a.Name)

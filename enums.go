@@ -178,9 +178,10 @@ func nearestBounds(bounds []int, n int64) (below, above int) {
 // didYouMean returns the candidate closest to s by edit distance, when it is
 // close enough to be a plausible typo, or "". Close enough means at most
 // half the length of the shorter word apart (at least one edit), so
-// "windows" suggests nothing rather than "ios".
+// "windows" suggests nothing rather than "ios". Letters of other scripts
+// that look Latin count as the Latin letter (confusables.go).
 func didYouMean(s string, candidates []string) string {
-	s = strings.ToLower(s)
+	s = strings.ToLower(skeleton(s)) // a Cyrillic і in vіp is the i of vip
 	best, bestDist := "", -1
 	for _, c := range candidates {
 		lc := strings.ToLower(c)

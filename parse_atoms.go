@@ -169,8 +169,8 @@ func (p *parser) full(pos Pos) bool {
 func (p *parser) unknownAttr(name token, span Span) {
 	names := []string{"gender", "age", "appType", "area", "subscriptionPeriod"}
 	hint := "the attributes are gender, age, appType, area and subscriptionPeriod"
-	if s := didYouMean(name.Value, names); s != "" {
-		hint = "did you mean " + s + "?"
+	if h := suggest(name.Value, names); h != "" {
+		hint = h
 	}
 	p.errs.AddSpan(span.Start, name.End(), hint, "unknown attribute %q", name.Value)
 }
@@ -181,8 +181,8 @@ func (p *parser) call(a *atomSyntax, span Span, name string, kind exprKind) Expr
 		hint := "recipients are audience(id) and redelivery(\"requestId\")"
 		if _, ok := attrByName[name]; ok {
 			hint = "write " + name + " in (…) or a range, after where"
-		} else if s := didYouMean(name, []string{"audience", "redelivery"}); s != "" {
-			hint = "did you mean " + s + "?"
+		} else if h := suggest(name, []string{"audience", "redelivery"}); h != "" {
+			hint = h
 		}
 		p.errs.AddSpan(span.Start, span.Stop, hint, "unknown recipient %q", a.name.Value)
 		return &Audience{Span: span}
@@ -329,8 +329,8 @@ func (p *parser) unknownValue(v token, attr Attr, text string) {
 	if attr == AttrArea {
 		hint = "areas are codes such as jp_13 or official region names such as tokyo, taipei_city, bangkok, makassar"
 	}
-	if s := didYouMean(text, valueNames(attr)); s != "" {
-		hint = "did you mean " + s + "?"
+	if h := suggest(text, valueNames(attr)); h != "" {
+		hint = h
 	}
 	p.errs.AddSpan(v.Pos, v.End(), hint, "unknown %s %q", attr, text)
 }
@@ -487,8 +487,8 @@ func (p *parser) limitFlag(l *Limit, f token) {
 		return
 	default:
 		hint := "the options are upToRemainingQuota and forbidPartialDelivery"
-		if s := didYouMean(text, []string{"upToRemainingQuota", "forbidPartialDelivery"}); s != "" {
-			hint = "did you mean " + s + "?"
+		if h := suggest(text, []string{"upToRemainingQuota", "forbidPartialDelivery"}); h != "" {
+			hint = h
 		}
 		p.errs.AddSpan(start, end, hint, "unknown limit option %q", text)
 		return

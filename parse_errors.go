@@ -61,8 +61,8 @@ func (p *parser) unexpectedToken(t, prev token) (msg, hint string) {
 		return fmt.Sprintf("expected a value after %q, found %s", prev.Value, found), listHints[list]
 	case endsOperand(prev) && startsOperand(t):
 		hint := "join conditions with and or or (a and b); a where or limit clause may follow the recipients"
-		if s := didYouMean(t.Value, []string{"and", "or", "not", "where", "limit"}); s != "" && t.Type == tokenIdent {
-			hint = "did you mean " + s + "?"
+		if h := suggest(t.Value, []string{"and", "or", "not", "where", "limit"}); h != "" && t.Type == tokenIdent {
+			hint = h
 		}
 		return fmt.Sprintf("missing and/or before %s", found), hint
 	case operandHints[before] != "":
@@ -103,8 +103,8 @@ func atomHint(name string) string {
 	case ok:
 		return fmt.Sprintf("write %[1]s in (%[2]s) or %[1]s = %[2]s", attr, attr.Codes()[0])
 	}
-	if s := didYouMean(name, []string{"audience", "redelivery", "gender", "age", "appType", "area", "subscriptionPeriod", "where", "limit", "and", "or", "not"}); s != "" {
-		return "did you mean " + s + "?"
+	if h := suggest(name, []string{"audience", "redelivery", "gender", "age", "appType", "area", "subscriptionPeriod", "where", "limit", "and", "or", "not"}); h != "" {
+		return h
 	}
 	return "a condition is audience(…), redelivery(\"…\") or, after where, a test such as gender = female"
 }

@@ -363,3 +363,22 @@ func rulePositions(r *Rule) []Pos {
 	}
 	return ps
 }
+
+// TestHomoglyphs checks that a name written with a letter of another
+// script that looks Latin gets its did-you-mean, and that the hint names
+// the character, since the suggestion can look just like what was written.
+func TestHomoglyphs(t *testing.T) {
+	for _, tc := range []struct{ src, hint string }{
+		{"audience(1) wh\u0435re age >= 20", "did you mean where? (U+0435 CYRILLIC SMALL LETTER IE looks like e)"},
+		{"audience(v\u0456p)", "did you mean vip? (U+0456 CYRILLIC SMALL LETTER BYELORUSSIAN-UKRAINIAN I looks like i)"},
+		{"where g\u0435nder in (male)", "did you mean gender? (U+0435 CYRILLIC SMALL LETTER IE looks like e)"},
+		{"where area in (t\u03bfkyo)", "did you mean tokyo? (U+03BF GREEK SMALL LETTER OMICRON looks like o)"},
+		{"audience(vop)", "did you mean vip?"},
+	} {
+		_, err := Compile("r.nct", []byte(tc.src), Options{Catalog: badCatalog})
+		ds := Diagnostics(err)
+		if len(ds) == 0 || ds[0].Hint != tc.hint {
+			t.Errorf("%q: diagnostics %v, want the hint %q", tc.src, ds, tc.hint)
+		}
+	}
+}
