@@ -39,9 +39,6 @@ func ParseDialect(s string) (Dialect, error) {
 	return "", fmt.Errorf("unknown SQL dialect %q: choose one of %s", s, strings.Join(names, ", "))
 }
 
-// backticks reports whether the dialect quotes identifiers with backticks.
-func (d Dialect) backticks() bool { return d == BigQuery || d == Spark }
-
 // backslashEscapes reports whether a backslash is an escape character in
 // the dialect's string literals (and, for BigQuery, quoted identifiers).
 func (d Dialect) backslashEscapes() bool { return d == BigQuery || d == Snowflake || d == Spark }
