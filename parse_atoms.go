@@ -2,6 +2,7 @@ package nctarget
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -403,7 +404,7 @@ func (p *parser) compare(a *atomSyntax, attr Attr, span Span) Expr {
 	op, value := a.op, a.values[0]
 	if !attr.IsRange() {
 		if op.Value != "=" {
-			p.errs.AddSpan(op.Pos, value.Pos, compareHint(attr, op.Value), "%s does not take %s", attr, op.Value)
+			p.errs.AddSpan(op.Pos, op.End(), compareHint(attr, op.Value, value), "%s does not take %s", attr, op.Value)
 		}
 		return p.values(a.values, attr, span)
 	}
@@ -414,12 +415,16 @@ func (p *parser) compare(a *atomSyntax, attr Attr, span Span) Expr {
 	case "<":
 		r.Lt = p.bound(value, attr)
 	default:
-		p.errs.AddSpan(op.Pos, value.Pos, compareHint(attr, op.Value), "%s does not take %s", attr, op.Value)
+		p.errs.AddSpan(op.Pos, op.End(), compareHint(attr, op.Value, value), "%s does not take %s", attr, op.Value)
 	}
 	return r
 }
 
-func compareHint(attr Attr, op string) string {
+// compareHint says what to write instead of a comparison the language
+// lacks, without changing what the rule means: age > 20 is age >= 21, which
+// no bound expresses, so the hint offers the bounds on either side and
+// says which ages each includes.
+func compareHint(attr Attr, op string, value token) string {
 	if !attr.IsRange() {
 		if op == "!=" {
 			return fmt.Sprintf("write not %s = …", attr)
@@ -427,13 +432,57 @@ func compareHint(attr Attr, op string) string {
 		return fmt.Sprintf("write %s = … or %s in (…)", attr, attr)
 	}
 	b := attr.Bounds()
-	switch op {
-	case ">":
-		return fmt.Sprintf("ranges include their lower bound: write %s >= %d", attr, b[1])
-	case "<=":
-		return fmt.Sprintf("ranges exclude their upper bound: write %s < %d", attr, b[1])
+	n, err := strconv.Atoi(value.Value)
+	if value.Type != tokenInt || err != nil || (op != ">" && op != "<=") {
+		return fmt.Sprintf("write a range: %s[%d,%d) or %s >= %d or %s < %d", attr, b[0], b[1], attr, b[0], attr, b[1])
 	}
-	return fmt.Sprintf("write a range: %s[%d,%d) or %s >= %d or %s < %d", attr, b[0], b[1], attr, b[0], attr, b[1])
+	// Both operators split the numbers after n: > keeps those above it,
+	// <= those up to it. The bounds around n+1 say where the API can split.
+	below, above := nearestBounds(b, int64(n+1))
+	if slices.Contains(b, n+1) {
+		below, above = n+1, n+1
+	}
+	cmp, unit := ">=", attr.values(">=", n+1)
+	if op == "<=" {
+		cmp, unit = "<", attr.values("<", n+1)
+	}
+	var options []string
+	for _, bound := range []int{above, below} {
+		if bound != 0 && (len(options) == 0 || bound != above) {
+			options = append(options, fmt.Sprintf("write %s %s %d (%s)", attr, cmp, bound, attr.values(cmp, bound)))
+		}
+	}
+	switch {
+	case len(options) == 0:
+		return fmt.Sprintf("write a range: %s[%d,%d)", attr, b[0], b[1])
+	case below == above:
+		return fmt.Sprintf("%s %s %d is %s %s %d: write %s %s %d", attr, op, n, attr, cmp, n+1, attr, cmp, n+1)
+	}
+	return fmt.Sprintf("%s %s %d means %s, which no %s bound expresses (the bounds are %s): %s",
+		attr, op, n, unit, attr, joinInts(b), strings.Join(options, " or "))
+}
+
+// values describes the values of a range attribute that "a cmp n" keeps:
+// "ages from 25", "friends for fewer than 30 days".
+func (a Attr) values(cmp string, n int) string {
+	switch {
+	case a == AttrAge && cmp == ">=":
+		return fmt.Sprintf("ages from %d", n)
+	case a == AttrAge:
+		return fmt.Sprintf("ages up to %d", n-1)
+	case cmp == ">=":
+		return fmt.Sprintf("friends for %d days or more", n)
+	}
+	return fmt.Sprintf("friends for fewer than %d days", n)
+}
+
+// joinInts lists numbers separated by commas.
+func joinInts(ns []int) string {
+	s := make([]string, len(ns))
+	for i, n := range ns {
+		s[i] = strconv.Itoa(n)
+	}
+	return strings.Join(s, ", ")
 }
 
 // limit parses the limit clause: "limit", an optional number, then

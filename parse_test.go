@@ -382,3 +382,28 @@ func TestHomoglyphs(t *testing.T) {
 		}
 	}
 }
+
+// TestCompareHintsKeepMeaning checks that the hint for a comparison the
+// language lacks offers only rewrites that say what each keeps (age > 20
+// is not age >= 20, which includes 20-year-olds), and that the caret
+// covers the operator alone, not the space after it.
+func TestCompareHintsKeepMeaning(t *testing.T) {
+	for _, tc := range []struct {
+		src, hint string
+		endCol    int
+	}{
+		{"where age > 20", "age > 20 means ages from 21, which no age bound expresses (the bounds are 15, 20, 25, 30, 35, 40, 45, 50, 55, 60, 65, 70): write age >= 25 (ages from 25) or write age >= 20 (ages from 20)", 12},
+		{"where age <= 20", "age <= 20 means ages up to 20, which no age bound expresses (the bounds are 15, 20, 25, 30, 35, 40, 45, 50, 55, 60, 65, 70): write age < 25 (ages up to 24) or write age < 20 (ages up to 19)", 13},
+		{"where age > 19", "age > 19 is age >= 20: write age >= 20", 12},
+		{"where subscriptionPeriod <= 29", "subscriptionPeriod <= 29 is subscriptionPeriod < 30: write subscriptionPeriod < 30", 28},
+	} {
+		_, err := Parse("r.nct", []byte(tc.src))
+		ds := Diagnostics(err)
+		if len(ds) != 1 || ds[0].Hint != tc.hint || ds[0].End.Column != tc.endCol {
+			t.Errorf("%q: got %v, want one diagnostic ending at column %d with hint %q", tc.src, ds, tc.endCol, tc.hint)
+			for _, d := range ds {
+				t.Logf("  %v-%v %s | %s", d.Pos, d.End, d.Msg, d.Hint)
+			}
+		}
+	}
+}
