@@ -88,12 +88,11 @@ func minus(a, b *Rule) ([]*Change, error) {
 // of one is decided by the other (audience(1) and not (audience(1) and
 // x) is audience(1) and not x), so Simplify has far less to rewrite.
 func reduce(p *Rule) *Rule {
-	var s simplifier
 	out := *p
-	if e, ok := s.contextual(p.Recipient, false); ok {
+	if e, ok := contextual(p.Recipient, false); ok {
 		out.Recipient = e
 	}
-	if e, ok := s.contextual(p.Filter, true); ok {
+	if e, ok := contextual(p.Filter, true); ok {
 		out.Filter = e
 	}
 	return &out

@@ -133,6 +133,16 @@ func (s *simplifier) prune(e Expr, filter bool) (Expr, bool) {
 // audience(2)) is audience(1) and audience(2). It reports false when no
 // atom goes.
 func (s *simplifier) contextual(e Expr, filter bool) (Expr, bool) {
+	out, ok := contextual(e, filter)
+	if ok {
+		s.record("context", e, out)
+	}
+	return out, ok
+}
+
+// contextual is the simplifier's contextual without the record of the
+// rewrite, for callers that keep none (reduce in diff.go).
+func contextual(e Expr, filter bool) (Expr, bool) {
 	if e == nil {
 		return nil, false
 	}
@@ -145,9 +155,7 @@ func (s *simplifier) contextual(e Expr, filter bool) (Expr, bool) {
 	if err != nil || g.Kind == decide.True || g.Kind == decide.False || len(formulaAtoms(g)) == len(formulaAtoms(f)) {
 		return e, false
 	}
-	out := fromFormula(g, t)
-	s.record("context", e, out)
-	return out, true
+	return fromFormula(g, t), true
 }
 
 // formulaAtoms returns the atoms of f.

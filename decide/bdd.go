@@ -56,6 +56,8 @@ func (b *bdd) mk(v, lo, hi int32) int32 {
 
 func (b *bdd) top() value { return value{node: 1} }
 
+func (b *bdd) bottom() value { return value{node: 0} }
+
 func (b *bdd) atom(f *Formula) value {
 	if f.Kind != Member {
 		panic("decide: a recipient expression holds a demographic atom")

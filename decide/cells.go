@@ -18,8 +18,9 @@ type cellTable struct {
 
 // newCellTable splits the cells of every attribute fs name into classes.
 func newCellTable(sp Space, work *int, fs ...*Formula) *cellTable {
-	t := &cellTable{tableOps: tableOps{n: 1, work: work}, sp: sp, pos: make(map[int]int), masks: make(map[[2]int]bitset), atoms: make(map[*Formula]value)}
+	t := &cellTable{tableOps: tableOps{n: 1, work: work}, sp: sp, pos: make(map[int]int), masks: make(map[[2]int]bitset)}
 	byAttr := make(map[int][]*Formula)
+	n := 0
 	for _, f := range fs {
 		walk(f, func(a *Formula) {
 			if a.Kind != Cells {
@@ -29,8 +30,10 @@ func newCellTable(sp Space, work *int, fs ...*Formula) *cellTable {
 				panic("decide: a Cells atom does not fit the Space")
 			}
 			byAttr[a.Attr] = append(byAttr[a.Attr], a)
+			n++
 		})
 	}
+	t.atoms = make(map[*Formula]value, n) // sized once: a growing map costs more than the tables
 	for a := range sp {
 		atoms, ok := byAttr[a]
 		if !ok {
@@ -112,8 +115,11 @@ func (t *cellTable) mask(k, c int) bitset {
 	m := make(bitset, t.words())
 	n, s := len(t.reps[k]), t.stride[k]
 	t.spend(len(m) + t.n/(n*s))
-	for from := c * s; from < t.n; from += n * s {
-		setRun(m, from, s)
+	// The mask repeats every n*s points: set the first period, then
+	// double the part made, so a short stride costs words, not bits.
+	setRun(m, c*s, s)
+	for made := n * s; made < t.n; made *= 2 {
+		copyBits(m, made, min(made, t.n-made))
 	}
 	t.masks[[2]int{k, c}] = m
 	return m

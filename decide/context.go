@@ -99,7 +99,7 @@ func (c *contexter) operator(f *Formula, ctx value) *Formula {
 	for i := n - 1; i >= 0; i-- {
 		after[i] = c.join(f.Kind, c.eval(f.Args[i]), after[i+1])
 	}
-	before := c.identity(f.Kind)
+	before := c.identity(f.Kind) // owned here, so joined into in place
 	out := &Formula{Kind: f.Kind}
 	absorbing := True // the constant that decides the operator
 	if f.Kind == And {
@@ -110,7 +110,7 @@ func (c *contexter) operator(f *Formula, ctx value) *Formula {
 		if f.Kind == Or {
 			others = c.alg.not(others)
 		}
-		x := c.simplify(a, c.alg.and(ctx, others))
+		x := c.simplify(a, c.alg.andInto(others, ctx))
 		switch {
 		case x.Kind == absorbing:
 			return x
@@ -118,7 +118,7 @@ func (c *contexter) operator(f *Formula, ctx value) *Formula {
 			continue // the identity
 		}
 		out.Args = append(out.Args, x)
-		before = c.join(f.Kind, before, c.eval(x))
+		before = c.joinInto(f.Kind, before, c.eval(x))
 	}
 	switch len(out.Args) {
 	case 0:
@@ -134,7 +134,7 @@ func (c *contexter) operator(f *Formula, ctx value) *Formula {
 
 func (c *contexter) identity(op Kind) value {
 	if op == Or {
-		return c.alg.not(c.alg.top())
+		return c.alg.bottom()
 	}
 	return c.alg.top()
 }
@@ -144,4 +144,12 @@ func (c *contexter) join(op Kind, a, b value) value {
 		return c.alg.and(a, b)
 	}
 	return c.alg.or(a, b)
+}
+
+// joinInto is join where the caller owns a and needs it no more.
+func (c *contexter) joinInto(op Kind, a, b value) value {
+	if op == And {
+		return c.alg.andInto(a, b)
+	}
+	return c.alg.orInto(a, b)
 }

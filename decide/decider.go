@@ -17,6 +17,7 @@ type value struct {
 // algebra is the boolean algebra of friend sets on one side of a rule.
 type algebra interface {
 	top() value
+	bottom() value // nobody: not(top()) made at once
 	atom(f *Formula) value
 	not(v value) value
 	and(a, b value) value
@@ -100,7 +101,7 @@ func eval(alg algebra, f *Formula) value {
 	case True:
 		return alg.top()
 	case False:
-		return alg.not(alg.top())
+		return alg.bottom()
 	case Member, Cells:
 		return alg.atom(f)
 	case Not:
@@ -112,7 +113,7 @@ func eval(alg algebra, f *Formula) value {
 		}
 		return v
 	case Or:
-		v := alg.not(alg.top())
+		v := alg.bottom()
 		for _, a := range f.Args {
 			v = alg.orInto(v, eval(alg, a))
 		}

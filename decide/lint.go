@@ -131,7 +131,7 @@ func (l *linter) combine(op Kind, kids []part) value {
 // nobody for or.
 func (l *linter) identity(op Kind) value {
 	if op == Or {
-		return l.alg.not(l.alg.top())
+		return l.alg.bottom()
 	}
 	return l.alg.top()
 }

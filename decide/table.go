@@ -35,6 +35,12 @@ func (t *tableOps) top() value {
 	return value{bits: b}
 }
 
+func (t *tableOps) bottom() value {
+	b := make(bitset, t.words())
+	t.spend(len(b))
+	return value{bits: b}
+}
+
 // trim clears the bits past n.
 func (t *tableOps) trim(b bitset) {
 	if r := t.n % 64; r != 0 {
@@ -150,6 +156,32 @@ func setRun(b bitset, from, n int) {
 		b[w] |= mask
 		i += k
 	}
+}
+
+// copyBits copies bits [0, n) of b to [to, to+n), which must be clear
+// and not overlap them, 64 at a time.
+func copyBits(b bitset, to, n int) {
+	for i := 0; i < n; i += 64 {
+		w := bitsAt(b, i)
+		if k := n - i; k < 64 {
+			w &= 1<<k - 1
+		}
+		at, bit := (to+i)/64, (to+i)%64
+		b[at] |= w << bit
+		if bit > 0 && at+1 < len(b) {
+			b[at+1] |= w >> (64 - bit)
+		}
+	}
+}
+
+// bitsAt returns the 64 bits of b from bit i on, zero past its end.
+func bitsAt(b bitset, i int) uint64 {
+	at, bit := i/64, i%64
+	w := b[at] >> bit
+	if bit > 0 && at+1 < len(b) {
+		w |= b[at+1] << (64 - bit)
+	}
+	return w
 }
 
 // varTable is the truth table of recipient expressions over k atoms:
