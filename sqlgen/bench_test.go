@@ -5,8 +5,8 @@ import (
 	"os"
 	"strconv"
 	"strings"
-	"time"
 	"testing"
+	"time"
 
 	"github.com/nctarget/nctarget"
 	"github.com/nctarget/nctarget/eval"
