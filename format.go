@@ -58,7 +58,7 @@ func FormatSource(filename string, src []byte) ([]byte, error) {
 		}
 	}
 	out := format(rule, verbatim)
-	if err != nil && !sameErrors(filename, out, err) {
+	if err != nil && !(sameErrors(filename, out, err) && stable(filename, out)) {
 		return nil, err // an error outside the atoms kept: formatting could change what it says
 	}
 	out = keepEncoding(src, out)
@@ -207,11 +207,21 @@ func formatClause(prefix string, e Expr, verbatim map[Expr]string, inner []Comme
 }
 
 // hasComment reports whether a comment of the clause being printed lies
-// inside e, which must then break so the comment keeps its place.
+// between two atoms of e, which must then break so the comment keeps its
+// place after the first. A comment before e's first atom or after its last
+// keeps its place whatever e's layout, so it breaks nothing: the layout of
+// the output, parsed again, is then the same (fmt is idempotent).
 func (p *printer) hasComment(e Expr) bool {
-	start, end := e.Pos().Offset, e.End().Offset
-	i := sort.Search(len(p.comments), func(i int) bool { return p.comments[i].Start.Offset > start })
-	return i < len(p.comments) && p.comments[i].Start.Offset < end
+	if len(p.comments) == 0 {
+		return false
+	}
+	atoms := Atoms(e)
+	if len(atoms) < 2 {
+		return false
+	}
+	from, to := atoms[0].End().Offset, atoms[len(atoms)-1].Pos().Offset
+	i := sort.Search(len(p.comments), func(i int) bool { return p.comments[i].Start.Offset >= from })
+	return i < len(p.comments) && p.comments[i].Start.Offset < to
 }
 
 // markAtom records the output line atom e is printed on.
@@ -471,6 +481,20 @@ func sameErrors(filename string, out []byte, err error) bool {
 		}
 	}
 	return true
+}
+
+// stable reports whether out, the formatting of a rule with errors, is
+// formatted: formatting it again, atoms in error kept as written, gives it
+// back. An atom kept as written that takes in text of the tree around it
+// (a not written inside the atom's own span) fails this, and is not
+// formatted.
+func stable(filename string, out []byte) bool {
+	rule, err := Parse(filename, out)
+	if rule == nil {
+		return false
+	}
+	verbatim, ok := atomsInError(rule, Diagnostics(err), out)
+	return ok && bytes.Equal(format(rule, verbatim), out)
 }
 
 // keepEncoding gives out the byte order mark and line endings src has:

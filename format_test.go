@@ -76,7 +76,7 @@ func TestNilRule(t *testing.T) {
 // TestFormatErrors checks that a rule with a syntax error is not
 // formatted, and the error is Parse's.
 func TestFormatErrors(t *testing.T) {
-	for _, in := range []string{"audience(", "where age[33,40", "audience(1) audience(2)", "where age[33, # c\n 40)"} {
+	for _, in := range []string{"audience(", "where age[33,40", "audience(1) audience(2)", "where age[33, # c\n 40)", "where gender not in()"} {
 		out, err := FormatSource("t.nct", []byte(in))
 		if err == nil || out != nil {
 			t.Errorf("FormatSource(%q) = %q, %v; want an error", in, out, err)
@@ -214,6 +214,26 @@ func TestFormatRandom(t *testing.T) {
 		src := RandomRule(r, 4)
 		if !checkFormatProperties(t, "random.nct", []byte(src), nil) {
 			t.Fatalf("rule %d does not parse: %q", i, src)
+		}
+	}
+}
+
+// TestFormatInnerComments checks that comments inside a clause keep their
+// place after the atom they follow, and that formatting is idempotent.
+func TestFormatInnerComments(t *testing.T) {
+	for _, tt := range []struct{ in, want string }{
+		{"audience(1) # one\n  or audience(2)", "audience(1) # one\n    or audience(2)\n"},
+		{"(audience(1) and audience(2) # c\n)", "audience(1) and audience(2) # c\n"}, // after the last atom: no break
+		{"where gender in (female) # women\n  and # inside\n  age[20,30)", "where gender in (female) # women\n    # inside\n    and age[20,30)\n"},
+		{"( # lead\n audience(1) or audience(2))", "# lead\naudience(1) or audience(2)\n"},
+	} {
+		got, err := FormatSource("t.nct", []byte(tt.in))
+		if err != nil || string(got) != tt.want {
+			t.Errorf("FormatSource(%q) = %q, %v; want %q", tt.in, got, err, tt.want)
+			continue
+		}
+		if again, _ := FormatSource("t.nct", got); string(again) != string(got) {
+			t.Errorf("FormatSource(%q) is not idempotent: %q", got, again)
 		}
 	}
 }
