@@ -58,11 +58,24 @@ type jsonReader struct {
 }
 
 // parseJSON parses data, which must hold exactly one JSON value. Errors
-// are *json.SyntaxError or a *Diagnostic-ready offsetError.
+// are a *json.SyntaxError whose Offset counts from the start of data (just
+// past the first byte that is not JSON), or a *Diagnostic-ready
+// offsetError. Rules' JSON, catalogs and message files all read through
+// it, so each reports a syntax error at the same byte.
 func parseJSON(data []byte) (*jsonNode, error) {
 	r := &jsonReader{dec: json.NewDecoder(bytes.NewReader(data)), data: data}
 	r.dec.UseNumber()
 	n, err := r.value(0)
+	var syn *json.SyntaxError
+	if errors.As(err, &syn) {
+		// The Decoder counts its offsets from where its current token
+		// began; a scan of the whole input names the byte where the input
+		// stops being JSON.
+		var raw json.RawMessage
+		if whole := json.Unmarshal(data, &raw); whole != nil {
+			return nil, whole
+		}
+	}
 	if err != nil {
 		return nil, err
 	}

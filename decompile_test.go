@@ -170,3 +170,24 @@ func TestDecompileRoundTripRandom(t *testing.T) {
 		t.Errorf("only %d of 1000 random rules compile", n)
 	}
 }
+
+// TestDecompileSyntaxErrorPosition checks that a JSON syntax error points
+// at the byte where the input stops being JSON, not at an offset counted
+// from the token the decoder was reading: LINE's guide shows
+// "audienceGroupId": AudienceA as a placeholder.
+func TestDecompileSyntaxErrorPosition(t *testing.T) {
+	for _, tc := range []struct {
+		src       string
+		line, col int
+	}{
+		{"{\n  \"recipient\": {\n    \"type\": \"operator\",\n    \"and\": [\n      {\n        \"type\": \"audience\", \"audienceGroupId\": AudienceA\n      }\n    ]\n  }\n}\n", 6, 48},
+		{`{"recipient": {"type": "audience", "audienceGroupId": 1,}}`, 1, 57},
+		{`{"limit": {"max": 10}} x`, 1, 24},
+	} {
+		_, err := Decompile("r.json", []byte(tc.src), nil)
+		ds := Diagnostics(err)
+		if len(ds) != 1 || ds[0].Pos.Line != tc.line || ds[0].Pos.Column != tc.col {
+			t.Errorf("%q: got %v, want one diagnostic at %d:%d", tc.src, err, tc.line, tc.col)
+		}
+	}
+}
