@@ -104,7 +104,10 @@ func (e *engine) Query(qs []*sqlgen.Query) ([][][]string, error) {
 }
 
 // open returns an in-memory DuckDB database.
-func open(t *testing.T) *sql.DB {
+func open(t *testing.T) *sql.DB { return openDB(t) }
+
+// openDB returns an in-memory DuckDB database closed at the end of t.
+func openDB(t testing.TB) *sql.DB {
 	db, err := sql.Open("duckdb", "")
 	if err != nil {
 		t.Fatal(err)
