@@ -21,10 +21,10 @@ type Limits struct {
 
 // DefaultLimits are generous for any rule a person or a pipeline writes
 // (the API's 10 recipient objects and some 90 areas keep real rules to a
-// few kilobytes) and keep the worst input under a second and 100 MB.
-// Parsing allocates about two kilobytes per byte of a hostile source, so
-// MaxBytes is what bounds memory; TestWorstCaseMemory and
-// BenchmarkWorstCase in limits_test.go hold the defaults to that.
+// few kilobytes) and bound the time and memory of the worst input.
+// Parsing allocates in proportion to the source, so MaxBytes is what
+// bounds memory; TestWorstCaseMemory and BenchmarkWorstCase in
+// limits_test.go hold the defaults to the budget they state.
 var DefaultLimits = Limits{
 	MaxBytes:  64 << 10,
 	MaxDepth:  200,
