@@ -113,7 +113,7 @@ func resolveAudiences(rule *Rule, opts Options, errs *ErrorList, warns *[]*Diagn
 		entry, ok := opts.Catalog.Lookup(a.Name)
 		switch {
 		case opts.Catalog == nil:
-			errs.AddSpan(a.Start, a.Stop, "pass a catalog that maps names to ids (nctarget compile --catalog audiences.json), or write the id",
+			errs.AddSpan(a.Start, a.Stop, "pass a catalog that maps names to ids (--catalog audiences.json), or write the id",
 				"audience(%s) names an audience, but no catalog was given", quoteName(a.Name))
 		case !ok:
 			hint := "add it to the catalog, or write the id"

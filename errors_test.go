@@ -52,6 +52,9 @@ func TestErrorList(t *testing.T) {
 	if got, want := err.Error(), "r.nct:1:1: first (and 2 more errors)"; got != want {
 		t.Errorf("Error() = %q, want %q", got, want)
 	}
+	if got, want := l[:2].Error(), "r.nct:1:1: first (and 1 more error)"; got != want {
+		t.Errorf("Error() of two = %q, want %q", got, want)
+	}
 	var got []string
 	for _, d := range Diagnostics(err) {
 		got = append(got, d.Msg)

@@ -23,6 +23,8 @@ func runCLI(t *testing.T, args ...string) (int, string, string) {
 func TestEvalCommand(t *testing.T) {
 	bad := writeRule(t, "bad.nct", "where age[33,40)\n")
 	missing := writeRule(t, "missing.nct", "audience(42)\n")
+	one := writeRule(t, "one.nct", "limit 1\n")
+	named := writeRule(t, "named.nct", "audience(vip)\n")
 	tests := []struct {
 		name     string
 		args     []string
@@ -40,6 +42,10 @@ func TestEvalCommand(t *testing.T) {
 		{"invalid rule", []string{"eval", "--data", "../../examples/data", bad}, 1, nil, []string{"bad.nct:1:"}, true},
 		{"missing audience", []string{"eval", "--data", "../../examples/data", missing}, 1, nil,
 			[]string{"missing.nct:1:1: no data for audience(42)", "audiences/42.txt does not exist"}, true},
+		{"one recipient", []string{"eval", "--data", "../../examples/data", one}, 0,
+			[]string{"one.nct: 1 recipient (below the minimum of 50)"}, nil, false},
+		{"named audience, no catalog", []string{"eval", "--data", "../../examples/data", named}, 1, nil,
+			[]string{"named.nct:1:1: audience(vip) names an audience, but no catalog was given", "hint: pass a catalog that maps names to ids (--catalog audiences.json)"}, true},
 		{"--out with two rules", []string{"eval", "--data", "../../examples/data", "--out", "x", "a.nct", "b.nct"}, 2, nil,
 			[]string{"--out takes a single rule"}, true},
 	}

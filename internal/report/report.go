@@ -46,7 +46,11 @@ func New(name string, src []byte, rule *nctarget.Rule, d *eval.Dataset, result *
 func (rep *Report) WriteText(w io.Writer) error {
 	var b bytes.Buffer
 	r := rep.Result
-	fmt.Fprintf(&b, "%s: %d recipients", termtext.Escape(rep.Name), r.Count)
+	noun := "recipients"
+	if r.Count == 1 {
+		noun = "recipient"
+	}
+	fmt.Fprintf(&b, "%s: %d %s", termtext.Escape(rep.Name), r.Count, noun)
 	if r.BelowMinimum() {
 		fmt.Fprintf(&b, " (below the minimum of %d)", r.Min)
 	}
