@@ -122,8 +122,19 @@ func (p *parser) optionalValue() token {
 
 // build checks an atom and builds its node, returning a placeholder node
 // after an error so parsing can go on and report the rule's other problems
-// too.
+// too. The not of "attr not in (…)" wraps whatever node the atom became,
+// placeholders included, so the tree keeps the not the grammar describes
+// (and fmt, which formats rules with errors, keeps it too).
 func (p *parser) build(a *atomSyntax, span Span, kind exprKind) Expr {
+	x := p.buildAtom(a, span, kind)
+	if a.not {
+		return &Not{Span: span, X: x}
+	}
+	return x
+}
+
+// buildAtom builds the node of an atom without the not of "not in".
+func (p *parser) buildAtom(a *atomSyntax, span Span, kind exprKind) Expr {
 	p.atoms++
 	if p.atoms == p.limits.MaxAtoms+1 {
 		p.errs.Add(span.Start, "split the rule"+byProgram("MaxAtoms"), "too many atoms (limit %d)", p.limits.MaxAtoms)
@@ -284,18 +295,14 @@ func (p *parser) text(v token) string {
 	return p.unquote(v)
 }
 
-// in builds "attr in (…)" and "attr not in (…)".
+// in builds the set of "attr in (…)" and "attr not in (…)".
 func (p *parser) in(a *atomSyntax, attr Attr, span Span) Expr {
 	if attr.IsRange() {
 		p.errs.AddSpan(span.Start, span.Stop, fmt.Sprintf("write a range: %s[%d,%d)", attr, attr.Bounds()[1], attr.Bounds()[2]),
 			"%s takes a range, not a list of values", attr)
 		return &Range{Span: span, Attr: attr}
 	}
-	set := p.values(a.values, attr, span)
-	if a.not {
-		return &Not{Span: span, X: set}
-	}
-	return set
+	return p.values(a.values, attr, span)
 }
 
 // values builds the value list of a set atom.
