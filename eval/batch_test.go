@@ -33,7 +33,7 @@ func figuresOf(r *Result) figures {
 		f.Nodes = append(f.Nodes, n.Clause+" "+n.Expr.String()+" "+itoa(n.Count))
 	}
 	for _, w := range r.Warnings {
-		f.Warnings = append(f.Warnings, w.Kind+" "+w.Pos.String()+" "+w.Msg)
+		f.Warnings = append(f.Warnings, string(w.Kind)+" "+w.Pos.String()+" "+w.Msg)
 	}
 	return f
 }
@@ -102,7 +102,7 @@ func nodeByNode(p *Plan) figures {
 	r.Warnings = p.warnings(r, knownInRecipient)
 	f := figures{Count: r.Count, Waterfall: r.Waterfall, Nodes: nodes}
 	for _, w := range r.Warnings {
-		f.Warnings = append(f.Warnings, w.Kind+" "+w.Pos.String()+" "+w.Msg)
+		f.Warnings = append(f.Warnings, string(w.Kind)+" "+w.Pos.String()+" "+w.Msg)
 	}
 	n := selected.GetCardinality()
 	for i := range uint64(min(7, n)) {

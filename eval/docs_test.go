@@ -88,7 +88,9 @@ func TestExportedAPI(t *testing.T) {
 		"Dataset", "Dataset.Close", "Dataset.Friends", "Dataset.FromIndex", "Dataset.Index", "Dataset.Len", "Dataset.NewBatch", "Dataset.Plan", "Dataset.UserID",
 		"DefaultMinimum", "FormatID", "Load", "LoadOptions", "NewDataset", "NodeCount",
 		"Plan", "Plan.Eval", "Result", "Result.BelowMinimum", "Result.Recipients", "Result.Sample", "Result.Selected",
-		"Result.SelectedIDs", "User", "Warning", "Waterfall",
+		"Result.SelectedIDs", "User",
+		"WarnBelowMinimum", "WarnCatalog", "WarnCompile", "WarnData", "WarnEmpty", "WarnNonFriends", "WarnSmallAudience", "WarnUnknownAttributes",
+		"Warning", "WarningKind", "Waterfall",
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("exported API (-want +got):\n%s", diff)

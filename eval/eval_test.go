@@ -228,7 +228,7 @@ func TestWarnings(t *testing.T) {
 			p.Min = tt.min
 			var got []string
 			for _, w := range p.Eval().Warnings {
-				got = append(got, w.Kind+": "+w.Msg)
+				got = append(got, string(w.Kind)+": "+w.Msg)
 			}
 			if diff := cmp.Diff(tt.want, got, cmpEmptyStrings); diff != "" {
 				t.Errorf("warnings (-want +got):\n%s", diff)

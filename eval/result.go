@@ -58,13 +58,28 @@ type NodeCount struct {
 }
 
 // Warning is a problem with the preview that does not stop it. Kind names
-// it for programs: Eval gives "belowMinimum", "empty", "smallAudience",
-// "nonFriends" and "unknownAttributes"; CatalogWarnings gives "catalog";
-// callers wrap other diagnostics with Warn ("compile", "data" in eval).
+// it for programs, which branch on it rather than on the message.
 type Warning struct {
-	Kind string
+	Kind WarningKind
 	*nctarget.Diagnostic
 }
+
+// WarningKind names a kind of Warning; its value is what the JSON report
+// prints as "kind", so it is stable.
+type WarningKind string
+
+// The kinds of Warning. Eval gives the first five; the kinds after them
+// are for the report's other sources, so that one list holds them all.
+const (
+	WarnBelowMinimum      WarningKind = "belowMinimum"      // fewer recipients than the minimum
+	WarnEmpty             WarningKind = "empty"             // no friend matches the rule
+	WarnSmallAudience     WarningKind = "smallAudience"     // an audience of fewer than 50 friends
+	WarnNonFriends        WarningKind = "nonFriends"        // audience members who are not friends
+	WarnUnknownAttributes WarningKind = "unknownAttributes" // recipients with a filter attribute unknown
+	WarnCatalog           WarningKind = "catalog"           // a catalog entry's problem (expired, failed)
+	WarnCompile           WarningKind = "compile"           // the compiler's warnings about the rule
+	WarnData              WarningKind = "data"              // the data directory's warnings
+)
 
 // BelowMinimum reports whether the count is below the minimum.
 func (r *Result) BelowMinimum() bool { return r.Count < r.Min }
@@ -307,7 +322,7 @@ func (r *Result) Sample(k int) []uint32 {
 // filter attribute known are knownInRecipient.
 func (p *Plan) warnings(r *Result, knownInRecipient []uint64) []Warning {
 	var ws []Warning
-	add := func(kind string, at nctarget.Node, hint, format string, args ...any) {
+	add := func(kind WarningKind, at nctarget.Node, hint, format string, args ...any) {
 		ws = append(ws, Warning{Kind: kind, Diagnostic: &nctarget.Diagnostic{Pos: at.Pos(), End: at.End(),
 			Severity: nctarget.SeverityWarning, Msg: fmt.Sprintf(format, args...), Hint: hint}})
 	}
@@ -319,20 +334,20 @@ func (p *Plan) warnings(r *Result, knownInRecipient []uint64) []Warning {
 		}
 		seen[key] = true
 		if n := ref.set.bits.GetCardinality(); isAudience(ref.expr) && n < DefaultMinimum {
-			add("smallAudience", ref.expr, "LINE fails a send conditioned on an audience of fewer than 50 (errorCode 4); use a larger audience",
+			add(WarnSmallAudience, ref.expr, "LINE fails a send conditioned on an audience of fewer than 50 (errorCode 4); use a larger audience",
 				"%s has %d friends, fewer than %d", key, n, DefaultMinimum)
 		}
 		if ref.set.nonFriends > 0 {
-			add("nonFriends", ref.expr, "they never receive anything; this is normal for audiences built outside the account",
+			add(WarnNonFriends, ref.expr, "they never receive anything; this is normal for audiences built outside the account",
 				"%s lists %d of %d users who are not friends%s", key, ref.set.nonFriends, ref.set.lines, inFile(ref.set.path))
 		}
 	}
 	ws = append(ws, p.unknownWarnings(r.Waterfall.AfterRecipient, knownInRecipient)...)
 	switch {
 	case r.Count == 0:
-		add("empty", p.rule, "check the rule and the data: nothing would be sent", "no friend matches the rule")
+		add(WarnEmpty, p.rule, "check the rule and the data: nothing would be sent", "no friend matches the rule")
 	case r.Count < r.Min:
-		add("belowMinimum", p.rule, "LINE fails a send with too few recipients (errorCode 2); widen the rule",
+		add(WarnBelowMinimum, p.rule, "LINE fails a send with too few recipients (errorCode 2); widen the rule",
 			"%d recipients, below the minimum of %d", r.Count, r.Min)
 	}
 	return ws
@@ -362,7 +377,7 @@ func (p *Plan) unknownWarnings(total uint64, knownInRecipient []uint64) []Warnin
 			continue
 		}
 		at := firstAtom(p.rule.Filter, a)
-		ws = append(ws, Warning{Kind: "unknownAttributes", Diagnostic: &nctarget.Diagnostic{
+		ws = append(ws, Warning{Kind: WarnUnknownAttributes, Diagnostic: &nctarget.Diagnostic{
 			Pos: at.Pos(), End: at.End(), Severity: nctarget.SeverityWarning,
 			Msg:  fmt.Sprintf("%s is unknown for %d of %d recipients (%.0f%%); atoms on %s never match them", a, total-known, total, 100*float64(total-known)/float64(total), a),
 			Hint: "an unknown attribute never matches, so this filter excludes most of the audience",

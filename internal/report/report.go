@@ -175,7 +175,7 @@ func (rep *Report) JSON() []byte {
 			Expr: n.Expr.String(), Pos: n.Expr.Pos().String(), Count: n.Count})
 	}
 	for _, w := range rep.Warnings {
-		jw := jsonWarning{Kind: w.Kind, Message: w.Msg, Hint: w.Hint}
+		jw := jsonWarning{Kind: string(w.Kind), Message: w.Msg, Hint: w.Hint}
 		if w.Pos.IsValid() {
 			jw.Pos = w.Pos.String()
 		}
@@ -222,7 +222,7 @@ func CatalogWarnings(rule *nctarget.Rule, cat *nctarget.Catalog, now time.Time) 
 			continue
 		}
 		for _, p := range entry.Problems(now) {
-			ws = append(ws, eval.Warning{Kind: "catalog", Diagnostic: &nctarget.Diagnostic{Pos: a.Pos(), End: a.End(),
+			ws = append(ws, eval.Warning{Kind: eval.WarnCatalog, Diagnostic: &nctarget.Diagnostic{Pos: a.Pos(), End: a.End(),
 				Severity: nctarget.SeverityWarning, Msg: p, Hint: "LINE rejects sends to audiences that are not READY, expired or IFA"}})
 		}
 	}
@@ -231,7 +231,7 @@ func CatalogWarnings(rule *nctarget.Rule, cat *nctarget.Catalog, now time.Time) 
 
 // Warnings wraps diagnostics (compile warnings, data warnings) as
 // warnings of the given kind, for New.
-func Warnings(kind string, ds ...*nctarget.Diagnostic) []eval.Warning {
+func Warnings(kind eval.WarningKind, ds ...*nctarget.Diagnostic) []eval.Warning {
 	ws := make([]eval.Warning, len(ds))
 	for i, d := range ds {
 		ws[i] = eval.Warning{Kind: kind, Diagnostic: d}
