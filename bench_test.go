@@ -67,9 +67,9 @@ func BenchmarkParseLINEFull(b *testing.B) {
 }
 
 // bigRuleLimits admit the 100,000-atom benchmark rule, which is past
-// DefaultLimits (a 2.3 MB rule; real rules are a few kilobytes): a program
-// that compiles such rules raises Limits the same way.
-var bigRuleLimits = Limits{MaxBytes: 8 << 20, MaxAtoms: 200_000}
+// DefaultParseLimits (a 2.3 MB rule; real rules are a few kilobytes): a program
+// that compiles such rules raises ParseLimits the same way.
+var bigRuleLimits = ParseLimits{MaxBytes: 8 << 20, MaxAtoms: 200_000}
 
 // BenchmarkCompileAtoms compiles generated rules of growing size, with
 // the simplifier (the default, the whole pipeline) and without it (parse,
@@ -136,14 +136,14 @@ func generatedRule(n int) []byte {
 }
 
 // TestGeneratedRuleLimits checks the benchmark rules against the parse
-// limits: up to 1,000 atoms fit DefaultLimits, and 100,000 atoms fit
-// bigRuleLimits while DefaultLimits reject them with a diagnostic naming
+// limits: up to 1,000 atoms fit DefaultParseLimits, and 100,000 atoms fit
+// bigRuleLimits while DefaultParseLimits reject them with a diagnostic naming
 // the limit.
 func TestGeneratedRuleLimits(t *testing.T) {
 	for _, tc := range []struct {
 		atoms  int
-		limits Limits
-	}{{10, Limits{}}, {1000, Limits{}}, {100000, bigRuleLimits}} {
+		limits ParseLimits
+	}{{10, ParseLimits{}}, {1000, ParseLimits{}}, {100000, bigRuleLimits}} {
 		rule, err := tc.limits.Parse("gen.nct", generatedRule(tc.atoms))
 		if err != nil {
 			t.Fatalf("%d atoms: %v", tc.atoms, err)
@@ -154,7 +154,7 @@ func TestGeneratedRuleLimits(t *testing.T) {
 	}
 	_, err := Parse("gen.nct", generatedRule(100000))
 	if ds := Diagnostics(err); len(ds) != 1 || !strings.Contains(ds[0].Msg, "over the limit of") {
-		t.Errorf("100,000 atoms under DefaultLimits: %v, want one limit diagnostic", err)
+		t.Errorf("100,000 atoms under DefaultParseLimits: %v, want one limit diagnostic", err)
 	}
 }
 

@@ -13,11 +13,11 @@ import (
 // narrowcast may name, counted after simplification.
 const MaxRecipientObjects = 10
 
-// Options configure Compile. The zero value compiles with DefaultLimits, no
+// Options configure Compile. The zero value compiles with DefaultParseLimits, no
 // catalog, simplification on and no messages.
 type Options struct {
 	Catalog    *Catalog          // resolves audience(name); nil when the rule uses ids only
-	Limits     Limits            // parsing limits; zero fields take DefaultLimits
+	Limits     ParseLimits       // parsing limits; zero fields take DefaultParseLimits
 	NoSimplify bool              // emit the direct translation of the rule as written
 	Messages   []json.RawMessage // 1–5 message objects for a full request body; nil for the body parts only
 	Now        time.Time         // the time catalog expiry is judged against; zero means time.Now()

@@ -62,9 +62,9 @@ func FormatSource(filename string, src []byte) ([]byte, error) {
 		return nil, err // an error outside the atoms kept: formatting could change what it says
 	}
 	out = keepEncoding(src, out)
-	if len(out) > DefaultLimits.MaxBytes {
+	if len(out) > DefaultParseLimits.MaxBytes {
 		p := Pos{Filename: filename, Line: 1, Column: 1}
-		return nil, ErrorList{{Pos: p, End: p, Msg: fmt.Sprintf("the formatted rule would be %d bytes, over the limit of %d", len(out), DefaultLimits.MaxBytes),
+		return nil, ErrorList{{Pos: p, End: p, Msg: fmt.Sprintf("the formatted rule would be %d bytes, over the limit of %d", len(out), DefaultParseLimits.MaxBytes),
 			Hint: "split the rule"}}
 	}
 	return out, nil

@@ -181,7 +181,7 @@ func (s *scanner) scanString() error {
 // checkStringText rejects invalid UTF-8 and unprintable characters between
 // byte offsets from and to of a string. Unquoting would turn the first into
 // U+FFFD, changing the name, and fmt writes the second as escapes, which
-// could make a formatted string longer than Limits.MaxString.
+// could make a formatted string longer than ParseLimits.MaxString.
 func (s *scanner) checkStringText(from, to int) error {
 	for i := from; i < to; {
 		r, size := utf8.DecodeRuneInString(s.src[i:to])

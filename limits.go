@@ -8,10 +8,10 @@ import (
 // This file holds the limits Parse enforces before any real work, so that
 // no input, however hostile, can take more than a bounded time and memory.
 
-// Limits bound the work Parse will do, so that a hostile or runaway input
+// ParseLimits bound the work Parse will do, so that a hostile or runaway input
 // fails fast with an error naming the limit instead of exhausting time or
-// memory. A zero field takes its value from DefaultLimits.
-type Limits struct {
+// memory. A zero field takes its value from DefaultParseLimits.
+type ParseLimits struct {
 	MaxBytes  int // size of the rule's source text
 	MaxDepth  int // nesting of parentheses and brackets
 	MaxAtoms  int // audience, redelivery and demographic atoms in the rule
@@ -19,13 +19,13 @@ type Limits struct {
 	MaxValues int // values in one "in (…)" list
 }
 
-// DefaultLimits are generous for any rule a person or a pipeline writes
+// DefaultParseLimits are generous for any rule a person or a pipeline writes
 // (the API's 10 recipient objects and some 90 areas keep real rules to a
 // few kilobytes) and bound the time and memory of the worst input.
 // Parsing allocates in proportion to the source, so MaxBytes is what
 // bounds memory; TestWorstCaseMemory and BenchmarkWorstCase in
 // limits_test.go hold the defaults to the budget they state.
-var DefaultLimits = Limits{
+var DefaultParseLimits = ParseLimits{
 	MaxBytes:  64 << 10,
 	MaxDepth:  200,
 	MaxAtoms:  10_000,
@@ -33,9 +33,9 @@ var DefaultLimits = Limits{
 	MaxValues: 1000,
 }
 
-// withDefaults fills the zero fields of l from DefaultLimits.
-func (l Limits) withDefaults() Limits {
-	d := DefaultLimits
+// withDefaults fills the zero fields of l from DefaultParseLimits.
+func (l ParseLimits) withDefaults() ParseLimits {
+	d := DefaultParseLimits
 	if l.MaxBytes > 0 {
 		d.MaxBytes = l.MaxBytes
 	}
@@ -59,7 +59,7 @@ func (l Limits) withDefaults() Limits {
 // stack overflow, and an unclosed bracket is reported where it opens. A
 // run of nots counts towards the depth too: each nests one more operator
 // object in the JSON, which LINE and JSON decoders bound as well.
-func checkTokens(toks []token, l Limits) *Diagnostic {
+func checkTokens(toks []token, l ParseLimits) *Diagnostic {
 	var open []token
 	nots := 0 // the run of consecutive nots: each nests an operator object
 	for _, t := range toks {
@@ -103,7 +103,7 @@ func checkTokens(toks []token, l Limits) *Diagnostic {
 // every nctarget command, and only a program that calls the library can
 // raise them.
 func byProgram(field string) string {
-	return " (the limit is the same for every nctarget command; a program using the library can raise Limits." + field + ")"
+	return " (the limit is the same for every nctarget command; a program using the library can raise ParseLimits." + field + ")"
 }
 
 // tokenError returns an error diagnostic covering token t.

@@ -8,24 +8,24 @@ import (
 	"testing"
 )
 
-// TestLimitsConfigurable checks each field of Limits on its own: a rule at
+// TestLimitsConfigurable checks each field of ParseLimits on its own: a rule at
 // the limit parses, one unit over it fails with one diagnostic whose
 // message gives the limit and whose hint names the field to raise.
 func TestLimitsConfigurable(t *testing.T) {
 	tests := []struct {
 		field    string
-		limits   Limits
+		limits   ParseLimits
 		at, over string
 		msg      string
 	}{
-		{"MaxBytes", Limits{MaxBytes: 20}, "audience(1234567890)", "audience(12345678901)", "21 bytes, over the limit of 20"},
-		{"MaxDepth", Limits{MaxDepth: 3}, "((audience(1)))", "(((audience(1))))", "nesting too deep (limit 3)"},
-		{"MaxDepth", Limits{MaxDepth: 1}, "where age[20,25)", "where (age[20,25))", "nesting too deep (limit 1)"},
-		{"MaxAtoms", Limits{MaxAtoms: 3}, "audience(1) or audience(2) where age >= 20", "audience(1) or audience(2) where age >= 20 and gender = male", "too many atoms (limit 3)"},
-		{"MaxString", Limits{MaxString: 10}, `audience("abcdefgh")`, `audience("abcdefghi")`, "11-byte token, over the limit of 10"},
-		{"MaxString", Limits{MaxString: 10}, "audience(1234567890)", "audience(12345678901)", "11-byte token, over the limit of 10"},
-		{"MaxString", Limits{MaxString: 10}, "audience(abcdefghij)", "audience(abcdefghijk)", "11-byte token, over the limit of 10"},
-		{"MaxValues", Limits{MaxValues: 2}, "where gender in (male, female)", "where gender in (male, female, male)", "3 values, over the limit of 2"},
+		{"MaxBytes", ParseLimits{MaxBytes: 20}, "audience(1234567890)", "audience(12345678901)", "21 bytes, over the limit of 20"},
+		{"MaxDepth", ParseLimits{MaxDepth: 3}, "((audience(1)))", "(((audience(1))))", "nesting too deep (limit 3)"},
+		{"MaxDepth", ParseLimits{MaxDepth: 1}, "where age[20,25)", "where (age[20,25))", "nesting too deep (limit 1)"},
+		{"MaxAtoms", ParseLimits{MaxAtoms: 3}, "audience(1) or audience(2) where age >= 20", "audience(1) or audience(2) where age >= 20 and gender = male", "too many atoms (limit 3)"},
+		{"MaxString", ParseLimits{MaxString: 10}, `audience("abcdefgh")`, `audience("abcdefghi")`, "11-byte token, over the limit of 10"},
+		{"MaxString", ParseLimits{MaxString: 10}, "audience(1234567890)", "audience(12345678901)", "11-byte token, over the limit of 10"},
+		{"MaxString", ParseLimits{MaxString: 10}, "audience(abcdefghij)", "audience(abcdefghijk)", "11-byte token, over the limit of 10"},
+		{"MaxValues", ParseLimits{MaxValues: 2}, "where gender in (male, female)", "where gender in (male, female, male)", "3 values, over the limit of 2"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.field, func(t *testing.T) {
@@ -37,19 +37,19 @@ func TestLimitsConfigurable(t *testing.T) {
 			if len(ds) != 1 {
 				t.Fatalf("over the limit, %q: got %v, want one diagnostic", tt.over, err)
 			}
-			if d := ds[0]; !strings.Contains(d.Msg, tt.msg) || !strings.Contains(d.Hint, "Limits."+tt.field) {
-				t.Errorf("over the limit, %q: got %q (hint %q), want %q with a hint naming Limits.%s", tt.over, d.Msg, d.Hint, tt.msg, tt.field)
+			if d := ds[0]; !strings.Contains(d.Msg, tt.msg) || !strings.Contains(d.Hint, "ParseLimits."+tt.field) {
+				t.Errorf("over the limit, %q: got %q (hint %q), want %q with a hint naming ParseLimits.%s", tt.over, d.Msg, d.Hint, tt.msg, tt.field)
 			}
 		})
 	}
 }
 
 // TestZeroLimitsAreDefaults checks that setting one field keeps the
-// defaults of the others, so Limits{MaxDepth: 50} does not lift every
+// defaults of the others, so ParseLimits{MaxDepth: 50} does not lift every
 // other bound.
 func TestZeroLimitsAreDefaults(t *testing.T) {
-	big := []byte("audience(1)" + strings.Repeat(" ", DefaultLimits.MaxBytes))
-	for _, l := range []Limits{{}, {MaxDepth: 50}, {MaxAtoms: 5}, {MaxString: 9}, {MaxValues: 3}} {
+	big := []byte("audience(1)" + strings.Repeat(" ", DefaultParseLimits.MaxBytes))
+	for _, l := range []ParseLimits{{}, {MaxDepth: 50}, {MaxAtoms: 5}, {MaxString: 9}, {MaxValues: 3}} {
 		_, err := l.Parse("l.nct", big)
 		ds := Diagnostics(err)
 		if len(ds) != 1 || !strings.Contains(ds[0].Msg, "over the limit of 65536") {
@@ -87,15 +87,15 @@ func TestTooManyErrors(t *testing.T) {
 }
 
 // worstInputs returns, for each class of hostile rule, the largest one
-// DefaultLimits let through to the parser: each fills MaxBytes. They are
+// DefaultParseLimits let through to the parser: each fills MaxBytes. They are
 // compiled with worstCatalog.
 func worstInputs() map[string][]byte {
-	n := DefaultLimits.MaxBytes
+	n := DefaultParseLimits.MaxBytes
 	fill := func(prefix, unit, suffix string) []byte {
 		k := (n - len(prefix) - len(suffix)) / len(unit)
 		return []byte(prefix + strings.Repeat(unit, k) + suffix)
 	}
-	long := strings.Repeat("x", DefaultLimits.MaxString-4)
+	long := strings.Repeat("x", DefaultParseLimits.MaxString-4)
 	return map[string][]byte{
 		"blank":                 fill("", " ", ""),
 		"comment lines":         fill("", "#\n", ""),
@@ -103,7 +103,7 @@ func worstInputs() map[string][]byte {
 		"or of atoms":           fill("where gender = male", " or age >= 20", ""),
 		"and of atoms":          fill("where gender = male", " and age >= 20", ""),
 		"or of audiences":       fill("audience(1)", " or audience(2)", ""),
-		"groups at max depth":   fill("", strings.Repeat("(", DefaultLimits.MaxDepth-1)+"audience(1)"+strings.Repeat(")", DefaultLimits.MaxDepth-1)+" or ", "audience(1)"),
+		"groups at max depth":   fill("", strings.Repeat("(", DefaultParseLimits.MaxDepth-1)+"audience(1)"+strings.Repeat(")", DefaultParseLimits.MaxDepth-1)+" or ", "audience(1)"),
 		"duplicate values":      fill("where gender in (male", ", male", ")"),
 		"bad atoms":             fill("where a=b", " or a=b", ""),
 		"bad area lists":        fill("where area in (x)", " or area in (xxxxxxx)", ""),
@@ -124,7 +124,7 @@ var worstCatalog = func() *Catalog {
 	return NewCatalog(es...)
 }()
 
-// TestWorstCaseMemory compiles each worst input at DefaultLimits and
+// TestWorstCaseMemory compiles each worst input at DefaultParseLimits and
 // bounds the memory it allocates in total, which bounds the peak heap too.
 // The bound is generous, twice the 100 MB peak the defaults promise,
 // because most of participle's allocation is garbage by the end of the
@@ -148,7 +148,7 @@ func TestWorstCaseMemory(t *testing.T) {
 	}
 }
 
-// BenchmarkWorstCase compiles each worst input at DefaultLimits. The
+// BenchmarkWorstCase compiles each worst input at DefaultParseLimits. The
 // baseline sub-benchmark compiles LINE's full example in the same run, so
 // docs/robustness.md can give each worst case as a ratio to a real rule.
 func BenchmarkWorstCase(b *testing.B) {
@@ -203,16 +203,16 @@ func TestLongLineDiagnostic(t *testing.T) {
 // limit holds for every command, and names the field for programs.
 func TestLimitHintsForCommandUsers(t *testing.T) {
 	for _, src := range []string{
-		strings.Repeat(" ", DefaultLimits.MaxBytes+1),
-		strings.Repeat("(", DefaultLimits.MaxDepth+1) + "audience(1)" + strings.Repeat(")", DefaultLimits.MaxDepth+1),
-		"audience(" + strings.Repeat("1", DefaultLimits.MaxString+1) + ")",
+		strings.Repeat(" ", DefaultParseLimits.MaxBytes+1),
+		strings.Repeat("(", DefaultParseLimits.MaxDepth+1) + "audience(1)" + strings.Repeat(")", DefaultParseLimits.MaxDepth+1),
+		"audience(" + strings.Repeat("1", DefaultParseLimits.MaxString+1) + ")",
 	} {
 		_, err := Parse("r.nct", []byte(src))
 		ds := Diagnostics(err)
 		if len(ds) != 1 {
 			t.Fatalf("%.20q…: %d diagnostics, want 1", src, len(ds))
 		}
-		if h := ds[0].Hint; !strings.Contains(h, "the limit is the same for every nctarget command") || !strings.Contains(h, "a program using the library can raise Limits.") {
+		if h := ds[0].Hint; !strings.Contains(h, "the limit is the same for every nctarget command") || !strings.Contains(h, "a program using the library can raise ParseLimits.") {
 			t.Errorf("%s: hint %q does not tell command users the limit is fixed", ds[0].Msg, h)
 		}
 	}

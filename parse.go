@@ -18,10 +18,10 @@ import (
 // and in a fuzz target that both accept exactly the same rules and build
 // the same trees, and it renders testdata/grammar.ebnf.
 
-// Parse parses a rule with DefaultLimits. filename is used only in
+// Parse parses a rule with DefaultParseLimits. filename is used only in
 // positions. The error, if any, is an ErrorList holding every problem found.
 func Parse(filename string, src []byte) (*Rule, error) {
-	return Limits{}.Parse(filename, src)
+	return ParseLimits{}.Parse(filename, src)
 }
 
 // Parse parses a rule: it tokenizes src, checks the token stream against
@@ -30,7 +30,7 @@ func Parse(filename string, src []byte) (*Rule, error) {
 // problem it finds, not just the first. After a syntax error the rule is
 // nil and the error holds that one diagnostic; after other errors the rule
 // is returned beside them, with placeholder atoms where atoms were wrong.
-func (l Limits) Parse(filename string, src []byte) (*Rule, error) {
+func (l ParseLimits) Parse(filename string, src []byte) (*Rule, error) {
 	l = l.withDefaults()
 	if len(src) > l.MaxBytes {
 		p := Pos{Filename: filename, Line: 1, Column: 1}
@@ -64,14 +64,14 @@ type parser struct {
 	toks   []token
 	i      int   // index of the next token not yet consumed, whitespace included
 	prev   token // the last significant token consumed; zero at the start
-	limits Limits
+	limits ParseLimits
 
 	// list is the kind of value list being parsed ("call", "in", "range"),
 	// or "" outside one: it decides what a syntax error inside says.
 	list string
 
 	errs    ErrorList // the problems found so far, other than syntax errors
-	atoms   int       // atoms parsed so far, for Limits.MaxAtoms
+	atoms   int       // atoms parsed so far, for ParseLimits.MaxAtoms
 	stopped bool      // maxErrors was reached and said so
 }
 

@@ -223,12 +223,12 @@ func TestNestingTooDeep(t *testing.T) {
 		if len(ds) != 1 {
 			t.Fatalf("%s×10000: got %v, want one diagnostic", open, err)
 		}
-		want := fmt.Sprintf("nesting too deep (limit %d)", DefaultLimits.MaxDepth)
-		if d := ds[0]; d.Msg != want || d.Pos.Line != 1 || d.Pos.Column != 7+DefaultLimits.MaxDepth {
-			t.Errorf("%s×10000: got %s: %s, want 1:%d: %s", open, d.Pos, d.Msg, 7+DefaultLimits.MaxDepth, want)
+		want := fmt.Sprintf("nesting too deep (limit %d)", DefaultParseLimits.MaxDepth)
+		if d := ds[0]; d.Msg != want || d.Pos.Line != 1 || d.Pos.Column != 7+DefaultParseLimits.MaxDepth {
+			t.Errorf("%s×10000: got %s: %s, want 1:%d: %s", open, d.Pos, d.Msg, 7+DefaultParseLimits.MaxDepth, want)
 		}
 	}
-	ok := "where " + strings.Repeat("(", DefaultLimits.MaxDepth) + "age >= 20" + strings.Repeat(")", DefaultLimits.MaxDepth)
+	ok := "where " + strings.Repeat("(", DefaultParseLimits.MaxDepth) + "age >= 20" + strings.Repeat(")", DefaultParseLimits.MaxDepth)
 	if _, err := Parse("deep.nct", []byte(ok)); err != nil {
 		t.Errorf("nesting at the limit: %v", err)
 	}
@@ -239,7 +239,7 @@ func TestNestingTooDeep(t *testing.T) {
 // into a chain of Not nodes and cancel in pairs when compiled; one more,
 // or 10,000, is a "nesting too deep" error at the first not too many.
 func TestManyNots(t *testing.T) {
-	n := DefaultLimits.MaxDepth
+	n := DefaultParseLimits.MaxDepth
 	src := strings.Repeat("not ", n) + "audience(5614991017776)"
 	r, err := Parse("nots.nct", []byte(src))
 	if err != nil {

@@ -16,7 +16,7 @@ import (
 // oracleLimits lift every limit Parse checks before parsing except bracket
 // balance, which the grammar checks too, so that the parser and the
 // grammar see the same inputs.
-var oracleLimits = nctarget.Limits{MaxBytes: 1 << 20, MaxDepth: 1 << 20, MaxString: 1 << 20}
+var oracleLimits = nctarget.ParseLimits{MaxBytes: 1 << 20, MaxDepth: 1 << 20, MaxString: 1 << 20}
 
 // oracleMaxBytes is the size of the largest input agree checks.
 const oracleMaxBytes = 4 << 10

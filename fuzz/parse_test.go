@@ -19,7 +19,7 @@ const fuzzFile = "fuzz.nct"
 func FuzzParse(f *testing.F) {
 	addRuleSeeds(f)
 	f.Fuzz(func(t *testing.T, src []byte) {
-		for _, limits := range []nctarget.Limits{{}, tinyLimits} {
+		for _, limits := range []nctarget.ParseLimits{{}, tinyLimits} {
 			rule, err := limits.Parse(fuzzFile, src)
 			if err == nil {
 				if rule == nil {
@@ -37,7 +37,7 @@ func FuzzParse(f *testing.F) {
 
 // tinyLimits are limits small enough for fuzzed inputs to cross each one,
 // so the limit errors are fuzzed too.
-var tinyLimits = nctarget.Limits{MaxBytes: 200, MaxDepth: 3, MaxAtoms: 4, MaxString: 24, MaxValues: 3}
+var tinyLimits = nctarget.ParseLimits{MaxBytes: 200, MaxDepth: 3, MaxAtoms: 4, MaxString: 24, MaxValues: 3}
 
 // checkDiagnostics returns what is wrong with the diagnostics carried by
 // err for source src, or "" when every one is well-formed. bom says

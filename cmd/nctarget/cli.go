@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -10,6 +11,7 @@ import (
 	"runtime/debug"
 	"strings"
 	"syscall"
+	"unicode/utf8"
 
 	"github.com/nctarget/nctarget"
 	"github.com/nctarget/nctarget/internal/termtext"
@@ -254,10 +256,18 @@ func readLimited(r io.Reader, name string) ([]byte, error) {
 	case err != nil:
 		return nil, &fs.PathError{Op: "read", Path: name, Err: bareError(err)}
 	case len(src) > maxInputBytes:
-		return nil, fmt.Errorf("%s is over %d bytes, more than any nctarget input; a rule is at most %d bytes (Limits.MaxBytes)",
-			name, maxInputBytes, nctarget.DefaultLimits.MaxBytes)
+		line, col := lineColumn(src[:maxInputBytes])
+		return nil, fmt.Errorf("%s:%d:%d: the input is over %d bytes, more than any nctarget input (a limit no flag raises); "+
+			"a rule is at most %d bytes: give each rule a file of its own", name, line, col, maxInputBytes, nctarget.DefaultParseLimits.MaxBytes)
 	}
 	return src, nil
+}
+
+// lineColumn returns the line and column (in runes, from 1) of the byte
+// after src, where an input that is too long is cut.
+func lineColumn(src []byte) (line, col int) {
+	last := bytes.LastIndexByte(src, '\n')
+	return bytes.Count(src, []byte{'\n'}) + 1, utf8.RuneCount(src[last+1:]) + 1
 }
 
 // argOrStdin returns args[0], or "-" when there is none.

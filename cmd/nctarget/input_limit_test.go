@@ -25,8 +25,8 @@ func TestInputLimit(t *testing.T) {
 		for name, in := range map[string]io.Reader{"endless": endless{}, "one byte over": strings.NewReader(strings.Repeat(" ", maxInputBytes+1))} {
 			var stdout, stderr bytes.Buffer
 			code := run(args, in, &stdout, &stderr)
-			if code != exitInvalid || !strings.Contains(stderr.String(), "standard input is over 16777216 bytes") {
-				t.Errorf("%v on %s input: exit %d, stderr %q; want exit 1 naming the limit", args, name, code, stderr.String())
+			if code != exitInvalid || !strings.Contains(stderr.String(), "standard input:1:16777217: the input is over 16777216 bytes") {
+				t.Errorf("%v on %s input: exit %d, stderr %q; want exit 1 naming where the input passes the limit and the limit", args, name, code, stderr.String())
 			}
 		}
 	}

@@ -17,7 +17,7 @@ import (
 // required, and a blank line.
 
 // maxMessage is the largest message the server reads: far above any rule
-// (a rule is at most nctarget.DefaultLimits.MaxBytes), so a runaway client
+// (a rule is at most nctarget.DefaultParseLimits.MaxBytes), so a runaway client
 // cannot make it allocate without bound.
 const maxMessage = 64 << 20
 

@@ -119,7 +119,7 @@ func decodeRequest(w http.ResponseWriter, r *http.Request) (request, int, error)
 	var tooBig *http.MaxBytesError
 	switch {
 	case errors.As(err, &tooBig):
-		return req, http.StatusRequestEntityTooLarge, fmt.Errorf("the request body is over %d bytes; a rule is at most %d bytes", MaxBodyBytes, nctarget.DefaultLimits.MaxBytes)
+		return req, http.StatusRequestEntityTooLarge, fmt.Errorf("the request body is over %d bytes; a rule is at most %d bytes", MaxBodyBytes, nctarget.DefaultParseLimits.MaxBytes)
 	case err != nil:
 		return req, http.StatusBadRequest, fmt.Errorf("reading the request body: %v", err)
 	case !utf8.Valid(body):

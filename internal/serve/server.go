@@ -31,9 +31,9 @@ var static embed.FS
 const RuleName = "rule.nct"
 
 // MaxBodyBytes caps a request body. A rule is at most
-// nctarget.DefaultLimits.MaxBytes; JSON may escape each byte as six
+// nctarget.DefaultParseLimits.MaxBytes; JSON may escape each byte as six
 // (\u00e9), and the rest of the request is a few fields.
-var MaxBodyBytes int64 = 6*int64(nctarget.DefaultLimits.MaxBytes) + 4096
+var MaxBodyBytes int64 = 6*int64(nctarget.DefaultParseLimits.MaxBytes) + 4096
 
 // Config is what a Server serves.
 type Config struct {

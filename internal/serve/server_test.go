@@ -87,7 +87,7 @@ func TestAPI(t *testing.T) {
 		{"invalid UTF-8", "/api/check", "{\"rule\":\"audience(1) where area in (\xff\xfe)\"}", 400, []string{`not valid UTF-8`}},
 		{"deep JSON nesting", "/api/check", `{"rule":` + strings.Repeat("[", 100_000) + strings.Repeat("]", 100_000) + `}`, 400, []string{`not a JSON object`}},
 		{"deep rule nesting", "/api/check", `{"rule":"` + strings.Repeat("(", 10_000) + "audience(1)" + strings.Repeat(")", 10_000) + `"}`, 200, []string{`"ok":false`, `nest`}},
-		{"rule over the size limit", "/api/check", `{"rule":"` + strings.Repeat(" ", nctarget.DefaultLimits.MaxBytes+1) + `"}`, 200, []string{`"ok":false`}},
+		{"rule over the size limit", "/api/check", `{"rule":"` + strings.Repeat(" ", nctarget.DefaultParseLimits.MaxBytes+1) + `"}`, 200, []string{`"ok":false`}},
 		{"huge body", "/api/check", `{"rule":"` + strings.Repeat("a", int(MaxBodyBytes)) + `"}`, 413, []string{`over`}},
 	}
 	for _, tt := range tests {
