@@ -104,6 +104,9 @@ func (s *scanner) next() error {
 		if end < 0 {
 			end = len(s.src) - start
 		}
+		if text := s.src[start : start+end]; !utf8.ValidString(text) {
+			return s.commentError(text)
+		}
 		s.emit(tokenComment, start+end)
 	case r == '"':
 		return s.scanString()
@@ -217,6 +220,23 @@ func (p Pos) advanceLines(text string) Pos {
 		text = text[i+1:]
 	}
 	return p.advance(text)
+}
+
+// commentError reports the first invalid UTF-8 byte of the comment text
+// that starts at s.pos: rules are UTF-8 text throughout, comments too, so a
+// file in another encoding is caught wherever its first such byte is.
+func (s *scanner) commentError(text string) error {
+	i := 0
+	for i < len(text) {
+		r, size := utf8.DecodeRuneInString(text[i:])
+		if r == utf8.RuneError && size == 1 {
+			break
+		}
+		i += size
+	}
+	at := s.pos.advance(text[:i])
+	return &Diagnostic{Pos: at, End: at, Msg: fmt.Sprintf("invalid UTF-8 byte %#x in a comment", text[i]),
+		Hint: "rules are UTF-8 text; re-save the file as UTF-8"}
 }
 
 func (s *scanner) errorf(format, hint string, args ...any) error {

@@ -75,6 +75,7 @@ func TestLexErrors(t *testing.T) {
 		{`x "abc`, 1, 3, "string not terminated", 2},
 		{"\"abc\ndef\"", 1, 1, "string not terminated at the end of the line", 0},
 		{"a \xc3", 1, 3, "invalid UTF-8 byte 0xc3", 2},
+		{"a\n# caf\xe9 \xff", 2, 6, "invalid UTF-8 byte 0xe9 in a comment", 2},
 		{"a\u00a0b", 1, 2, "unexpected character '\\u00a0'", 1},
 	} {
 		toks, err := lex("f.nct", []byte(tc.in))
