@@ -211,7 +211,7 @@ func TestWarnings(t *testing.T) {
 			"nonFriends: audience(100) lists 2 of 5 users who are not friends",
 			"nonFriends: redelivery(\"5b59509c-c57b-11e9-aa8c-2a2ae2dbcce4\") lists 1 of 3 users who are not friends",
 			"smallAudience: audience(200) has 4 friends, fewer than 50",
-			"unknownAttributes: age is unknown for 1 of 1 recipients (100%); atoms on age never match them",
+			"unknownAttributes: age is unknown for 1 of 1 recipient (100%); atoms on age never match them",
 			"empty: no friend matches the rule",
 		}},
 	}

@@ -379,7 +379,8 @@ func (p *Plan) unknownWarnings(total uint64, knownInRecipient []uint64) []Warnin
 		at := firstAtom(p.rule.Filter, a)
 		ws = append(ws, Warning{Kind: WarnUnknownAttributes, Diagnostic: &nctarget.Diagnostic{
 			Pos: at.Pos(), End: at.End(), Severity: nctarget.SeverityWarning,
-			Msg:  fmt.Sprintf("%s is unknown for %d of %d recipients (%.0f%%); atoms on %s never match them", a, total-known, total, 100*float64(total-known)/float64(total), a),
+			Msg: fmt.Sprintf("%s is unknown for %d of %d %s (%.0f%%); atoms on %s never match them",
+				a, total-known, total, plural(total, "recipient"), 100*float64(total-known)/float64(total), a),
 			Hint: "an unknown attribute never matches, so this filter excludes most of the audience",
 		}})
 	}
@@ -394,4 +395,12 @@ func firstAtom(e nctarget.Expr, a nctarget.Attr) nctarget.Expr {
 		}
 	}
 	return nil
+}
+
+// plural returns word for a count of one and its plural otherwise.
+func plural(n uint64, word string) string {
+	if n == 1 {
+		return word
+	}
+	return word + "s"
 }
