@@ -186,6 +186,9 @@ func (p *parser) rule() *Rule {
 		afterLimit = p.clause(r, afterLimit)
 	}
 	r.Span = Span{Start: start, Stop: p.end()}
+	if r.Stop.Offset < start.Offset { // no tokens, only blanks and comments: the rule ends where it starts
+		r.Stop = start
+	}
 	return r
 }
 

@@ -44,7 +44,10 @@ func (r *Rule) Shape() string {
 			limit = c.Limit
 		}
 	}
-	s := fmt.Sprintf("rule@%d-%d recipient=%s filter=%s limit=", r.cst.Pos.Offset, r.cst.EndPos.Offset, orShape(r.cst.Recipient), orShape(filter))
+	// participle leaves EndPos zero for a rule of no tokens (only a byte
+	// order mark, blanks or comments): such a rule ends where it starts.
+	end := max(r.cst.EndPos.Offset, r.cst.Pos.Offset)
+	s := fmt.Sprintf("rule@%d-%d recipient=%s filter=%s limit=", r.cst.Pos.Offset, end, orShape(r.cst.Recipient), orShape(filter))
 	if limit == nil {
 		return s + "nil"
 	}
