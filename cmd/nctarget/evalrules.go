@@ -235,11 +235,11 @@ func renderJob(d *eval.Dataset, f *evalFlags, j *ruleJob) {
 		writeRewrites(&j.stderr, j.req)
 		fmt.Fprintf(&j.stderr, "%s: planned in %s\n", j.in.name, j.planned.Round(time.Microsecond))
 	}
-	extra := evalreport.Warnings(eval.WarnCompile, j.req.Warnings...)
-	extra = append(extra, evalreport.CatalogWarnings(j.req.Rule, f.cat, time.Now())...)
-	if j.index == 0 {
-		extra = append(extra, evalreport.Warnings(eval.WarnData, d.Warnings...)...)
+	var data []*nctarget.Diagnostic
+	if j.index == 0 { // the data's warnings are shown once, with the first rule
+		data = d.Warnings
 	}
+	extra := evalreport.Extra(j.req, f.cat, data, time.Now())
 	rep := evalreport.New(j.in.name, j.in.src, j.req.Rule, d, j.res, extra, f.sample)
 	if f.jsonOut || f.jsonl {
 		j.out = rep.JSON()

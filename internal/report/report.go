@@ -229,9 +229,20 @@ func CatalogWarnings(rule *nctarget.Rule, cat *nctarget.Catalog, now time.Time) 
 	return ws
 }
 
-// Warnings wraps diagnostics (compile warnings, data warnings) as
-// warnings of the given kind, for New.
-func Warnings(kind eval.WarningKind, ds ...*nctarget.Diagnostic) []eval.Warning {
+// Extra gathers the warnings a report shows before the evaluator's own, in
+// the order every front end prints them: the compiler's about req's rule,
+// the catalog's about the audiences it names by id (judged at time now),
+// then the data directory's (nil where they were shown already). The CLI
+// and the workbench both call it, so their reports cannot drift apart.
+func Extra(req *nctarget.Request, cat *nctarget.Catalog, data []*nctarget.Diagnostic, now time.Time) []eval.Warning {
+	extra := asWarnings(eval.WarnCompile, req.Warnings...)
+	extra = append(extra, CatalogWarnings(req.Rule, cat, now)...)
+	return append(extra, asWarnings(eval.WarnData, data...)...)
+}
+
+// asWarnings wraps diagnostics (compile warnings, data warnings) as
+// warnings of the given kind.
+func asWarnings(kind eval.WarningKind, ds ...*nctarget.Diagnostic) []eval.Warning {
 	ws := make([]eval.Warning, len(ds))
 	for i, d := range ds {
 		ws[i] = eval.Warning{Kind: kind, Diagnostic: d}

@@ -79,8 +79,7 @@ func goldenReport(t *testing.T, d *eval.Dataset, file string) *Report {
 	}
 	p.Min = uint64(atoiOr(t, opts["min"], eval.DefaultMinimum))
 	res := p.Eval()
-	extra := append(Warnings("compile", req.Warnings...), CatalogWarnings(req.Rule, copts.Catalog, goldenNow)...)
-	extra = append(extra, Warnings("data", d.Warnings...)...)
+	extra := Extra(req, copts.Catalog, d.Warnings, goldenNow)
 	return New(name, src, req.Rule, d, res, extra, atoiOr(t, opts["sample"], 5))
 }
 

@@ -286,9 +286,7 @@ func (s *Server) evaluate(ctx context.Context, a *workbench.Analysis, minimum ui
 	if err != nil {
 		return nil, err
 	}
-	extra := evalreport.Warnings(eval.WarnCompile, a.Request.Warnings...)
-	extra = append(extra, evalreport.CatalogWarnings(a.Request.Rule, s.cfg.Catalog, time.Now())...)
-	extra = append(extra, evalreport.Warnings(eval.WarnData, s.cfg.DataWarnings...)...)
+	extra := evalreport.Extra(a.Request, s.cfg.Catalog, s.cfg.DataWarnings, time.Now())
 	return evalreport.New(RuleName, a.Source, a.Request.Rule, s.cfg.Data, res[0], extra, sample), nil
 }
 
