@@ -10,6 +10,7 @@ import (
 	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/google/go-cmp/cmp"
 	"github.com/nctarget/nctarget"
+	"github.com/nctarget/nctarget/internal/randrule"
 )
 
 // This file checks the fused pass, with one rule or a batch of them,
@@ -170,8 +171,8 @@ func TestBatchNodeByNode(t *testing.T) {
 			r := rand.New(rand.NewPCG(5, 2026))
 			checked := 0
 			for ds := 0; ds < 12; ds++ {
-				_, users, auds, reds := randDataset(r)
-				d, err := NewDataset(users, auds, reds)
+				pop := randrule.NewPopulation(r, false)
+				d, err := NewDataset(randomUsers(pop), pop.Audiences, pop.Redeliveries)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -180,7 +181,7 @@ func TestBatchNodeByNode(t *testing.T) {
 				var plans []*Plan
 				var srcs []string
 				for k := 0; k < 40; k++ {
-					src := randRule(r)
+					src := randrule.Rule(r)
 					rule, err := nctarget.Parse("rand.nct", []byte(src)) // as written: Compile rejects parts that match nobody
 					if err != nil {
 						t.Fatalf("%s: %v", src, err)

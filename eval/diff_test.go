@@ -3,11 +3,11 @@ package eval
 import (
 	"fmt"
 	"math/rand/v2"
-	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/nctarget/nctarget"
+	"github.com/nctarget/nctarget/internal/randrule"
 )
 
 // This file checks the roaring evaluator against a deliberately naive one:
@@ -104,115 +104,34 @@ func (n *naive) allKnown(rule *nctarget.Rule, final []uint32) uint64 {
 	return c
 }
 
-// randDataset makes a random dataset: users with about 20% of each
-// attribute unknown, audiences and redeliveries with non-friends and
-// duplicates.
-func randDataset(r *rand.Rand) (*naive, []User, map[int64][]string, map[string][]string) {
-	users := make([]User, r.IntN(300))
-	pick := func(vals ...string) string { return vals[r.IntN(len(vals))] }
-	num := func(hi int) *int {
-		if r.IntN(5) == 0 {
-			return nil
-		}
-		return new(r.IntN(hi))
+// newNaive returns the reference evaluator of a random population.
+func newNaive(p *randrule.Population) *naive {
+	n := &naive{users: randomUsers(p), aud: map[int64]map[string]bool{}, red: map[string]map[string]bool{}}
+	for id, ms := range p.Audiences {
+		n.aud[id] = setOf(ms)
 	}
-	for i := range users {
-		users[i] = User{ID: FormatID(uint64(i)*7 + 3), Gender: pick("", "male", "female", "female"), Age: num(90),
-			AppType: pick("", "ios", "android", "others", "ios"), Area: pick("", "jp_13", "jp_27", "jp_23", "tw_01", "id_06"),
-			SubscriptionPeriod: num(800)}
+	for id, ms := range p.Redeliveries {
+		n.red[id] = setOf(ms)
 	}
-	n := &naive{users: users, aud: map[int64]map[string]bool{}, red: map[string]map[string]bool{}}
-	members := func() ([]string, map[string]bool) {
-		var ids []string
-		set := map[string]bool{}
-		for k := r.IntN(len(users) + 10); k > 0; k-- {
-			id := FormatID(uint64(r.IntN(7*len(users) + 20))) // some are not friends
-			ids = append(ids, id)
-			set[id] = true
-		}
-		return ids, set
-	}
-	auds, reds := map[int64][]string{}, map[string][]string{}
-	for _, id := range []int64{1, 2, 3} {
-		auds[id], n.aud[id] = members()
-	}
-	for _, id := range []string{redeliveryID(1), redeliveryID(2)} {
-		reds[id], n.red[id] = members()
-	}
-	return n, users, auds, reds
+	return n
 }
 
-// redeliveryID returns a request ID for the random datasets.
-func redeliveryID(n int) string { return fmt.Sprintf("00000000-0000-4000-8000-%012d", n) }
-
-// randExpr writes a random expression of the given depth; atom writes a
-// random atom.
-func randExpr(r *rand.Rand, depth int, atom func() string) string {
-	if depth == 0 || r.IntN(3) == 0 {
-		return atom()
+// setOf returns the IDs as a set.
+func setOf(ids []string) map[string]bool {
+	set := map[string]bool{}
+	for _, id := range ids {
+		set[id] = true
 	}
-	switch r.IntN(3) {
-	case 0:
-		return "not (" + randExpr(r, depth-1, atom) + ")"
-	case 1:
-		return "(" + randExpr(r, depth-1, atom) + " and " + randExpr(r, depth-1, atom) + ")"
-	}
-	return "(" + randExpr(r, depth-1, atom) + " or " + randExpr(r, depth-1, atom) + ")"
+	return set
 }
 
-// randRule writes a random rule over randDataset's audiences.
-func randRule(r *rand.Rand) string {
-	var b strings.Builder
-	recipient := func() string {
-		if r.IntN(3) == 0 {
-			return fmt.Sprintf("redelivery(%q)", redeliveryID(1+r.IntN(2)))
-		}
-		return fmt.Sprintf("audience(%d)", 1+r.IntN(3))
+// randomUsers returns the population's users as the evaluator takes them.
+func randomUsers(p *randrule.Population) []User {
+	users := make([]User, len(p.Users))
+	for i, u := range p.Users {
+		users[i] = User(u)
 	}
-	if r.IntN(4) > 0 {
-		b.WriteString(randExpr(r, 3, recipient))
-	}
-	if r.IntN(4) > 0 {
-		b.WriteString(" where " + randExpr(r, 3, func() string { return randAtom(r) }))
-	}
-	if r.IntN(3) == 0 {
-		fmt.Fprintf(&b, " limit %d", 1+r.IntN(100))
-	}
-	return b.String()
-}
-
-// randAtom writes a random demographic atom.
-func randAtom(r *rand.Rand) string {
-	subset := func(vals ...string) string {
-		r.Shuffle(len(vals), func(i, j int) { vals[i], vals[j] = vals[j], vals[i] })
-		return strings.Join(vals[:1+r.IntN(len(vals))], ", ")
-	}
-	rng := func(name string, bounds []int) string {
-		i := r.IntN(len(bounds))
-		j := i + 1 + r.IntN(len(bounds)-i)
-		lo, hi := fmt.Sprint(bounds[i]), ""
-		if j < len(bounds) {
-			hi = fmt.Sprint(bounds[j])
-		}
-		if r.IntN(4) == 0 {
-			lo = ""
-		}
-		if lo == "" && hi == "" {
-			hi = fmt.Sprint(bounds[len(bounds)-1])
-		}
-		return name + "[" + lo + "," + hi + ")"
-	}
-	switch r.IntN(5) {
-	case 0:
-		return "gender in (" + subset("male", "female") + ")"
-	case 1:
-		return "appType in (" + subset("ios", "android") + ")"
-	case 2:
-		return "area in (" + subset("jp_13", "jp_27", "jp_23", "tw_01", "id_06", "th_01") + ")"
-	case 3:
-		return rng("age", nctarget.AttrAge.Bounds())
-	}
-	return rng("subscriptionPeriod", nctarget.AttrSubscriptionPeriod.Bounds())
+	return users
 }
 
 // TestDifferential checks hundreds of random rules on random datasets,
@@ -237,15 +156,16 @@ func testDifferential(t *testing.T, opts passOptions) {
 	r := rand.New(rand.NewPCG(3, 2026))
 	rules := 0
 	for ds := 0; ds < 25; ds++ {
-		ref, users, auds, reds := randDataset(r)
-		d, err := NewDataset(users, auds, reds)
+		p := randrule.NewPopulation(r, false)
+		ref := newNaive(p)
+		d, err := NewDataset(ref.users, p.Audiences, p.Redeliveries)
 		if err != nil {
 			t.Fatal(err)
 		}
 		b := d.NewBatch()
 		b.opts = opts
 		for k := 0; k < 30; k++ {
-			src := randRule(r)
+			src := randrule.Rule(r)
 			rule, err := nctarget.Parse("rand.nct", []byte(src)) // as written: Compile rejects parts that match nobody
 			if err != nil {
 				t.Fatalf("%s: %v", src, err)

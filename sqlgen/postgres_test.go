@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/nctarget/nctarget"
+	"github.com/nctarget/nctarget/internal/randrule"
 	"github.com/nctarget/nctarget/sqlgen"
 	"github.com/nctarget/nctarget/sqlgen/internal/difftest"
 )
@@ -59,7 +60,7 @@ func (e *pgEngine) Dialect() sqlgen.Dialect { return sqlgen.Postgres }
 func (e *pgEngine) Layout() sqlgen.Layout   { return e.layout }
 
 // Load recreates the schema and copies the population in.
-func (e *pgEngine) Load(p *difftest.Population) error {
+func (e *pgEngine) Load(p *randrule.Population) error {
 	var b strings.Builder
 	schema := e.layout.Schema
 	qs, err := sqlgen.Postgres.QuoteIdent(schema)
@@ -166,7 +167,7 @@ func TestPostgresExplain(t *testing.T) {
 	if err := e.Load(difftest.NewPopulation(7, false)); err != nil {
 		t.Fatal(err)
 	}
-	src := `(audience(1) or redelivery("` + difftest.RedeliveryID(1) + `")) and not audience(2) and not (audience(3) and audience(4))
+	src := `(audience(1) or redelivery("` + randrule.RedeliveryID(1) + `")) and not audience(2) and not (audience(3) and audience(4))
 where not gender in (male) and age[20,40) limit 10`
 	req, err := nctarget.Compile("rule.nct", []byte(src), nctarget.Options{})
 	if err != nil {

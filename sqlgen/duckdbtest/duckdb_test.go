@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	_ "github.com/duckdb/duckdb-go/v2"
+	"github.com/nctarget/nctarget/internal/randrule"
 	"github.com/nctarget/nctarget/sqlgen"
 	"github.com/nctarget/nctarget/sqlgen/internal/difftest"
 )
@@ -30,7 +31,7 @@ func (e *engine) Layout() sqlgen.Layout   { return difftest.Layout }
 
 // Load recreates the tables and loads the population with COPY from CSV
 // files.
-func (e *engine) Load(p *difftest.Population) error {
+func (e *engine) Load(p *randrule.Population) error {
 	dir := e.t.TempDir()
 	var users, auds, reds strings.Builder
 	for _, u := range p.Users {

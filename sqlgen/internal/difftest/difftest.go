@@ -1,6 +1,7 @@
 // Package difftest checks queries of package sqlgen, run on a real engine,
-// against package eval on the same seeded random populations: the
-// recipients, the count and the waterfall must be equal, exactly. The
+// against package eval on the same seeded random rules and populations
+// (package randrule draws them): the recipients, the count and the
+// waterfall must be equal, exactly. The
 // PostgreSQL test (package sqlgen) and the DuckDB one (the nested module
 // sqlgen/duckdbtest, which needs cgo) share it.
 package difftest
@@ -10,135 +11,27 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strconv"
-	"strings"
 	"testing"
 
 	"github.com/nctarget/nctarget"
 	"github.com/nctarget/nctarget/eval"
+	"github.com/nctarget/nctarget/internal/randrule"
 	"github.com/nctarget/nctarget/sqlgen"
 )
 
-// Population is a random account: friends with about a fifth of each
-// attribute unknown, audiences and redeliveries listing non-friends and
-// duplicates, and an empty audience.
-type Population struct {
-	Users        []eval.User
-	Audiences    map[int64][]string
-	Redeliveries map[string][]string
-	Sorted       bool // users are in user ID order, so limit keeps the same friends in eval and SQL
+// NewPopulation draws the population of seed: the same on every run.
+// Users come in ID order unless shuffled.
+func NewPopulation(seed uint64, shuffled bool) *randrule.Population {
+	return randrule.NewPopulation(rand.New(rand.NewPCG(seed, 0x73716c)), shuffled)
 }
 
-// RedeliveryID returns the request ID of the n-th random redelivery.
-func RedeliveryID(n int) string { return fmt.Sprintf("00000000-0000-4000-8000-%012d", n) }
-
-// NewPopulation draws a population from seed. Users come in ID order
-// unless shuffled.
-func NewPopulation(seed uint64, shuffled bool) *Population {
-	r := rand.New(rand.NewPCG(seed, 0x73716c))
-	users := make([]eval.User, r.IntN(300))
-	pick := func(vals ...string) string { return vals[r.IntN(len(vals))] }
-	num := func(hi int) *int {
-		if r.IntN(5) == 0 {
-			return nil
-		}
-		n := r.IntN(hi)
-		return &n
+// users returns the population's users as eval takes them.
+func users(p *randrule.Population) []eval.User {
+	us := make([]eval.User, len(p.Users))
+	for i, u := range p.Users {
+		us[i] = eval.User(u)
 	}
-	for i := range users {
-		users[i] = eval.User{ID: eval.FormatID(uint64(i)*7 + 3), Gender: pick("", "male", "female", "female"), Age: num(90),
-			AppType: pick("", "ios", "android", "others", "ios"), Area: pick("", "jp_13", "jp_27", "jp_23", "tw_01", "id_06"),
-			SubscriptionPeriod: num(800)}
-	}
-	if shuffled {
-		r.Shuffle(len(users), func(i, j int) { users[i], users[j] = users[j], users[i] })
-	}
-	members := func() []string {
-		var ids []string
-		for k := r.IntN(len(users) + 10); k > 0; k-- {
-			ids = append(ids, eval.FormatID(uint64(r.IntN(7*len(users)+20)))) // some are not friends, some twice
-		}
-		return ids
-	}
-	p := &Population{Users: users, Audiences: map[int64][]string{4: nil}, Redeliveries: map[string][]string{}, Sorted: !shuffled}
-	for _, id := range []int64{1, 2, 3} {
-		p.Audiences[id] = members()
-	}
-	for _, n := range []int{1, 2} {
-		p.Redeliveries[RedeliveryID(n)] = members()
-	}
-	return p
-}
-
-// RandRule writes a random rule over the population's audiences.
-func RandRule(r *rand.Rand) string {
-	var b strings.Builder
-	recipient := func() string {
-		switch r.IntN(5) {
-		case 0:
-			return fmt.Sprintf("redelivery(%q)", RedeliveryID(1+r.IntN(2)))
-		case 1:
-			return "audience(4)" // empty
-		}
-		return fmt.Sprintf("audience(%d)", 1+r.IntN(3))
-	}
-	if r.IntN(4) > 0 {
-		b.WriteString(randExpr(r, 3, recipient))
-	}
-	if r.IntN(4) > 0 {
-		b.WriteString(" where " + randExpr(r, 3, func() string { return randAtom(r) }))
-	}
-	if r.IntN(3) == 0 {
-		fmt.Fprintf(&b, " limit %d", 1+r.IntN(100))
-	}
-	return b.String()
-}
-
-// randExpr writes a random expression of at most the given depth.
-func randExpr(r *rand.Rand, depth int, atom func() string) string {
-	if depth == 0 || r.IntN(3) == 0 {
-		return atom()
-	}
-	switch r.IntN(3) {
-	case 0:
-		return "not (" + randExpr(r, depth-1, atom) + ")"
-	case 1:
-		return "(" + randExpr(r, depth-1, atom) + " and " + randExpr(r, depth-1, atom) + ")"
-	}
-	return "(" + randExpr(r, depth-1, atom) + " or " + randExpr(r, depth-1, atom) + ")"
-}
-
-// randAtom writes a random demographic atom.
-func randAtom(r *rand.Rand) string {
-	subset := func(vals ...string) string {
-		r.Shuffle(len(vals), func(i, j int) { vals[i], vals[j] = vals[j], vals[i] })
-		return strings.Join(vals[:1+r.IntN(len(vals))], ", ")
-	}
-	rng := func(name string, bounds []int) string {
-		i := r.IntN(len(bounds))
-		j := i + 1 + r.IntN(len(bounds)-i)
-		lo, hi := strconv.Itoa(bounds[i]), ""
-		if j < len(bounds) {
-			hi = strconv.Itoa(bounds[j])
-		}
-		if r.IntN(4) == 0 {
-			lo = ""
-		}
-		if lo == "" && hi == "" {
-			hi = strconv.Itoa(bounds[len(bounds)-1])
-		}
-		return name + "[" + lo + "," + hi + ")"
-	}
-	switch r.IntN(5) {
-	case 0:
-		return "gender in (" + subset("male", "female") + ")"
-	case 1:
-		return "appType in (" + subset("ios", "android") + ")"
-	case 2:
-		return "area in (" + subset("jp_13", "jp_27", "jp_23", "tw_01", "id_06", "jp_01") + ")"
-	case 3:
-		return rng("age", []int{15, 20, 25, 30, 35, 40, 45, 50, 55, 60, 65, 70})
-	}
-	return rng("subscriptionPeriod", []int{7, 30, 90, 180, 365})
+	return us
 }
 
 // Engine runs queries on a real database.
@@ -148,7 +41,7 @@ type Engine interface {
 	// Layout is the layout the engine loads into and the queries read.
 	Layout() sqlgen.Layout
 	// Load replaces the tables of the layout with the population.
-	Load(p *Population) error
+	Load(p *randrule.Population) error
 	// Query runs each query and returns its rows, each a row of cells as
 	// text.
 	Query(qs []*sqlgen.Query) ([][][]string, error)
@@ -189,7 +82,7 @@ func Run(t *testing.T, e Engine, populations, rules int) {
 	checked := 0
 	for seed := range uint64(populations) {
 		p := NewPopulation(seed, seed%3 == 2)
-		d, err := eval.NewDataset(p.Users, p.Audiences, p.Redeliveries)
+		d, err := eval.NewDataset(users(p), p.Audiences, p.Redeliveries)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -231,7 +124,7 @@ func Run(t *testing.T, e Engine, populations, rules int) {
 // some (a clause that matches nobody, more than ten recipient objects).
 func compileRand(r *rand.Rand) (string, *nctarget.Request) {
 	for {
-		src := RandRule(r)
+		src := randrule.Rule(r)
 		if req, err := nctarget.Compile("rule.nct", []byte(src), nctarget.Options{}); err == nil {
 			return src, req
 		}
@@ -280,7 +173,7 @@ func cell(rows [][]string) string {
 
 // UserRow returns a user's cells in the column order of sqlgen.Schema,
 // with "" for unknown.
-func UserRow(u eval.User) []string {
+func UserRow(u randrule.User) []string {
 	n := func(p *int) string {
 		if p == nil {
 			return ""
