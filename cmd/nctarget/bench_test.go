@@ -18,6 +18,7 @@ import (
 	"github.com/nctarget/nctarget/internal/cputime"
 	"github.com/nctarget/nctarget/internal/indexcache"
 	"github.com/nctarget/nctarget/internal/load"
+	"github.com/nctarget/nctarget/internal/randrule"
 )
 
 // TestMain removes the benchmark dataset, if a benchmark generated one.
@@ -195,7 +196,7 @@ func writeBatch(b *testing.B, d *eval.Dataset, n int) (dir, first string) {
 		return fmt.Sprintf("age[%d,%d)", ages[k], ages[k+1+r.IntN(len(ages)-1-k)])
 	}
 	for i := 0; i < n; {
-		src := randomExpr(r, 2, recipient) + " where " + randomExpr(r, 2, demographic)
+		src := randrule.Expr(r, 2, recipient) + " where " + randrule.Expr(r, 2, demographic)
 		if r.IntN(3) == 0 {
 			src += fmt.Sprintf(" limit %d", 1000+r.IntN(100000))
 		}
@@ -216,20 +217,6 @@ func writeBatch(b *testing.B, d *eval.Dataset, n int) (dir, first string) {
 		i++
 	}
 	return dir, first
-}
-
-// randomExpr writes a random expression of the given depth over atoms.
-func randomExpr(r *rand.Rand, depth int, atom func() string) string {
-	if depth == 0 || r.IntN(3) == 0 {
-		return atom()
-	}
-	switch r.IntN(3) {
-	case 0:
-		return "not (" + randomExpr(r, depth-1, atom) + ")"
-	case 1:
-		return "(" + randomExpr(r, depth-1, atom) + " and " + randomExpr(r, depth-1, atom) + ")"
-	}
-	return "(" + randomExpr(r, depth-1, atom) + " or " + randomExpr(r, depth-1, atom) + ")"
 }
 
 // atomBitsets returns the friends of each distinct atom of rule, and of

@@ -109,10 +109,10 @@ func Rule(r *rand.Rand) string {
 		return fmt.Sprintf("audience(%d)", MemberAudiences[r.IntN(len(MemberAudiences))])
 	}
 	if r.IntN(4) > 0 {
-		b.WriteString(expr(r, 3, recipient))
+		b.WriteString(Expr(r, 3, recipient))
 	}
 	if r.IntN(4) > 0 {
-		b.WriteString(" where " + expr(r, 3, func() string { return atom(r) }))
+		b.WriteString(" where " + Expr(r, 3, func() string { return atom(r) }))
 	}
 	if r.IntN(3) == 0 {
 		fmt.Fprintf(&b, " limit %d", 1+r.IntN(100))
@@ -120,19 +120,20 @@ func Rule(r *rand.Rand) string {
 	return b.String()
 }
 
-// expr writes a random expression of at most the given depth; atom writes
-// a random atom.
-func expr(r *rand.Rand, depth int, atom func() string) string {
+// Expr writes a random expression of and, or and not of at most the
+// given depth; atom writes a random atom, so that a caller draws
+// expressions over atoms of its own.
+func Expr(r *rand.Rand, depth int, atom func() string) string {
 	if depth == 0 || r.IntN(3) == 0 {
 		return atom()
 	}
 	switch r.IntN(3) {
 	case 0:
-		return "not (" + expr(r, depth-1, atom) + ")"
+		return "not (" + Expr(r, depth-1, atom) + ")"
 	case 1:
-		return "(" + expr(r, depth-1, atom) + " and " + expr(r, depth-1, atom) + ")"
+		return "(" + Expr(r, depth-1, atom) + " and " + Expr(r, depth-1, atom) + ")"
 	}
-	return "(" + expr(r, depth-1, atom) + " or " + expr(r, depth-1, atom) + ")"
+	return "(" + Expr(r, depth-1, atom) + " or " + Expr(r, depth-1, atom) + ")"
 }
 
 // atom writes a random demographic atom. Areas include two that no friend
