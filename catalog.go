@@ -87,7 +87,7 @@ type catalogReader struct {
 // errorAt adds an error at the value n.
 func (r *catalogReader) errorAt(n *jsonNode, hint, format string, args ...any) {
 	p := offsetPos(r.filename, r.data, n.off)
-	r.errs.AddSpan(p, p, hint, format, args...)
+	r.errs.addSpan(p, p, hint, format, args...)
 }
 
 // idHint says what an audienceGroupId is.

@@ -113,7 +113,7 @@ func resolveAudiences(rule *Rule, opts Options, errs *ErrorList, warns *[]*Diagn
 		entry, ok := opts.Catalog.Lookup(a.Name)
 		switch {
 		case opts.Catalog == nil:
-			errs.AddSpan(a.Start, a.Stop, "pass a catalog that maps names to ids (--catalog audiences.json), or write the id",
+			errs.addSpan(a.Start, a.Stop, "pass a catalog that maps names to ids (--catalog audiences.json), or write the id",
 				"audience(%s) names an audience, but no catalog was given", quoteName(a.Name))
 		case !ok:
 			hint := "add it to the catalog, or write the id"
@@ -122,9 +122,9 @@ func resolveAudiences(rule *Rule, opts Options, errs *ErrorList, warns *[]*Diagn
 					hint = h
 				}
 			}
-			errs.AddSpan(a.Start, a.Stop, hint, "audience %q is not in the catalog", a.Name)
+			errs.addSpan(a.Start, a.Stop, hint, "audience %q is not in the catalog", a.Name)
 		case entry.AudienceGroupID <= 0:
-			errs.AddSpan(a.Start, a.Stop, "give the entry its audienceGroupId", "catalog entry %q has no audienceGroupId", a.Name)
+			errs.addSpan(a.Start, a.Stop, "give the entry its audienceGroupId", "catalog entry %q has no audienceGroupId", a.Name)
 		default:
 			for _, p := range entry.Problems(now) {
 				*warns = append(*warns, &Diagnostic{Pos: a.Start, End: a.Stop, Severity: SeverityWarning, Msg: p,
@@ -194,7 +194,7 @@ func checkRecipientCount(rule *Rule, simplified bool, errs *ErrorList) {
 	if simplified {
 		when = "even after simplification"
 	}
-	errs.AddSpan(rule.Recipient.Pos(), rule.Recipient.End(),
+	errs.addSpan(rule.Recipient.Pos(), rule.Recipient.End(),
 		"combine audiences into one audience group in LINE, or remove some",
 		"at most %d recipient objects; this rule has %d %s: %s",
 		MaxRecipientObjects, len(objs), when, strings.Join(list, ", "))
@@ -203,7 +203,7 @@ func checkRecipientCount(rule *Rule, simplified bool, errs *ErrorList) {
 // checkMessages enforces the API's 1 to 5 messages per request.
 func checkMessages(n int, at Pos, errs *ErrorList) {
 	if n < 1 || n > 5 {
-		errs.Add(at, "a narrowcast sends 1 to 5 message objects", "%d messages given", n)
+		errs.add(at, "a narrowcast sends 1 to 5 message objects", "%d messages given", n)
 	}
 }
 

@@ -70,7 +70,7 @@ type decompiler struct {
 // errorAt adds an error at byte offset off.
 func (d *decompiler) errorAt(off int, hint, format string, args ...any) {
 	p := offsetPos(d.filename, d.data, off)
-	d.errs.AddSpan(p, p, hint, format, args...)
+	d.errs.addSpan(p, p, hint, format, args...)
 }
 
 // syntaxError turns a JSON parse error into a positioned diagnostic.

@@ -73,16 +73,18 @@ func (d *Diagnostic) Error() string {
 
 // ErrorList is a list of diagnostics. It is the error type returned by Parse
 // and Compile, so callers can report every problem in a rule at once rather
-// than one per run. Like go/scanner.ErrorList, it sorts by position.
+// than one per run. Like go/scanner.ErrorList, it sorts by position. A
+// stage outside this package that reports on a rule (the evaluator, the
+// SQL writer) appends its own &Diagnostic{Pos: n.Pos(), End: n.End(), …}.
 type ErrorList []*Diagnostic
 
-// Add appends an error diagnostic at pos.
-func (l *ErrorList) Add(pos Pos, hint, format string, args ...any) {
+// add appends an error diagnostic at pos.
+func (l *ErrorList) add(pos Pos, hint, format string, args ...any) {
 	*l = append(*l, &Diagnostic{Pos: pos, End: pos, Msg: fmt.Sprintf(format, args...), Hint: hint})
 }
 
-// AddSpan appends an error diagnostic covering [pos, end).
-func (l *ErrorList) AddSpan(pos, end Pos, hint, format string, args ...any) {
+// addSpan appends an error diagnostic covering [pos, end).
+func (l *ErrorList) addSpan(pos, end Pos, hint, format string, args ...any) {
 	*l = append(*l, &Diagnostic{Pos: pos, End: end, Msg: fmt.Sprintf(format, args...), Hint: hint})
 }
 

@@ -45,9 +45,9 @@ func TestErrorList(t *testing.T) {
 	if l.Err() != nil {
 		t.Errorf("empty list: Err() = %v, want nil", l.Err())
 	}
-	l.Add(Pos{Filename: "r.nct", Offset: 9, Line: 2, Column: 3}, "", "second")
-	l.Add(Pos{Filename: "r.nct", Offset: 0, Line: 1, Column: 1}, "", "first")
-	l.Add(Pos{Filename: "r.nct", Offset: 9, Line: 2, Column: 3}, "", "third")
+	l.add(Pos{Filename: "r.nct", Offset: 9, Line: 2, Column: 3}, "", "second")
+	l.add(Pos{Filename: "r.nct", Offset: 0, Line: 1, Column: 1}, "", "first")
+	l.add(Pos{Filename: "r.nct", Offset: 9, Line: 2, Column: 3}, "", "third")
 	err := l.Err()
 	if got, want := err.Error(), "r.nct:1:1: first (and 2 more errors)"; got != want {
 		t.Errorf("Error() = %q, want %q", got, want)

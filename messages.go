@@ -83,7 +83,7 @@ type messagesChecker struct {
 // errorAt adds an error at byte offset off.
 func (m *messagesChecker) errorAt(off int, hint, format string, args ...any) {
 	p := offsetPos(m.filename, m.data, off)
-	m.errs.AddSpan(p, p, hint, format, args...)
+	m.errs.addSpan(p, p, hint, format, args...)
 }
 
 // check checks one message object at path.

@@ -213,7 +213,7 @@ func (p *parser) clause(r *Rule, afterLimit bool) bool {
 			r.Filter = p.or(filterExpr)
 			return false
 		}
-		p.errs.Add(at, hint, "%s", msg)
+		p.errs.add(at, hint, "%s", msg)
 		p.skipping(func() { p.or(filterExpr) })
 		return false
 	case p.is("limit"):
@@ -221,7 +221,7 @@ func (p *parser) clause(r *Rule, afterLimit bool) bool {
 			r.Limit = p.limit()
 			return true
 		}
-		p.errs.Add(at, "give one limit clause: limit 100 upToRemainingQuota", "duplicate limit clause")
+		p.errs.add(at, "give one limit clause: limit 100 upToRemainingQuota", "duplicate limit clause")
 		p.skipping(func() { p.limit() })
 		return true
 	case afterLimit:

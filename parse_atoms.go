@@ -137,7 +137,7 @@ func (p *parser) build(a *atomSyntax, span Span, kind exprKind) Expr {
 func (p *parser) buildAtom(a *atomSyntax, span Span, kind exprKind) Expr {
 	p.atoms++
 	if p.atoms == p.limits.MaxAtoms+1 {
-		p.errs.Add(span.Start, "split the rule"+byProgram("MaxAtoms"), "too many atoms (limit %d)", p.limits.MaxAtoms)
+		p.errs.add(span.Start, "split the rule"+byProgram("MaxAtoms"), "too many atoms (limit %d)", p.limits.MaxAtoms)
 	}
 	if p.full(span.Start) {
 		return &Set{Span: span}
@@ -152,7 +152,7 @@ func (p *parser) buildAtom(a *atomSyntax, span Span, kind exprKind) Expr {
 		return &Set{Span: span}
 	}
 	if kind == recipientExpr {
-		p.errs.AddSpan(span.Start, span.Stop, "begin the demographic filter with where: … where "+attr.String()+" …",
+		p.errs.addSpan(span.Start, span.Stop, "begin the demographic filter with where: … where "+attr.String()+" …",
 			"%s is a demographic attribute, but this is the recipient expression", attr)
 	}
 	switch a.form {
@@ -173,7 +173,7 @@ func (p *parser) full(pos Pos) bool {
 	}
 	if !p.stopped {
 		p.stopped = true
-		p.errs.Add(pos, "fix these and run again", "too many errors; stopped after %d", maxErrors)
+		p.errs.add(pos, "fix these and run again", "too many errors; stopped after %d", maxErrors)
 	}
 	return true
 }
@@ -184,7 +184,7 @@ func (p *parser) unknownAttr(name token, span Span) {
 	if h := suggest(name.Value, names); h != "" {
 		hint = h
 	}
-	p.errs.AddSpan(span.Start, name.End(), hint, "unknown attribute %q", name.Value)
+	p.errs.addSpan(span.Start, name.End(), hint, "unknown attribute %q", name.Value)
 }
 
 // call builds audience(…) and redelivery(…).
@@ -196,16 +196,16 @@ func (p *parser) call(a *atomSyntax, span Span, name string, kind exprKind) Expr
 		} else if h := suggest(name, []string{"audience", "redelivery"}); h != "" {
 			hint = h
 		}
-		p.errs.AddSpan(span.Start, span.Stop, hint, "unknown recipient %q", a.name.Value)
+		p.errs.addSpan(span.Start, span.Stop, hint, "unknown recipient %q", a.name.Value)
 		return &Audience{Span: span}
 	}
 	if kind == filterExpr {
-		p.errs.AddSpan(span.Start, span.Stop, "move it before where, into the recipient expression",
+		p.errs.addSpan(span.Start, span.Stop, "move it before where, into the recipient expression",
 			"%s(…) is a recipient, but this is the demographic filter after where", name)
 	}
 	args := a.values
 	if len(args) != 1 {
-		p.errs.AddSpan(span.Start, span.Stop, fmt.Sprintf("write one %[1]s per call and combine them: %[1]s(a) or %[1]s(b)", name),
+		p.errs.addSpan(span.Start, span.Stop, fmt.Sprintf("write one %[1]s per call and combine them: %[1]s(a) or %[1]s(b)", name),
 			"%s takes exactly one argument, got %d", name, len(args))
 		return &Audience{Span: span}
 	}
@@ -221,7 +221,7 @@ func (p *parser) audience(v token, span Span) Expr {
 	case v.Type == tokenInt:
 		id, err := strconv.ParseInt(v.Value, 10, 64)
 		if err != nil || id == 0 {
-			p.errs.AddSpan(v.Pos, v.End(), "audience group ids are positive 64-bit integers; check the id in LINE Official Account Manager",
+			p.errs.addSpan(v.Pos, v.End(), "audience group ids are positive 64-bit integers; check the id in LINE Official Account Manager",
 				"audience group id %s is out of range", v.Value)
 		}
 		a.ID = id
@@ -235,7 +235,7 @@ func (p *parser) audience(v token, span Span) Expr {
 		a.Name = v.Value
 	}
 	if v.Type != tokenInt && a.Name == "" {
-		p.errs.AddSpan(v.Pos, v.End(), "give the audience's catalog name or its id", "empty audience name")
+		p.errs.addSpan(v.Pos, v.End(), "give the audience's catalog name or its id", "empty audience name")
 	}
 	return a
 }
@@ -251,7 +251,7 @@ func (p *parser) redelivery(v token, span Span) Expr {
 		r.RequestID = v.Value
 	}
 	if !isUUID(r.RequestID) {
-		p.errs.AddSpan(v.Pos, v.End(), `a request id is the X-Line-Request-Id of a narrowcast, a UUID: redelivery("5b59509c-c57b-11e9-aa8c-2a2ae2dbcce4")`,
+		p.errs.addSpan(v.Pos, v.End(), `a request id is the X-Line-Request-Id of a narrowcast, a UUID: redelivery("5b59509c-c57b-11e9-aa8c-2a2ae2dbcce4")`,
 			"redelivery request id %q is not a UUID", r.RequestID)
 	}
 	return r
@@ -278,7 +278,7 @@ func isUUID(s string) bool {
 func (p *parser) unquote(v token) string {
 	s, err := strconv.Unquote(v.Value)
 	if err != nil {
-		p.errs.AddSpan(v.Pos, v.End(), `use Go string escapes: \" \\ \n \u00e9`, "malformed string %s", v.Value)
+		p.errs.addSpan(v.Pos, v.End(), `use Go string escapes: \" \\ \n \u00e9`, "malformed string %s", v.Value)
 		return strings.Trim(v.Value, `"`)
 	}
 	return s
@@ -298,7 +298,7 @@ func (p *parser) text(v token) string {
 // in builds the set of "attr in (…)" and "attr not in (…)".
 func (p *parser) in(a *atomSyntax, attr Attr, span Span) Expr {
 	if attr.IsRange() {
-		p.errs.AddSpan(span.Start, span.Stop, fmt.Sprintf("write a range: %s[%d,%d)", attr, attr.Bounds()[1], attr.Bounds()[2]),
+		p.errs.addSpan(span.Start, span.Stop, fmt.Sprintf("write a range: %s[%d,%d)", attr, attr.Bounds()[1], attr.Bounds()[2]),
 			"%s takes a range, not a list of values", attr)
 		return &Range{Span: span, Attr: attr}
 	}
@@ -310,10 +310,10 @@ func (p *parser) values(vals []token, attr Attr, span Span) *Set {
 	set := &Set{Span: span, Attr: attr}
 	switch {
 	case len(vals) == 0:
-		p.errs.AddSpan(span.Start, span.Stop, "an empty set matches nobody; list at least one value, or remove the condition",
+		p.errs.addSpan(span.Start, span.Stop, "an empty set matches nobody; list at least one value, or remove the condition",
 			"empty value list for %s", attr)
 	case len(vals) > p.limits.MaxValues:
-		p.errs.AddSpan(span.Start, span.Stop, "split the list"+byProgram("MaxValues"),
+		p.errs.addSpan(span.Start, span.Stop, "split the list"+byProgram("MaxValues"),
 			"%d values, over the limit of %d", len(vals), p.limits.MaxValues)
 		return set
 	}
@@ -340,19 +340,19 @@ func (p *parser) unknownValue(v token, attr Attr, text string) {
 	if h := suggest(text, valueNames(attr)); h != "" {
 		hint = h
 	}
-	p.errs.AddSpan(v.Pos, v.End(), hint, "unknown %s %q", attr, text)
+	p.errs.addSpan(v.Pos, v.End(), hint, "unknown %s %q", attr, text)
 }
 
 // rangeAtom builds attr[gte,lt).
 func (p *parser) rangeAtom(a *atomSyntax, attr Attr, span Span) Expr {
 	r := &Range{Span: span, Attr: attr}
 	if !attr.IsRange() {
-		p.errs.AddSpan(span.Start, span.Stop, fmt.Sprintf("write %s in (%s)", attr, attr.Codes()[0]),
+		p.errs.addSpan(span.Start, span.Stop, fmt.Sprintf("write %s in (%s)", attr, attr.Codes()[0]),
 			"%s takes a list of values, not a range", attr)
 		return r
 	}
 	if a.close.Value == "]" {
-		p.errs.Add(a.close.Pos, "ranges are half-open [gte,lt): close them with )", "range closed with ]")
+		p.errs.add(a.close.Pos, "ranges are half-open [gte,lt): close them with )", "range closed with ]")
 	}
 	r.Gte = p.bound(a.gte, attr)
 	r.Lt = p.bound(a.lt, attr)
@@ -364,10 +364,10 @@ func (p *parser) rangeAtom(a *atomSyntax, attr Attr, span Span) Expr {
 func (p *parser) checkRange(r *Range, span Span) {
 	switch {
 	case r.Gte == 0 && r.Lt == 0:
-		p.errs.AddSpan(span.Start, span.Stop, fmt.Sprintf("give at least one bound: %s[%d,)", r.Attr, r.Attr.Bounds()[0]),
+		p.errs.addSpan(span.Start, span.Stop, fmt.Sprintf("give at least one bound: %s[%d,)", r.Attr, r.Attr.Bounds()[0]),
 			"%s range without bounds", r.Attr)
 	case r.Gte > 0 && r.Lt > 0 && r.Gte >= r.Lt:
-		p.errs.AddSpan(span.Start, span.Stop, "the lower bound must be less than the upper bound",
+		p.errs.addSpan(span.Start, span.Stop, "the lower bound must be less than the upper bound",
 			"empty range %s matches nobody", r)
 	}
 }
@@ -380,7 +380,7 @@ func (p *parser) bound(v token, attr Attr) int {
 	}
 	start, end := v.Pos, v.End()
 	if v.Type != tokenInt {
-		p.errs.AddSpan(start, end, "bounds are whole numbers", "%s bound %s is not a number", attr, p.text(v))
+		p.errs.addSpan(start, end, "bounds are whole numbers", "%s bound %s is not a number", attr, p.text(v))
 		return -1
 	}
 	n, err := strconv.ParseInt(v.Value, 10, 64)
@@ -389,7 +389,7 @@ func (p *parser) bound(v token, attr Attr) int {
 			return b
 		}
 	}
-	p.errs.AddSpan(start, end, boundHint(attr, n, err), "%s bound %s is not one the API accepts", attr, v.Value)
+	p.errs.addSpan(start, end, boundHint(attr, n, err), "%s bound %s is not one the API accepts", attr, v.Value)
 	return -1
 }
 
@@ -411,7 +411,7 @@ func (p *parser) compare(a *atomSyntax, attr Attr, span Span) Expr {
 	op, value := a.op, a.values[0]
 	if !attr.IsRange() {
 		if op.Value != "=" {
-			p.errs.AddSpan(op.Pos, op.End(), compareHint(attr, op.Value, value), "%s does not take %s", attr, op.Value)
+			p.errs.addSpan(op.Pos, op.End(), compareHint(attr, op.Value, value), "%s does not take %s", attr, op.Value)
 		}
 		return p.values(a.values, attr, span)
 	}
@@ -422,7 +422,7 @@ func (p *parser) compare(a *atomSyntax, attr Attr, span Span) Expr {
 	case "<":
 		r.Lt = p.bound(value, attr)
 	default:
-		p.errs.AddSpan(op.Pos, op.End(), compareHint(attr, op.Value, value), "%s does not take %s", attr, op.Value)
+		p.errs.addSpan(op.Pos, op.End(), compareHint(attr, op.Value, value), "%s does not take %s", attr, op.Value)
 	}
 	return r
 }
@@ -510,9 +510,9 @@ func (p *parser) limit() *Limit {
 		n, err := strconv.ParseInt(max.Value, 10, 64)
 		switch {
 		case err != nil || n > 1<<31-1:
-			p.errs.AddSpan(max.Pos, max.End(), "limit.max is a 32-bit integer: at most 2147483647", "limit %s is too large", max.Value)
+			p.errs.addSpan(max.Pos, max.End(), "limit.max is a 32-bit integer: at most 2147483647", "limit %s is too large", max.Value)
 		case n == 0:
-			p.errs.AddSpan(max.Pos, max.End(), "the smallest limit is 1", "limit 0 sends nothing")
+			p.errs.addSpan(max.Pos, max.End(), "the smallest limit is 1", "limit 0 sends nothing")
 		}
 		l.Max = n
 	}
@@ -521,9 +521,9 @@ func (p *parser) limit() *Limit {
 	}
 	switch {
 	case max.Type != tokenInt && len(flags) == 0:
-		p.errs.Add(l.Start, "write limit 100, limit upToRemainingQuota, or both", "empty limit clause")
+		p.errs.add(l.Start, "write limit 100, limit upToRemainingQuota, or both", "empty limit clause")
 	case l.ForbidPartialDelivery && !l.UpToRemainingQuota:
-		p.errs.AddSpan(l.Start, l.Stop, "add upToRemainingQuota: limit 100 upToRemainingQuota forbidPartialDelivery",
+		p.errs.addSpan(l.Start, l.Stop, "add upToRemainingQuota: limit 100 upToRemainingQuota forbidPartialDelivery",
 			"forbidPartialDelivery requires upToRemainingQuota")
 	}
 	return l
@@ -539,18 +539,18 @@ func (p *parser) limitFlag(l *Limit, f token) {
 	case strings.EqualFold(text, "forbidPartialDelivery"):
 		flag = &l.ForbidPartialDelivery
 	case f.Type == tokenInt:
-		p.errs.AddSpan(start, end, "the number comes first: limit 100 upToRemainingQuota", "unexpected number %s in the limit clause", text)
+		p.errs.addSpan(start, end, "the number comes first: limit 100 upToRemainingQuota", "unexpected number %s in the limit clause", text)
 		return
 	default:
 		hint := "the options are upToRemainingQuota and forbidPartialDelivery"
 		if h := suggest(text, []string{"upToRemainingQuota", "forbidPartialDelivery"}); h != "" {
 			hint = h
 		}
-		p.errs.AddSpan(start, end, hint, "unknown limit option %q", text)
+		p.errs.addSpan(start, end, hint, "unknown limit option %q", text)
 		return
 	}
 	if *flag {
-		p.errs.AddSpan(start, end, "give each option once", "duplicate limit option %s", text)
+		p.errs.addSpan(start, end, "give each option once", "duplicate limit option %s", text)
 	}
 	*flag = true
 }

@@ -180,7 +180,7 @@ func (s *simplifier) top(e Expr) Expr {
 	case c.all:
 		s.lintWarn(c, "remove it if every friend is meant", "this %s matches every friend: %s always holds", s.side, c.why)
 	default:
-		s.errs.AddSpan(c.Start, c.Stop, "a condition that can never hold is a mistake; join the parts with or, or remove one",
+		s.errs.addSpan(c.Start, c.Stop, "a condition that can never hold is a mistake; join the parts with or, or remove one",
 			"this %s matches nobody: %s", s.side, c.why)
 	}
 	return e

@@ -32,7 +32,7 @@ func (s *simplifier) simplifySide(e Expr, filter bool) Expr {
 	}
 	if s.matchesNobody(f, filter) {
 		at := firstNobody(e, filter)
-		s.errs.AddSpan(at.Pos(), at.End(), "LINE accepts it and fails the delivery; join the parts with or, or remove one",
+		s.errs.addSpan(at.Pos(), at.End(), "LINE accepts it and fails the delivery; join the parts with or, or remove one",
 			"this %s matches nobody: %s", s.side, brief(at))
 		return e
 	}

@@ -18,7 +18,7 @@ import (
 func validate(r *Rule) ErrorList {
 	v := &validator{}
 	if r == nil {
-		v.errs.Add(Pos{}, "give a rule: Parse or Decompile returns one", "nil rule")
+		v.errs.add(Pos{}, "give a rule: Parse or Decompile returns one", "nil rule")
 		return v.errs
 	}
 	v.expr(r.Recipient, recipientExpr)
@@ -33,7 +33,7 @@ func validate(r *Rule) ErrorList {
 type validator struct{ errs ErrorList }
 
 func (v *validator) errorf(n Node, hint, format string, args ...any) {
-	v.errs.AddSpan(n.Pos(), n.End(), hint, format, args...)
+	v.errs.addSpan(n.Pos(), n.End(), hint, format, args...)
 }
 
 // expr checks an expression on the given side of where.
@@ -73,7 +73,7 @@ func (v *validator) expr(e Expr, kind exprKind) {
 		}
 		v.demographic(x)
 	default:
-		v.errs.Add(e.Pos(), "build expressions from the node types of ast.go", "unknown expression type %T", e)
+		v.errs.add(e.Pos(), "build expressions from the node types of ast.go", "unknown expression type %T", e)
 	}
 }
 
@@ -108,7 +108,7 @@ func (v *validator) demographic(e Expr) {
 		}
 		for _, val := range x.Values {
 			if _, ok := x.Attr.CodeIndex(val.Code); !ok {
-				v.errs.AddSpan(val.Start, val.Stop, valuesHint(x.Attr), "unknown %s code %q", x.Attr, val.Code)
+				v.errs.addSpan(val.Start, val.Stop, valuesHint(x.Attr), "unknown %s code %q", x.Attr, val.Code)
 			}
 		}
 	case *Range:

@@ -2,6 +2,7 @@ package eval
 
 import (
 	"errors"
+	"fmt"
 
 	"github.com/nctarget/nctarget"
 	"github.com/nctarget/nctarget/internal/parallel"
@@ -140,13 +141,13 @@ func (p *Plan) leaf(n *node, errs *nctarget.ErrorList) (*node, error) {
 	case *nctarget.Set, *nctarget.Range:
 		n.leaf, err = p.batch.bits.atom(x)
 	default:
-		errs.Add(n.expr.Pos(), "", "cannot evaluate %T", n.expr)
+		*errs = append(*errs, &nctarget.Diagnostic{Pos: n.expr.Pos(), End: n.expr.Pos(), Msg: fmt.Sprintf("cannot evaluate %T", n.expr)})
 		n.leaf = p.batch.bits.empty()
 		return n, nil
 	}
 	var re *ruleError
 	if errors.As(err, &re) {
-		errs.AddSpan(n.expr.Pos(), n.expr.End(), re.hint, "%s", re.msg)
+		*errs = append(*errs, &nctarget.Diagnostic{Pos: n.expr.Pos(), End: n.expr.End(), Msg: re.msg, Hint: re.hint})
 		n.leaf = p.batch.bits.empty()
 		return n, nil
 	}

@@ -1,6 +1,7 @@
 package sqlgen
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -39,7 +40,7 @@ func (g *gen) expr(e nctarget.Expr, indent string) string {
 		return "NOT " + g.expr(x.X, indent)
 	case *nctarget.Audience:
 		if x.ID == 0 {
-			g.errs.AddSpan(x.Pos(), x.End(), "compile the rule with its catalog first (nctarget.Compile resolves audience names)",
+			g.fail(x, "compile the rule with its catalog first (nctarget.Compile resolves audience names)",
 				"audience(%s) has no audienceGroupId", x.Name)
 		}
 		return g.member("audience_members", "audience_members.audience_group_id", "audience_members.user_id", x.ID, x)
@@ -52,7 +53,7 @@ func (g *gen) expr(e nctarget.Expr, indent string) string {
 	case nil:
 		return "1 = 1"
 	}
-	g.errs.Add(e.Pos(), "", "cannot write %T as SQL", e)
+	g.fail(e, "", "cannot write %T as SQL", e)
 	return "1 = 0"
 }
 
@@ -133,7 +134,7 @@ func (g *gen) rng(r *nctarget.Range) string {
 func (g *gen) value(v any, at nctarget.Node) string {
 	if s, ok := v.(string); ok {
 		if err := checkText(s, "value", false); err != nil {
-			g.errs.AddSpan(at.Pos(), at.End(), "no SQL engine stores a NUL in text, so no row could match it", "%v", err)
+			g.fail(at, "no SQL engine stores a NUL in text, so no row could match it", "%v", err)
 			return "''"
 		}
 	}
@@ -149,4 +150,10 @@ func (g *gen) value(v any, at nctarget.Node) string {
 		return g.d.quoteString(x)
 	}
 	panic("sqlgen: value of unexpected type") // only the writers above call value
+}
+
+// fail adds an error diagnostic covering n, the part of the rule that has
+// no SQL translation.
+func (g *gen) fail(n nctarget.Node, hint, format string, args ...any) {
+	*g.errs = append(*g.errs, &nctarget.Diagnostic{Pos: n.Pos(), End: n.End(), Msg: fmt.Sprintf(format, args...), Hint: hint})
 }
