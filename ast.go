@@ -9,8 +9,8 @@ import (
 // source it came from, so later stages (simplify, compile, eval) can point
 // back at what the user wrote.
 type Node interface {
-	Pos() Pos // first character of the node
-	End() Pos // first character after the node
+	Pos() Pos // position of the node's first byte
+	End() Pos // position just past the node's last byte
 	node()
 }
 
@@ -24,17 +24,21 @@ type Expr interface {
 	expr()
 }
 
-// Span is the source range of a node, embedded in every node type.
+// Span is the source range of a node, embedded in every node type. Its
+// Pos and End follow go/ast: Pos is the position of the node's first byte
+// and End the position just past its last, so the node's text is
+// src[n.Pos().Offset:n.End().Offset]. Only the parser sets them: a node
+// decompiled from JSON or built by hand has zero positions (IsValid is
+// false), and a rewrite that keeps a node's place copies its Span.
 type Span struct {
-	Start Pos // first character
-	Stop  Pos // first character after
+	pos, end Pos
 }
 
-// Pos returns the first character of the span.
-func (s Span) Pos() Pos { return s.Start }
+// Pos returns the position of the node's first byte.
+func (s Span) Pos() Pos { return s.pos }
 
-// End returns the first character after the span.
-func (s Span) End() Pos { return s.Stop }
+// End returns the position just past the node's last byte.
+func (s Span) End() Pos { return s.end }
 
 func (Span) node() {}
 

@@ -64,7 +64,7 @@ func CompileRule(rule *Rule, opts Options) (*Request, error) {
 	req := &Request{Messages: opts.Messages}
 	resolved := resolveAudiences(rule, opts, &errs, &req.Warnings)
 	if opts.Messages != nil {
-		checkMessages(len(opts.Messages), rule.Start, &errs)
+		checkMessages(len(opts.Messages), rule.Pos(), &errs)
 	}
 	if len(errs) > 0 {
 		return nil, errs.Err()
@@ -90,7 +90,7 @@ func CompileRule(rule *Rule, opts Options) (*Request, error) {
 	}
 	checkRecipientCount(req.Rule, !opts.NoSimplify, &errs)
 	if rule.Recipient == nil && rule.Filter == nil {
-		top := Pos{Filename: rule.Start.Filename, Line: 1, Column: 1} // the rule as a whole
+		top := Pos{Filename: rule.Pos().Filename, Line: 1, Column: 1} // the rule as a whole
 		req.Warnings = append(req.Warnings, &Diagnostic{Pos: top, End: top, Severity: SeverityWarning,
 			Msg: "the rule has no recipient expression and no where clause: it targets every friend", Hint: "use a broadcast if that is what you mean"})
 	}
@@ -113,7 +113,7 @@ func resolveAudiences(rule *Rule, opts Options, errs *ErrorList, warns *[]*Diagn
 		entry, ok := opts.Catalog.Lookup(a.Name)
 		switch {
 		case opts.Catalog == nil:
-			errs.addSpan(a.Start, a.Stop, "pass a catalog that maps names to ids (--catalog audiences.json), or write the id",
+			errs.addSpan(a.Pos(), a.End(), "pass a catalog that maps names to ids (--catalog audiences.json), or write the id",
 				"audience(%s) names an audience, but no catalog was given", quoteName(a.Name))
 		case !ok:
 			hint := "add it to the catalog, or write the id"
@@ -122,12 +122,12 @@ func resolveAudiences(rule *Rule, opts Options, errs *ErrorList, warns *[]*Diagn
 					hint = h
 				}
 			}
-			errs.addSpan(a.Start, a.Stop, hint, "audience %q is not in the catalog", a.Name)
+			errs.addSpan(a.Pos(), a.End(), hint, "audience %q is not in the catalog", a.Name)
 		case entry.AudienceGroupID <= 0:
-			errs.addSpan(a.Start, a.Stop, "give the entry its audienceGroupId", "catalog entry %q has no audienceGroupId", a.Name)
+			errs.addSpan(a.Pos(), a.End(), "give the entry its audienceGroupId", "catalog entry %q has no audienceGroupId", a.Name)
 		default:
 			for _, p := range entry.Problems(now) {
-				*warns = append(*warns, &Diagnostic{Pos: a.Start, End: a.Stop, Severity: SeverityWarning, Msg: p,
+				*warns = append(*warns, &Diagnostic{Pos: a.Pos(), End: a.End(), Severity: SeverityWarning, Msg: p,
 					Hint: "LINE rejects sends to audiences that are not READY, expired or IFA"})
 			}
 		}

@@ -106,7 +106,7 @@ func conjoin(x, y Expr) Expr {
 	case y == nil:
 		return x
 	}
-	return &Operator{Span: Span{Start: x.Pos(), Stop: x.End()}, Op: OpAnd, Args: []Expr{x, y}}
+	return &Operator{Span: Span{pos: x.Pos(), end: x.End()}, Op: OpAnd, Args: []Expr{x, y}}
 }
 
 // OneLine prints the rule on one line in canonical syntax; "every

@@ -56,8 +56,8 @@ func (s Severity) String() string {
 // what to write instead. Errors returned by this package are an ErrorList of
 // diagnostics; warnings come back beside a successful result.
 type Diagnostic struct {
-	Pos      Pos      // where the problem starts
-	End      Pos      // where it ends (exclusive); may equal Pos for a point
+	Pos      Pos      // position of the problem's first byte
+	End      Pos      // position just past its last byte; equal to Pos for a point
 	Severity Severity // error or warning
 	Msg      string   // what is wrong, lower case, no trailing period
 	Hint     string   // what to do instead; may be empty

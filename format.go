@@ -84,26 +84,26 @@ func format(rule *Rule, verbatim map[Expr]string) []byte {
 	items := clauses(rule, verbatim)
 	cs := rule.Comments
 	for i, it := range items {
-		for len(cs) > 0 && cs[0].Start.Offset <= it.start.Offset {
-			out.line(cs[0].Start.Line, cs[0].Start.Line, cs[0].Text)
+		for len(cs) > 0 && cs[0].Pos().Offset <= it.start.Offset {
+			out.line(cs[0].Pos().Line, cs[0].Pos().Line, cs[0].Text)
 			cs = cs[1:]
 		}
 		var inner []Comment
-		for len(cs) > 0 && cs[0].Start.Offset < it.end.Offset {
+		for len(cs) > 0 && cs[0].Pos().Offset < it.end.Offset {
 			inner, cs = append(inner, cs[0]), cs[1:]
 		}
 		text, before := it.format(inner)
 		for _, c := range before {
-			out.line(c.Start.Line, c.Start.Line, c.Text)
+			out.line(c.Pos().Line, c.Pos().Line, c.Text)
 		}
-		if len(cs) > 0 && cs[0].Start.Line == it.end.Line && (i+1 == len(items) || cs[0].Start.Offset < items[i+1].start.Offset) {
+		if len(cs) > 0 && cs[0].Pos().Line == it.end.Line && (i+1 == len(items) || cs[0].Pos().Offset < items[i+1].start.Offset) {
 			text += " " + cs[0].Text
 			cs = cs[1:]
 		}
 		out.line(it.start.Line, it.end.Line, text)
 	}
 	for _, c := range cs {
-		out.line(c.Start.Line, c.Start.Line, c.Text)
+		out.line(c.Pos().Line, c.Pos().Line, c.Text)
 	}
 	return []byte(out.b.String())
 }
@@ -147,7 +147,7 @@ func clauses(rule *Rule, verbatim map[Expr]string) []clause {
 		}})
 	}
 	if rule.Limit != nil {
-		cs = append(cs, clause{rule.Limit.Start, rule.Limit.Stop, func(inner []Comment) (string, []Comment) { return rule.Limit.String(), inner }})
+		cs = append(cs, clause{rule.Limit.Pos(), rule.Limit.End(), func(inner []Comment) (string, []Comment) { return rule.Limit.String(), inner }})
 	}
 	return cs
 }
@@ -173,7 +173,7 @@ func formatClause(prefix string, e Expr, verbatim map[Expr]string, inner []Comme
 	for _, c := range inner {
 		line, end := -1, -1
 		for atom, l := range p.atomLine {
-			if off := atom.End().Offset; off <= c.Start.Offset && off > end {
+			if off := atom.End().Offset; off <= c.Pos().Offset && off > end {
 				line, end = l, off
 			}
 		}
@@ -220,8 +220,8 @@ func (p *printer) hasComment(e Expr) bool {
 		return false
 	}
 	from, to := atoms[0].End().Offset, atoms[len(atoms)-1].Pos().Offset
-	i := sort.Search(len(p.comments), func(i int) bool { return p.comments[i].Start.Offset >= from })
-	return i < len(p.comments) && p.comments[i].Start.Offset < to
+	i := sort.Search(len(p.comments), func(i int) bool { return p.comments[i].Pos().Offset >= from })
+	return i < len(p.comments) && p.comments[i].Pos().Offset < to
 }
 
 // markAtom records the output line atom e is printed on.

@@ -185,9 +185,9 @@ func (p *parser) rule() *Rule {
 	for p.peek().Type != tokenEOF {
 		afterLimit = p.clause(r, afterLimit)
 	}
-	r.Span = Span{Start: start, Stop: p.end()}
-	if r.Stop.Offset < start.Offset { // no tokens, only blanks and comments: the rule ends where it starts
-		r.Stop = start
+	r.Span = Span{pos: start, end: p.end()}
+	if r.End().Offset < start.Offset { // no tokens, only blanks and comments: the rule ends where it starts
+		r.end = start
 	}
 	return r
 }
@@ -262,7 +262,7 @@ func (p *parser) or(kind exprKind) Expr {
 	for p.accept("or") {
 		o.Args = append(o.Args, p.and(kind))
 	}
-	o.Span = Span{Start: start, Stop: p.end()}
+	o.Span = Span{pos: start, end: p.end()}
 	return o
 }
 
@@ -277,7 +277,7 @@ func (p *parser) and(kind exprKind) Expr {
 	for p.accept("and") {
 		o.Args = append(o.Args, p.not(kind))
 	}
-	o.Span = Span{Start: start, Stop: p.end()}
+	o.Span = Span{pos: start, end: p.end()}
 	return o
 }
 
@@ -298,7 +298,7 @@ func (p *parser) not(kind exprKind) Expr {
 	} else {
 		x = p.atom(kind)
 	}
-	span := Span{Start: start, Stop: p.end()}
+	span := Span{pos: start, end: p.end()}
 	for range nots {
 		x = &Not{Span: span, X: x}
 	}
@@ -310,7 +310,7 @@ func comments(toks []token) []Comment {
 	var cs []Comment
 	for _, t := range toks {
 		if t.Type == tokenComment {
-			cs = append(cs, Comment{Span: Span{Start: t.Pos, Stop: t.End()}, Text: strings.TrimRight(t.Value, "\r")})
+			cs = append(cs, Comment{Span: Span{pos: t.Pos, end: t.End()}, Text: strings.TrimRight(t.Value, "\r")})
 		}
 	}
 	return cs

@@ -84,7 +84,7 @@ func (p *parser) atom(kind exprKind) Expr {
 		p.afterName(a.name)
 	}
 	p.list = ""
-	return p.build(a, Span{Start: a.name.Pos, Stop: p.end()}, kind)
+	return p.build(a, Span{pos: a.name.Pos, end: p.end()}, kind)
 }
 
 // valueList parses "v, v, …" into a.values, with a trailing comma when
@@ -137,9 +137,9 @@ func (p *parser) build(a *atomSyntax, span Span, kind exprKind) Expr {
 func (p *parser) buildAtom(a *atomSyntax, span Span, kind exprKind) Expr {
 	p.atoms++
 	if p.atoms == p.limits.MaxAtoms+1 {
-		p.errs.add(span.Start, "split the rule"+byProgram("MaxAtoms"), "too many atoms (limit %d)", p.limits.MaxAtoms)
+		p.errs.add(span.Pos(), "split the rule"+byProgram("MaxAtoms"), "too many atoms (limit %d)", p.limits.MaxAtoms)
 	}
-	if p.full(span.Start) {
+	if p.full(span.Pos()) {
 		return &Set{Span: span}
 	}
 	name := strings.ToLower(a.name.Value)
@@ -152,7 +152,7 @@ func (p *parser) buildAtom(a *atomSyntax, span Span, kind exprKind) Expr {
 		return &Set{Span: span}
 	}
 	if kind == recipientExpr {
-		p.errs.addSpan(span.Start, span.Stop, "begin the demographic filter with where: … where "+attr.String()+" …",
+		p.errs.addSpan(span.Pos(), span.End(), "begin the demographic filter with where: … where "+attr.String()+" …",
 			"%s is a demographic attribute, but this is the recipient expression", attr)
 	}
 	switch a.form {
@@ -184,7 +184,7 @@ func (p *parser) unknownAttr(name token, span Span) {
 	if h := suggest(name.Value, names); h != "" {
 		hint = h
 	}
-	p.errs.addSpan(span.Start, name.End(), hint, "unknown attribute %q", name.Value)
+	p.errs.addSpan(span.Pos(), name.End(), hint, "unknown attribute %q", name.Value)
 }
 
 // call builds audience(…) and redelivery(…).
@@ -196,16 +196,16 @@ func (p *parser) call(a *atomSyntax, span Span, name string, kind exprKind) Expr
 		} else if h := suggest(name, []string{"audience", "redelivery"}); h != "" {
 			hint = h
 		}
-		p.errs.addSpan(span.Start, span.Stop, hint, "unknown recipient %q", a.name.Value)
+		p.errs.addSpan(span.Pos(), span.End(), hint, "unknown recipient %q", a.name.Value)
 		return &Audience{Span: span}
 	}
 	if kind == filterExpr {
-		p.errs.addSpan(span.Start, span.Stop, "move it before where, into the recipient expression",
+		p.errs.addSpan(span.Pos(), span.End(), "move it before where, into the recipient expression",
 			"%s(…) is a recipient, but this is the demographic filter after where", name)
 	}
 	args := a.values
 	if len(args) != 1 {
-		p.errs.addSpan(span.Start, span.Stop, fmt.Sprintf("write one %[1]s per call and combine them: %[1]s(a) or %[1]s(b)", name),
+		p.errs.addSpan(span.Pos(), span.End(), fmt.Sprintf("write one %[1]s per call and combine them: %[1]s(a) or %[1]s(b)", name),
 			"%s takes exactly one argument, got %d", name, len(args))
 		return &Audience{Span: span}
 	}
@@ -298,7 +298,7 @@ func (p *parser) text(v token) string {
 // in builds the set of "attr in (…)" and "attr not in (…)".
 func (p *parser) in(a *atomSyntax, attr Attr, span Span) Expr {
 	if attr.IsRange() {
-		p.errs.addSpan(span.Start, span.Stop, fmt.Sprintf("write a range: %s[%d,%d)", attr, attr.Bounds()[1], attr.Bounds()[2]),
+		p.errs.addSpan(span.Pos(), span.End(), fmt.Sprintf("write a range: %s[%d,%d)", attr, attr.Bounds()[1], attr.Bounds()[2]),
 			"%s takes a range, not a list of values", attr)
 		return &Range{Span: span, Attr: attr}
 	}
@@ -310,10 +310,10 @@ func (p *parser) values(vals []token, attr Attr, span Span) *Set {
 	set := &Set{Span: span, Attr: attr}
 	switch {
 	case len(vals) == 0:
-		p.errs.addSpan(span.Start, span.Stop, "an empty set matches nobody; list at least one value, or remove the condition",
+		p.errs.addSpan(span.Pos(), span.End(), "an empty set matches nobody; list at least one value, or remove the condition",
 			"empty value list for %s", attr)
 	case len(vals) > p.limits.MaxValues:
-		p.errs.addSpan(span.Start, span.Stop, "split the list"+byProgram("MaxValues"),
+		p.errs.addSpan(span.Pos(), span.End(), "split the list"+byProgram("MaxValues"),
 			"%d values, over the limit of %d", len(vals), p.limits.MaxValues)
 		return set
 	}
@@ -327,7 +327,7 @@ func (p *parser) values(vals []token, attr Attr, span Span) *Set {
 			p.unknownValue(v, attr, text)
 			continue
 		}
-		set.Values = append(set.Values, Value{Span: Span{Start: v.Pos, Stop: v.End()}, Code: code, Text: text})
+		set.Values = append(set.Values, Value{Span: Span{pos: v.Pos, end: v.End()}, Code: code, Text: text})
 	}
 	return set
 }
@@ -347,7 +347,7 @@ func (p *parser) unknownValue(v token, attr Attr, text string) {
 func (p *parser) rangeAtom(a *atomSyntax, attr Attr, span Span) Expr {
 	r := &Range{Span: span, Attr: attr}
 	if !attr.IsRange() {
-		p.errs.addSpan(span.Start, span.Stop, fmt.Sprintf("write %s in (%s)", attr, attr.Codes()[0]),
+		p.errs.addSpan(span.Pos(), span.End(), fmt.Sprintf("write %s in (%s)", attr, attr.Codes()[0]),
 			"%s takes a list of values, not a range", attr)
 		return r
 	}
@@ -364,10 +364,10 @@ func (p *parser) rangeAtom(a *atomSyntax, attr Attr, span Span) Expr {
 func (p *parser) checkRange(r *Range, span Span) {
 	switch {
 	case r.Gte == 0 && r.Lt == 0:
-		p.errs.addSpan(span.Start, span.Stop, fmt.Sprintf("give at least one bound: %s[%d,)", r.Attr, r.Attr.Bounds()[0]),
+		p.errs.addSpan(span.Pos(), span.End(), fmt.Sprintf("give at least one bound: %s[%d,)", r.Attr, r.Attr.Bounds()[0]),
 			"%s range without bounds", r.Attr)
 	case r.Gte > 0 && r.Lt > 0 && r.Gte >= r.Lt:
-		p.errs.addSpan(span.Start, span.Stop, "the lower bound must be less than the upper bound",
+		p.errs.addSpan(span.Pos(), span.End(), "the lower bound must be less than the upper bound",
 			"empty range %s matches nobody", r)
 	}
 }
@@ -496,7 +496,7 @@ func joinInts(ns []int) string {
 // options.
 func (p *parser) limit() *Limit {
 	l := &Limit{}
-	l.Start = p.expect("limit").Pos
+	l.pos = p.expect("limit").Pos
 	var max token
 	if p.peek().Type == tokenInt {
 		max = p.next()
@@ -505,7 +505,7 @@ func (p *parser) limit() *Limit {
 	for isValue(p.peek()) {
 		flags = append(flags, p.next())
 	}
-	l.Stop = p.end()
+	l.end = p.end()
 	if max.Type == tokenInt {
 		n, err := strconv.ParseInt(max.Value, 10, 64)
 		switch {
@@ -521,9 +521,9 @@ func (p *parser) limit() *Limit {
 	}
 	switch {
 	case max.Type != tokenInt && len(flags) == 0:
-		p.errs.add(l.Start, "write limit 100, limit upToRemainingQuota, or both", "empty limit clause")
+		p.errs.add(l.Pos(), "write limit 100, limit upToRemainingQuota, or both", "empty limit clause")
 	case l.ForbidPartialDelivery && !l.UpToRemainingQuota:
-		p.errs.addSpan(l.Start, l.Stop, "add upToRemainingQuota: limit 100 upToRemainingQuota forbidPartialDelivery",
+		p.errs.addSpan(l.Pos(), l.End(), "add upToRemainingQuota: limit 100 upToRemainingQuota forbidPartialDelivery",
 			"forbidPartialDelivery requires upToRemainingQuota")
 	}
 	return l

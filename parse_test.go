@@ -333,7 +333,7 @@ func checkShift(t *testing.T, what string, a, b Pos) {
 // rulePositions lists the start and end of every node of r, in a fixed
 // order.
 func rulePositions(r *Rule) []Pos {
-	ps := []Pos{r.Start, r.Stop}
+	ps := []Pos{r.Pos(), r.End()}
 	var walk func(Expr)
 	walk = func(e Expr) {
 		if e == nil {
@@ -349,17 +349,17 @@ func rulePositions(r *Rule) []Pos {
 			walk(n.X)
 		case *Set:
 			for _, v := range n.Values {
-				ps = append(ps, v.Start, v.Stop)
+				ps = append(ps, v.Pos(), v.End())
 			}
 		}
 	}
 	walk(r.Recipient)
 	walk(r.Filter)
 	if r.Limit != nil {
-		ps = append(ps, r.Limit.Start, r.Limit.Stop)
+		ps = append(ps, r.Limit.Pos(), r.Limit.End())
 	}
 	for _, c := range r.Comments {
-		ps = append(ps, c.Start, c.Stop)
+		ps = append(ps, c.Pos(), c.End())
 	}
 	return ps
 }

@@ -55,7 +55,7 @@ func Simplify(r *Rule) (*Simplification, error) {
 		return nil, s.errs.Err()
 	}
 	if s.suppressed > 0 {
-		s.warnings = append(s.warnings, &Diagnostic{Pos: r.Start, End: r.Start, Severity: SeverityWarning,
+		s.warnings = append(s.warnings, &Diagnostic{Pos: r.Pos(), End: r.Pos(), Severity: SeverityWarning,
 			Msg:  fmt.Sprintf("and %d more redundant clauses", s.suppressed),
 			Hint: "nctarget compile --explain lists every rewrite"})
 	}
@@ -180,7 +180,7 @@ func (s *simplifier) top(e Expr) Expr {
 	case c.all:
 		s.lintWarn(c, "remove it if every friend is meant", "this %s matches every friend: %s always holds", s.side, c.why)
 	default:
-		s.errs.addSpan(c.Start, c.Stop, "a condition that can never hold is a mistake; join the parts with or, or remove one",
+		s.errs.addSpan(c.Pos(), c.End(), "a condition that can never hold is a mistake; join the parts with or, or remove one",
 			"this %s matches nobody: %s", s.side, c.why)
 	}
 	return e
@@ -321,10 +321,10 @@ func (s *simplifier) dropConstants(o *Operator, args []Expr) ([]Expr, *constant)
 // dropConstant records and warns about a constant operand o ignores.
 func (s *simplifier) dropConstant(o *Operator, c *constant) {
 	if c.all {
-		s.rewrites = append(s.rewrites, Rewrite{Pos: c.Start, Name: "drop always", Before: c.why, After: "(nothing)"})
+		s.rewrites = append(s.rewrites, Rewrite{Pos: c.Pos(), Name: "drop always", Before: c.why, After: "(nothing)"})
 		s.lintWarn(c, "remove it", "this clause always holds, so the and ignores it: %s", c.why)
 		return
 	}
-	s.rewrites = append(s.rewrites, Rewrite{Pos: c.Start, Name: "drop nobody", Before: c.why, After: "(nothing)"})
+	s.rewrites = append(s.rewrites, Rewrite{Pos: c.Pos(), Name: "drop nobody", Before: c.why, After: "(nothing)"})
 	s.lintWarn(c, "remove it", "this clause matches nobody, so the or ignores it: %s", c.why)
 }

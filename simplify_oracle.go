@@ -180,7 +180,7 @@ func fromFormula(f *decide.Formula, t *translator) Expr {
 	for i, a := range f.Args {
 		args[i] = fromFormula(a, t)
 	}
-	span := Span{Start: args[0].Pos(), Stop: args[len(args)-1].End()}
+	span := Span{pos: args[0].Pos(), end: args[len(args)-1].End()}
 	switch f.Kind {
 	case decide.Not:
 		return &Not{Span: span, X: args[0]}

@@ -171,7 +171,7 @@ func (s *simplifier) mergeGroup(o *Operator, args []Expr, idx []int, drop map[in
 		s.lintWarn(o, "remove the conditions if every friend is meant", "%s always holds", before)
 		return nil
 	}
-	merged, ok := acc.expr(Span{Start: first.Pos(), Stop: first.End()}, values(args, idx))
+	merged, ok := acc.expr(Span{pos: first.Pos(), end: first.End()}, values(args, idx))
 	if !ok {
 		return nil
 	}

@@ -108,7 +108,7 @@ func (v *validator) demographic(e Expr) {
 		}
 		for _, val := range x.Values {
 			if _, ok := x.Attr.CodeIndex(val.Code); !ok {
-				v.errs.addSpan(val.Start, val.Stop, valuesHint(x.Attr), "unknown %s code %q", x.Attr, val.Code)
+				v.errs.addSpan(val.Pos(), val.End(), valuesHint(x.Attr), "unknown %s code %q", x.Attr, val.Code)
 			}
 		}
 	case *Range:
