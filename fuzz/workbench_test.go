@@ -32,16 +32,16 @@ func FuzzWorkbench(f *testing.F) {
 		opts := nctarget.Options{Catalog: fuzzCatalog, Now: fuzzNow}
 		a := workbench.Analyze(fuzzFile, src, opts)
 		off := int(cursor % uint(len(src)+1))
-		if h, ok := a.Hover(off); ok && !(0 <= h.Start && h.Start <= h.End && h.End <= len(src) && h.Markdown != "") {
-			t.Fatalf("hover at %d of %q: span [%d,%d), %q", off, src, h.Start, h.End, h.Markdown)
+		if h, ok := a.Hover(off); ok && !(0 <= h.Pos && h.Pos <= h.End && h.End <= len(src) && h.Markdown != "") {
+			t.Fatalf("hover at %d of %q: span [%d,%d), %q", off, src, h.Pos, h.End, h.Markdown)
 		}
-		if c := a.Complete(off); !(0 <= c.Start && c.Start <= c.End && c.End == off) {
-			t.Fatalf("completion at %d of %q replaces [%d,%d)", off, src, c.Start, c.End)
+		if c := a.Complete(off); !(0 <= c.Pos && c.Pos <= c.End && c.End == off) {
+			t.Fatalf("completion at %d of %q replaces [%d,%d)", off, src, c.Pos, c.End)
 		}
 		last := 0
 		for _, tok := range a.Tokens() {
-			if tok.Start < last || tok.End <= tok.Start || tok.End > len(src) || bytes.ContainsAny(src[tok.Start:tok.End], "\r\n") {
-				t.Fatalf("token [%d,%d) of %q after %d: out of order, empty or across lines", tok.Start, tok.End, src, last)
+			if tok.Pos < last || tok.End <= tok.Pos || tok.End > len(src) || bytes.ContainsAny(src[tok.Pos:tok.End], "\r\n") {
+				t.Fatalf("token [%d,%d) of %q after %d: out of order, empty or across lines", tok.Pos, tok.End, src, last)
 			}
 			last = tok.End
 		}

@@ -79,7 +79,7 @@ func (s *server) hover(p *positionParams) (any, *responseError) {
 	if !ok {
 		return nil, nil
 	}
-	return hover{Contents: markupContent{Kind: "markdown", Value: h.Markdown}, Range: spanRange(a.Source, h.Start, h.End)}, nil
+	return hover{Contents: markupContent{Kind: "markdown", Value: h.Markdown}, Range: spanRange(a.Source, h.Pos, h.End)}, nil
 }
 
 // completionKinds maps the workbench's kinds of completion to the
@@ -102,7 +102,7 @@ func (s *server) completion(p *positionParams) (any, *responseError) {
 	}
 	a := doc.analysis
 	c := a.Complete(offset(a.Source, p.Position))
-	replaced := spanRange(a.Source, c.Start, c.End)
+	replaced := spanRange(a.Source, c.Pos, c.End)
 	list := completionList{Items: []completionItem{}}
 	for _, it := range c.Items {
 		list.Items = append(list.Items, completionItem{Label: it.Label, Kind: completionKinds[it.Kind], Detail: it.Detail,
@@ -154,12 +154,12 @@ func (s *server) semanticTokens(p *documentParams) (any, *responseError) {
 	data := []int{}
 	var last position
 	for _, t := range doc.analysis.Tokens() {
-		at := toPosition(workbench.PositionAt(src, t.Start))
+		at := toPosition(workbench.PositionAt(src, t.Pos))
 		delta := at.Character
 		if at.Line == last.Line {
 			delta -= last.Character
 		}
-		data = append(data, at.Line-last.Line, delta, workbench.UTF16Len(src[t.Start:t.End]), int(t.Kind)-1, 0)
+		data = append(data, at.Line-last.Line, delta, workbench.UTF16Len(src[t.Pos:t.End]), int(t.Kind)-1, 0)
 		last = at
 	}
 	return semanticTokens{Data: data}, nil

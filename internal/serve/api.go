@@ -203,7 +203,7 @@ func (s *Server) hover(_ context.Context, req request) (*response, error) {
 		return nil, err
 	}
 	if h, ok := a.Hover(off); ok {
-		resp.Hover = &hover{Start: workbench.PositionAt(a.Source, h.Start), End: workbench.PositionAt(a.Source, h.End), Markdown: h.Markdown}
+		resp.Hover = &hover{Start: workbench.PositionAt(a.Source, h.Pos), End: workbench.PositionAt(a.Source, h.End), Markdown: h.Markdown}
 	}
 	return resp, nil
 }
@@ -217,7 +217,7 @@ func (s *Server) complete(_ context.Context, req request) (*response, error) {
 		return nil, err
 	}
 	c := a.Complete(off)
-	resp.Complete = &completions{Start: workbench.PositionAt(a.Source, c.Start), End: workbench.PositionAt(a.Source, c.End), Items: []completion{}}
+	resp.Complete = &completions{Start: workbench.PositionAt(a.Source, c.Pos), End: workbench.PositionAt(a.Source, c.End), Items: []completion{}}
 	for _, it := range c.Items {
 		resp.Complete.Items = append(resp.Complete.Items, completion{Label: it.Label, Kind: completionKinds[it.Kind], Detail: it.Detail})
 	}

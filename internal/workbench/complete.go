@@ -31,11 +31,11 @@ type Completion struct {
 	Detail string         // a short note shown beside it: an area's code or name, an audience's id
 }
 
-// Completions are the candidates at a cursor, and the bytes [Start, End)
+// Completions are the candidates at a cursor, and the bytes [Pos, End)
 // they replace: the part of a word already typed.
 type Completions struct {
-	Start, End int
-	Items      []Completion
+	Pos, End int
+	Items    []Completion
 }
 
 // Complete returns what may be written at byte offset off: keywords, the
@@ -49,7 +49,7 @@ func (a *Analysis) Complete(off int) Completions {
 	src := a.Source
 	off = max(0, min(off, len(src)))
 	ctx := scanContext(src[:off])
-	c := Completions{Start: ctx.wordStart, End: off}
+	c := Completions{Pos: ctx.wordStart, End: off}
 	switch {
 	case ctx.inString && ctx.call == "audience":
 		c.Items = a.audienceNames(true)

@@ -49,7 +49,7 @@ func TestComplete(t *testing.T) {
 		if diff := cmp.Diff(tt.want, got); diff != "" {
 			t.Errorf("%q: completions (-want +got):\n%s", tt.src, diff)
 		}
-		if got := string(src[c.Start:c.End]); got != tt.prefix {
+		if got := string(src[c.Pos:c.End]); got != tt.prefix {
 			t.Errorf("%q: completions replace %q, want %q", tt.src, got, tt.prefix)
 		}
 	}

@@ -16,8 +16,8 @@ import (
 // the atom there means, its narrowcast JSON, an area's official name and
 // code, an audience's catalog entry, or what a keyword does.
 type Hover struct {
-	Start, End int    // the byte span described
-	Markdown   string // the description, in Markdown
+	Pos, End int    // the byte span described, [Pos, End)
+	Markdown string // the description, in Markdown
 }
 
 // Hover describes the atom, value or keyword at byte offset off, and
@@ -35,7 +35,7 @@ func (a *Analysis) Hover(off int) (Hover, bool) {
 	}
 	start, end := wordAt(a.Source, off)
 	if doc, ok := keywordDocs[strings.ToLower(string(a.Source[start:end]))]; ok {
-		return Hover{Start: start, End: end, Markdown: doc}, true
+		return Hover{Pos: start, End: end, Markdown: doc}, true
 	}
 	return Hover{}, false
 }
@@ -57,7 +57,7 @@ func atomAt(e nctarget.Expr, off int) nctarget.Expr {
 
 // hoverAtom describes one atom; off picks the value of a set.
 func (a *Analysis) hoverAtom(atom nctarget.Expr, off int) Hover {
-	h := Hover{Start: atom.Pos().Offset, End: atom.End().Offset}
+	h := Hover{Pos: atom.Pos().Offset, End: atom.End().Offset}
 	var b strings.Builder
 	fmt.Fprintf(&b, "**%s**\n\n", atom)
 	switch x := atom.(type) {
@@ -77,7 +77,7 @@ func (a *Analysis) hoverAtom(atom nctarget.Expr, off int) Hover {
 	case *nctarget.Set:
 		for _, v := range x.Values {
 			if contains(v, off) {
-				h.Start, h.End = v.Pos().Offset, v.End().Offset
+				h.Pos, h.End = v.Pos().Offset, v.End().Offset
 				describeValue(&b, x.Attr, v)
 			}
 		}
@@ -202,7 +202,7 @@ func (a *Analysis) hoverLimit(l *nctarget.Limit) Hover {
 	var parts struct{ Limit json.RawMessage }
 	json.Unmarshal(body, &parts)
 	fmt.Fprintf(&b, "```json\n%s\n```\n", indentJSON(parts.Limit))
-	return Hover{Start: l.Pos().Offset, End: l.End().Offset, Markdown: b.String()}
+	return Hover{Pos: l.Pos().Offset, End: l.End().Offset, Markdown: b.String()}
 }
 
 // atomJSON returns the narrowcast JSON object of one atom, indented, as

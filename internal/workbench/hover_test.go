@@ -52,7 +52,7 @@ func TestHover(t *testing.T) {
 		if !ok {
 			continue
 		}
-		if got := string(src[h.Start:h.End]); got != tt.span {
+		if got := string(src[h.Pos:h.End]); got != tt.span {
 			t.Errorf("%q: hover covers %q, want %q", tt.src, got, tt.span)
 		}
 		for _, want := range tt.contains {

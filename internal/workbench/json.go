@@ -6,7 +6,10 @@ import (
 	"github.com/nctarget/nctarget"
 )
 
-// Diagnostic is a diagnostic as editors and the JSON API carry it.
+// Diagnostic is a diagnostic as editors and the JSON API carry it. Its
+// span, and a Fix's, is named start and end as in the Language Server
+// Protocol's Range, which the browser and editors speak; in Go the span
+// of a node or an nctarget.Diagnostic is Pos and End.
 type Diagnostic struct {
 	Severity string   `json:"severity"` // "error" or "warning"
 	Pos      string   `json:"pos"`      // file:line:col, as the CLI prints it

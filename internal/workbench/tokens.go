@@ -23,11 +23,11 @@ const (
 	TokenOperator                       // =, >=, <
 )
 
-// Token is one highlighted token: the bytes [Start, End) of the source.
+// Token is one highlighted token: the bytes [Pos, End) of the source.
 // Tokens never span lines.
 type Token struct {
-	Start, End int
-	Kind       TokenKind
+	Pos, End int
+	Kind     TokenKind
 }
 
 // Tokens returns the rule's tokens in source order, for highlighting. Like
@@ -72,7 +72,7 @@ func (a *Analysis) Tokens() []Token {
 			kind = TokenValue
 		}
 		if kind != 0 {
-			toks = append(toks, Token{Start: t.start, End: t.end, Kind: kind})
+			toks = append(toks, Token{Pos: t.start, End: t.end, Kind: kind})
 		}
 		if t.kind != tokComment {
 			prev = word

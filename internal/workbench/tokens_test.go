@@ -29,7 +29,7 @@ func TestTokens(t *testing.T) {
 		src := []byte(tt.src)
 		var got []string
 		for _, tok := range Analyze("r.nct", src, nctarget.Options{}).Tokens() {
-			got = append(got, fmt.Sprintf("%s %s", kinds[tok.Kind], src[tok.Start:tok.End]))
+			got = append(got, fmt.Sprintf("%s %s", kinds[tok.Kind], src[tok.Pos:tok.End]))
 		}
 		if diff := cmp.Diff(tt.want, got); diff != "" {
 			t.Errorf("%q: tokens (-want +got):\n%s", tt.src, diff)
