@@ -64,6 +64,10 @@ type Limit struct {
 type Comment struct {
 	Span
 	Text string
+	// OwnLine reports that only blanks precede the comment on its line:
+	// fmt keeps such a comment on a line of its own, where one written
+	// after an atom stays at the end of that atom's line.
+	OwnLine bool
 }
 
 // Op is the operator of an Operator node.

@@ -31,17 +31,19 @@ import (
 //     way one level deeper, down to an indentation of 40 columns, below
 //     which groups stay on one line; a long value list fills lines;
 //   - comments are kept: a comment at the end of a clause's last line stays
-//     there; any other comment is printed on its own line before the clause
-//     it is in or precedes, and comments after the last clause stay at the
-//     end. At most one blank line is kept between such lines.
+//     there; a comment inside a clause ends the line of the atom it follows,
+//     or, written on a line of its own, takes a line of its own after it;
+//     any other comment is printed on its own line before the clause it is
+//     in or precedes, and comments after the last clause stay at the end.
+//     At most one blank line is kept between such lines.
 
 // MaxWidth is the column at which Format breaks a long clause.
 const MaxWidth = 80
 
 // FormatSource parses a rule and returns its canonical text. Like gofmt,
 // it is about layout: a rule that parses is formatted even when it has
-// other errors (an unknown attribute, an unaligned bound), each atom in
-// error kept as written; the error is then nil, and nctarget check is where
+// other errors (an unknown attribute, an unaligned bound, limit 0), each
+// atom or limit clause in error kept as written; the error is then nil, and nctarget check is where
 // those errors are reported. A rule with a syntax error cannot be
 // formatted, and the error is Parse's. A byte order mark and CRLF line
 // endings are kept as found.
@@ -50,7 +52,7 @@ func FormatSource(filename string, src []byte) ([]byte, error) {
 	if rule == nil {
 		return nil, err
 	}
-	var verbatim map[Expr]string
+	var verbatim map[Node]string
 	if err != nil {
 		var ok bool
 		if verbatim, ok = atomsInError(rule, Diagnostics(err), src); !ok {
@@ -76,7 +78,7 @@ func Format(rule *Rule) []byte { return format(rule, nil) }
 
 // format is Format printing each atom of verbatim as the text given there:
 // the source of an atom in error, which has no canonical form.
-func format(rule *Rule, verbatim map[Expr]string) []byte {
+func format(rule *Rule, verbatim map[Node]string) []byte {
 	if rule == nil {
 		return nil
 	}
@@ -134,7 +136,7 @@ type clause struct {
 }
 
 // clauses returns the clauses of rule in canonical order.
-func clauses(rule *Rule, verbatim map[Expr]string) []clause {
+func clauses(rule *Rule, verbatim map[Node]string) []clause {
 	var cs []clause
 	if rule.Recipient != nil {
 		cs = append(cs, clause{rule.Recipient.Pos(), rule.Recipient.End(), func(inner []Comment) (string, []Comment) {
@@ -147,7 +149,12 @@ func clauses(rule *Rule, verbatim map[Expr]string) []clause {
 		}})
 	}
 	if rule.Limit != nil {
-		cs = append(cs, clause{rule.Limit.Pos(), rule.Limit.End(), func(inner []Comment) (string, []Comment) { return rule.Limit.String(), inner }})
+		cs = append(cs, clause{rule.Limit.Pos(), rule.Limit.End(), func(inner []Comment) (string, []Comment) {
+			if text, ok := verbatim[rule.Limit]; ok {
+				return text, inner
+			}
+			return rule.Limit.String(), inner
+		}})
 	}
 	return cs
 }
@@ -155,9 +162,10 @@ func clauses(rule *Rule, verbatim map[Expr]string) []clause {
 // formatClause prints prefix and e, broken over lines when too long, with
 // the comments written inside e: every group holding a comment breaks
 // before each of its operators, and each comment ends the line of the atom
-// it follows in the source. Comments before e's first atom are returned,
-// for their own lines before the clause.
-func formatClause(prefix string, e Expr, verbatim map[Expr]string, inner []Comment) (string, []Comment) {
+// it follows in the source, or, written on a line of its own, takes a line
+// of its own after that atom's. Comments before e's first atom are
+// returned, for their own lines before the clause.
+func formatClause(prefix string, e Expr, verbatim map[Node]string, inner []Comment) (string, []Comment) {
 	p := &printer{verbatim: verbatim}
 	if len(inner) > 0 {
 		p.comments, p.atomLine = inner, make(map[Expr]int)
@@ -169,7 +177,7 @@ func formatClause(prefix string, e Expr, verbatim map[Expr]string, inner []Comme
 	}
 	lines := strings.Split(p.String(), "\n")
 	var before []Comment
-	after := make([][]string, len(lines)) // the comments ending each line
+	after := make([][]Comment, len(lines)) // the comments after each line's atoms
 	for _, c := range inner {
 		line, end := -1, -1
 		for atom, l := range p.atomLine {
@@ -181,7 +189,7 @@ func formatClause(prefix string, e Expr, verbatim map[Expr]string, inner []Comme
 			before = append(before, c)
 			continue
 		}
-		after[line] = append(after[line], c.Text)
+		after[line] = append(after[line], c)
 	}
 	var b strings.Builder
 	for i, l := range lines {
@@ -190,17 +198,21 @@ func formatClause(prefix string, e Expr, verbatim map[Expr]string, inner []Comme
 		}
 		b.WriteString(l)
 		for j, c := range after[i] {
-			if j == 0 {
-				b.WriteString(" " + c)
+			if j == 0 && !c.OwnLine {
+				b.WriteString(" " + c.Text)
 				continue
 			}
-			// A second comment after the same atom gets a line of its own,
-			// indented as the clause's next line is.
-			indent := l
+			// A comment written on its own line, or a second one after the
+			// same atom, gets a line of its own, indented as the clause's
+			// next line is. After the clause's last line it is no longer
+			// inside the clause when parsed again, and is printed as every
+			// comment between clauses is: unindented.
+			indent := ""
 			if i+1 < len(lines) {
-				indent = lines[i+1]
+				next := lines[i+1]
+				indent = next[:len(next)-len(strings.TrimLeft(next, " "))]
 			}
-			b.WriteString("\n" + indent[:len(indent)-len(strings.TrimLeft(indent, " "))] + c)
+			b.WriteString("\n" + indent + c.Text)
 		}
 	}
 	return b.String(), before
@@ -241,7 +253,7 @@ func (p *printer) markAtom(e Expr) {
 type printer struct {
 	strings.Builder
 	max      int
-	verbatim map[Expr]string // atoms printed as given (see format)
+	verbatim map[Node]string // atoms printed as given (see format)
 
 	// With comments inside the clause (see formatClause): the comments,
 	// in source order, the output line of each atom printed, and the
@@ -443,27 +455,74 @@ func cut(str string, max int) string {
 
 // atomsInError returns the source text of each atom of rule that an error
 // of ds points into, its white space runs made single spaces, for format
-// to print as written: an atom in error has no canonical form. It reports
-// false when such an atom cannot be kept on one line (a comment inside it).
-func atomsInError(rule *Rule, ds []*Diagnostic, src []byte) (map[Expr]string, bool) {
-	verbatim := make(map[Expr]string)
+// to print as written: an atom in error has no canonical form. A limit
+// clause in error is printed from its words (see limitInError). It reports
+// false when such an atom or clause cannot be kept on one line (a comment
+// inside it).
+func atomsInError(rule *Rule, ds []*Diagnostic, src []byte) (map[Node]string, bool) {
+	verbatim := make(map[Node]string)
 	for _, e := range append(Atoms(rule.Recipient), Atoms(rule.Filter)...) {
-		start, stop := e.Pos().Offset, e.End().Offset
-		if start < 0 || stop > len(src) || start >= stop {
-			continue
-		}
-		for _, d := range ds {
-			if d.Severity == SeverityError && d.Pos.Offset >= start && d.Pos.Offset < stop {
-				text := string(src[start:stop])
-				if strings.Contains(text, "#") {
-					return nil, false
-				}
-				verbatim[e] = strings.Join(strings.Fields(text), " ")
-				break
+		if text, in := sourceInError(e, ds, src); in {
+			if strings.Contains(text, "#") {
+				return nil, false
 			}
+			verbatim[e] = strings.Join(strings.Fields(text), " ")
+		}
+	}
+	if rule.Limit != nil {
+		if text, in := sourceInError(rule.Limit, ds, src); in {
+			words, ok := limitInError(text)
+			if !ok {
+				return nil, false
+			}
+			verbatim[rule.Limit] = words
 		}
 	}
 	return verbatim, true
+}
+
+// sourceInError returns the source text of n when an error of ds points
+// into it.
+func sourceInError(n Node, ds []*Diagnostic, src []byte) (string, bool) {
+	start, stop := n.Pos().Offset, n.End().Offset
+	if start < 0 || stop > len(src) || start >= stop {
+		return "", false
+	}
+	for _, d := range ds {
+		if d.Severity == SeverityError && d.Pos.Offset >= start && d.Pos.Offset < stop {
+			return string(src[start:stop]), true
+		}
+	}
+	return "", false
+}
+
+// limitInError prints the source of a limit clause in error one word
+// after another: the keyword and the options it knows in canonical case,
+// every other word (the number, an unknown option) as written, for the
+// clause as parsed may not say what was written (limit 0 parses to no
+// number). It reports false when the clause holds a comment.
+func limitInError(text string) (string, bool) {
+	toks, err := lex("", []byte(text))
+	if err != nil {
+		return "", false
+	}
+	var words []string
+	for _, t := range toks {
+		switch {
+		case t.Type == tokenComment:
+			return "", false
+		case t.Type == tokenWhitespace || t.Type == tokenEOF:
+		case t.Type == tokenKeyword:
+			words = append(words, strings.ToLower(t.Value))
+		case t.Type == tokenIdent && strings.EqualFold(t.Value, "upToRemainingQuota"):
+			words = append(words, "upToRemainingQuota")
+		case t.Type == tokenIdent && strings.EqualFold(t.Value, "forbidPartialDelivery"):
+			words = append(words, "forbidPartialDelivery")
+		default:
+			words = append(words, t.Value)
+		}
+	}
+	return strings.Join(words, " "), true
 }
 
 // sameErrors reports whether the formatted text out has the errors err

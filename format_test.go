@@ -97,6 +97,13 @@ func TestFormatSemanticErrors(t *testing.T) {
 		{"where GENDER in (robot)   AND age>=20", "where GENDER in (robot) and age[20,)\n"},
 		{"AUDIENCE(1) and   gendr in ( male )\nlimit 5", "audience(1) and gendr in ( male )\nlimit 5\n"},
 		{"where age[40,  35) or appType in (ios)  # why\n", "where age[40, 35) or appType in (ios) # why\n"},
+		{"audience(1)\nLIMIT  0", "audience(1)\nlimit 0\n"},
+		{"audience(1)  limit 5  BOGUS # hm", "audience(1)\nlimit 5 BOGUS # hm\n"},
+		{"audience(1) limit 5 5", "audience(1)\nlimit 5 5\n"},
+		{"audience(1) limit 3000000000  uptoremainingquota", "audience(1)\nlimit 3000000000 upToRemainingQuota\n"},
+		{"audience(1) limit  forbidPartialDelivery", "audience(1)\nlimit forbidPartialDelivery\n"},
+		{"audience(1) limit 5 upToRemainingQuota  upToRemainingQuota", "audience(1)\nlimit 5 upToRemainingQuota upToRemainingQuota\n"},
+		{"audience(1) limit", "audience(1)\nlimit\n"},
 	} {
 		got, err := FormatSource("t.nct", []byte(tt.in))
 		if err != nil || string(got) != tt.want {
@@ -226,6 +233,11 @@ func TestFormatInnerComments(t *testing.T) {
 		{"(audience(1) and audience(2) # c\n)", "audience(1) and audience(2) # c\n"}, // after the last atom: no break
 		{"where gender in (female) # women\n  and # inside\n  age[20,30)", "where gender in (female) # women\n    # inside\n    and age[20,30)\n"},
 		{"( # lead\n audience(1) or audience(2))", "# lead\naudience(1) or audience(2)\n"},
+		{"where gender in (female)\n  # own line\n  and age[20,30)", "where gender in (female)\n    # own line\n    and age[20,30)\n"},
+		{"audience(1) # one\n# two\nor audience(2)", "audience(1) # one\n    # two\n    or audience(2)\n"},
+		{"audience(1) or (audience(2)\n  # own\n  and audience(3))", "audience(1)\n    or (audience(2)\n        # own\n        and audience(3))\n"},
+		{"(audience(1) or audience(2) and audience(3)\n  # after the last atom\n)", "audience(1) or (audience(2) and audience(3))\n# after the last atom\n"},
+		{"audience(1) or\n  audience(2) or (audience(3) and audience(4)\n # own\n ) or audience(5)", "audience(1)\n    or audience(2)\n    or (audience(3) and audience(4))\n    # own\n    or audience(5)\n"},
 	} {
 		got, err := FormatSource("t.nct", []byte(tt.in))
 		if err != nil || string(got) != tt.want {

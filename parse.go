@@ -308,9 +308,14 @@ func (p *parser) not(kind exprKind) Expr {
 // comments returns the rule's comments in source order.
 func comments(toks []token) []Comment {
 	var cs []Comment
+	lastLine := 0 // the line of the last token other than blanks and comments
 	for _, t := range toks {
-		if t.Type == tokenComment {
-			cs = append(cs, Comment{Span: Span{pos: t.Pos, end: t.End()}, Text: strings.TrimRight(t.Value, "\r")})
+		switch t.Type {
+		case tokenWhitespace:
+		case tokenComment:
+			cs = append(cs, Comment{Span: Span{pos: t.Pos, end: t.End()}, Text: strings.TrimRight(t.Value, "\r"), OwnLine: t.Pos.Line > lastLine})
+		default:
+			lastLine = t.Pos.Line
 		}
 	}
 	return cs

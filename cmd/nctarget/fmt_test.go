@@ -18,6 +18,7 @@ const (
 func TestFmtCommand(t *testing.T) {
 	bad := writeTemp(t, "bad.nct", "where age[33,40\n")
 	invalid := writeTemp(t, "invalid.nct", "WHERE  age[33,40)\n")
+	badLimit := writeTemp(t, "limit.nct", "AUDIENCE(1)\nLIMIT  0   upToRemainingQuota\n")
 	for _, tc := range []struct {
 		name, stdin string
 		args        []string // FILE in an argument is replaced by a fresh copy of messy
@@ -35,6 +36,8 @@ func TestFmtCommand(t *testing.T) {
 		{"diff formatted", messyFmt, []string{"fmt", "-d"}, 0, "", ""},
 		{"parse error", "", []string{"fmt", bad}, 1, "", bad + ":1:10: unclosed \"[\""},
 		{"semantic error: formatted, as gofmt would", "", []string{"fmt", invalid}, 0, "where age[33,40)\n", ""},
+		{"limit clause in error: formatted", "", []string{"fmt", badLimit}, 0, "audience(1)\nlimit 0 upToRemainingQuota\n", ""},
+		{"own-line comment inside a clause", "audience(1)\n  # two\n  or audience(2)\n", []string{"fmt"}, 0, "audience(1)\n    # two\n    or audience(2)\n", ""},
 		{"parse error, then a good file", "", []string{"fmt", bad, "FILE"}, 1, messyFmt, bad + ":1:10:"},
 		{"write stdin", messy, []string{"fmt", "-w", "-"}, 2, "", "fmt -w rewrites files; standard input cannot be rewritten"},
 		{"write stdin by default", messy, []string{"fmt", "-w"}, 2, "", "standard input cannot be rewritten"},
