@@ -6,7 +6,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/nctarget/nctarget"
@@ -14,29 +13,9 @@ import (
 	"github.com/nctarget/nctarget/sqlgen/internal/difftest"
 )
 
-// hostileNames are names that would end a quoted identifier or literal,
-// start a comment or a statement, or look like quotes, if written as they
-// are.
-var hostileNames = []string{
-	`a"b`, "a`b", `a\b`, `a\`, `a'b`, "x--y", "x/*y", "x*/y", "x; DROP TABLE users; --",
-	"\u2018a\u2019\u201cb\u201d", `"; --`, "`; --", `\"`, "\\`",
-}
-
 // refusedNames are names no quoting carries in every engine: Compile
 // refuses them instead of writing them.
 var refusedNames = []string{"a\x00b", "a\nb", "a\rb", "a\tb", ""}
-
-// hostileLayout maps every table and column of the layout to a hostile
-// name, the k-th name first, so that names stay distinct.
-func hostileLayout(k int) sqlgen.Layout {
-	var l sqlgen.Layout
-	for i, n := range sqlgen.LogicalNames() {
-		if err := l.Map(n, hostileNames[(k+i)%len(hostileNames)]+strings.Repeat("_", i)); err != nil {
-			panic(err)
-		}
-	}
-	return l
-}
 
 // hostileRule has every kind of atom.
 const hostileRule = `(audience(1) or redelivery("00000000-0000-4000-8000-000000000001")) and not audience(2)
@@ -70,13 +49,11 @@ func TestRefusedNames(t *testing.T) {
 }
 
 // TestPostgresHostileNames loads a population into tables and columns
-// named hostileNames in PostgreSQL, and checks that the queries over them
-// still equal eval: no name changed what the query does.
+// named difftest.HostileNames in PostgreSQL, and checks that the queries
+// over them still equal eval: no name changed what the query does.
 func TestPostgresHostileNames(t *testing.T) {
 	dsn := pgDSN(t)
-	for k := range 2 {
-		l := hostileLayout(k)
-		l.Schema = "hostile" + hostileNames[k]
+	for _, l := range difftest.HostileLayouts() {
 		difftest.Run(t, &pgEngine{dsn: dsn, layout: l}, 2, 25)
 	}
 }

@@ -1,0 +1,38 @@
+package difftest
+
+import (
+	"strings"
+
+	"github.com/nctarget/nctarget/sqlgen"
+)
+
+// HostileNames are names that would end a quoted identifier or literal,
+// start a comment or another statement, or end a line, if written as they
+// are, in some dialect; names that look like quotes; reserved words; and a
+// name longer than PostgreSQL keeps (63 bytes). No two differ only in
+// case, which DuckDB ignores even in quoted identifiers.
+var HostileNames = []string{
+	`a"b`, "a`b", `a\b`, `a\`, `a'b`, "x--y", "x/*y", "x*/y", "x; DROP TABLE users; --",
+	"\u2018a\u2019\u201cb\u201d", `"; --`, "`; --", `\"`, "\\`", `'`, `\'`, `''`, `""`,
+	"line\u2028separator", "paragraph\u2029separator", "next\u0085line", "bom\ufeff", "rtl\u202eoverride",
+	"select", "from", "user", "order", "null", "table",
+	"long" + strings.Repeat("_long", 40),
+}
+
+// HostileLayouts returns layouts that between them map every table and
+// column to every one of HostileNames, each layout's names distinct, and
+// its schema to another hostile name.
+func HostileLayouts() []sqlgen.Layout {
+	logical := sqlgen.LogicalNames()
+	var layouts []sqlgen.Layout
+	for first := 0; first < len(HostileNames); first += len(logical) {
+		l := sqlgen.Layout{Schema: "hostile" + HostileNames[len(layouts)]}
+		for i, n := range logical {
+			if err := l.Map(n, HostileNames[(first+i)%len(HostileNames)]); err != nil {
+				panic(err)
+			}
+		}
+		layouts = append(layouts, l)
+	}
+	return layouts
+}
