@@ -81,7 +81,7 @@ func CompileRule(rule *Rule, opts Options) (*Request, error) {
 	}
 	req.Rule = resolved
 	if !opts.NoSimplify {
-		s, err := Simplify(resolved)
+		s, err := simplify(resolved) // validated above
 		if err != nil {
 			return nil, err
 		}

@@ -157,7 +157,7 @@ func Equivalent(a, b *Rule) (eq bool, w *Friend, aOnly bool, err error) {
 var space = func() decide.Space {
 	sp := make(decide.Space, len(Attrs))
 	for _, a := range Attrs {
-		sp[a-1] = nCells(a) + 1
+		sp[a-1] = a.NumCells() + 1
 	}
 	return sp
 }()
@@ -237,7 +237,7 @@ func (t *translator) formula(e Expr) (*decide.Formula, error) {
 		if !ok {
 			return nil, fmt.Errorf("%s: %s is not a valid atom", e.Pos(), e)
 		}
-		f.Kind, f.Attr, f.In = decide.Cells, int(c.attr)-1, make([]bool, nCells(c.attr)+1)
+		f.Kind, f.Attr, f.In = decide.Cells, int(c.attr)-1, make([]bool, c.attr.NumCells()+1)
 		for i := range f.In {
 			f.In[i] = c.has(i)
 		}
@@ -304,7 +304,7 @@ func (t *translator) friend(w *decide.Friend) *Friend {
 // itself for a set attribute, the lowest age or day count of a span
 // between bounds (one below the first bound for the span below it).
 func (f *Friend) set(a Attr, c int) {
-	if c == nCells(a) {
+	if c == a.NumCells() {
 		return // unknown
 	}
 	if !a.IsRange() {

@@ -136,7 +136,7 @@ func (d *decompiler) setAtom(n *jsonNode, path string, attr Attr) Expr {
 		if !d.want(v, 's', vp, hint) {
 			continue
 		}
-		if codeIndex(attr, v.text) < 0 {
+		if _, ok := attr.CodeIndex(v.text); !ok {
 			d.unknownValue(v, vp, attr)
 			continue
 		}

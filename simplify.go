@@ -40,11 +40,22 @@ type Simplification struct {
 // it is reported as an error, an ErrorList, rather than sent (Lint finds
 // every part that matches nobody, and warns about parts that match every
 // friend). Package decide proves each result equivalent to its
-// input (simplify_oracle.go).
+// input (simplify_oracle.go). A tree the API would reject (built by hand
+// or rewritten: a code the attribute does not have, an operator without
+// operands) is refused with validate's ErrorList, as CompileRule refuses
+// it: its canonical order is not defined.
 func Simplify(r *Rule) (*Simplification, error) {
 	if r == nil {
 		return &Simplification{}, nil
 	}
+	if errs := validate(r); len(errs) > 0 {
+		return nil, errs.Err()
+	}
+	return simplify(r)
+}
+
+// simplify is Simplify of a rule validate accepts.
+func simplify(r *Rule) (*Simplification, error) {
 	s := &simplifier{keys: make(map[Expr]string), costs: make(map[Expr][2]int), stable: make(map[Expr]bool), warned: make(map[string]bool)}
 	out := *r
 	s.side = "recipient expression"
@@ -225,7 +236,11 @@ func (s *simplifier) not(n *Not) Expr {
 // set puts a set's values in canonical order and drops repeated values.
 func (s *simplifier) set(n *Set) Expr {
 	vals := slices.Clone(n.Values)
-	slices.SortStableFunc(vals, func(a, b Value) int { return codeIndex(n.Attr, a.Code) - codeIndex(n.Attr, b.Code) })
+	slices.SortStableFunc(vals, func(a, b Value) int {
+		i, _ := n.Attr.CodeIndex(a.Code) // Simplify validated the rule: every code is the attribute's
+		j, _ := n.Attr.CodeIndex(b.Code)
+		return i - j
+	})
 	vals = slices.CompactFunc(vals, func(a, b Value) bool { return a.Code == b.Code })
 	if slices.EqualFunc(vals, n.Values, func(a, b Value) bool { return a.Code == b.Code }) {
 		return n

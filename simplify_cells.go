@@ -13,35 +13,23 @@ import "math/bits"
 // the unknown cell; a negated one always does.
 
 // cellSet is a set of cells of one attribute: bit i is cell i, and bit
-// nCells(attr) is the unknown cell. 128 bits hold the 89 areas.
+// attr.NumCells() is the unknown cell. 128 bits hold the 89 areas.
 type cellSet struct {
 	attr Attr
 	bits [2]uint64
 }
 
-// codeIndex returns the canonical position of a set attribute's code, or
-// -1 when it is not one of the attribute's codes.
-func codeIndex(a Attr, code string) int {
-	if i, ok := a.CodeIndex(code); ok {
-		return i
-	}
-	return -1
-}
-
-// nCells returns the number of known-value cells of an attribute.
-func nCells(a Attr) int { return a.NumCells() }
-
 func (c *cellSet) set(i int)       { c.bits[i/64] |= 1 << (i % 64) }
 func (c cellSet) has(i int) bool   { return c.bits[i/64]&(1<<(i%64)) != 0 }
 func (c cellSet) count() int       { return bits.OnesCount64(c.bits[0]) + bits.OnesCount64(c.bits[1]) }
 func (c cellSet) isEmpty() bool    { return c.bits == [2]uint64{} }
-func (c cellSet) isFull() bool     { return c.count() == nCells(c.attr)+1 }
-func (c cellSet) hasUnknown() bool { return c.has(nCells(c.attr)) }
+func (c cellSet) isFull() bool     { return c.count() == c.attr.NumCells()+1 }
+func (c cellSet) hasUnknown() bool { return c.has(c.attr.NumCells()) }
 
 // full returns every cell of attr, unknown included.
 func full(attr Attr) cellSet {
 	c := cellSet{attr: attr}
-	for i := 0; i <= nCells(attr); i++ {
+	for i := 0; i <= attr.NumCells(); i++ {
 		c.set(i)
 	}
 	return c
@@ -83,12 +71,12 @@ func atomCells(e Expr) (cellSet, bool) {
 
 func setCells(n *Set) (cellSet, bool) {
 	c := cellSet{attr: n.Attr}
-	if n.Attr.IsRange() || codeIndexes[n.Attr] == nil || len(n.Values) == 0 {
+	if n.Attr.IsRange() || len(n.Values) == 0 {
 		return c, false
 	}
 	for _, v := range n.Values {
-		i := codeIndex(n.Attr, v.Code)
-		if i < 0 {
+		i, ok := n.Attr.CodeIndex(v.Code)
+		if !ok {
 			return c, false
 		}
 		c.set(i)
@@ -101,7 +89,7 @@ func rangeCells(n *Range) (cellSet, bool) {
 	if !n.Attr.IsRange() {
 		return c, false
 	}
-	lo, hi := 0, nCells(n.Attr)-1
+	lo, hi := 0, n.Attr.NumCells()-1
 	if n.Gte != 0 {
 		lo = boundIndex(n.Attr, n.Gte) + 1
 	}
@@ -167,7 +155,7 @@ func (c cellSet) positive(span Span, vals map[string]Value) (Expr, bool) {
 // rangeExpr returns the range matching c's cells when they are contiguous
 // and bounded on at least one side.
 func (c cellSet) rangeExpr(span Span) (Expr, bool) {
-	n, lo := nCells(c.attr), 0
+	n, lo := c.attr.NumCells(), 0
 	for !c.has(lo) {
 		lo++
 	}

@@ -99,7 +99,8 @@ func (s *simplifier) computeKey(e Expr) string {
 	case *Set:
 		codes := make([]string, len(n.Values))
 		for i, v := range n.Values {
-			codes[i] = pad(strconv.Itoa(codeIndex(n.Attr, v.Code)), 3)
+			code, _ := n.Attr.CodeIndex(v.Code) // Simplify validated the rule
+			codes[i] = pad(strconv.Itoa(code), 3)
 		}
 		slices.Sort(codes)
 		return "s" + strconv.Itoa(int(n.Attr)) + ":" + strings.Join(slices.Compact(codes), ",")

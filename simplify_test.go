@@ -189,6 +189,48 @@ func TestSimplifyNobody(t *testing.T) {
 	}
 }
 
+// TestSimplifyRefusesInvalid checks that Simplify refuses a tree the API
+// would reject, with validate's diagnostics, instead of simplifying it:
+// two sets of codes the attribute does not have had the same canonical
+// key, so "bogus or other" lost one side, and "bogus and not other" was
+// reported as matching nobody.
+func TestSimplifyRefusesInvalid(t *testing.T) {
+	set := func(codes ...string) *Set {
+		s := &Set{Attr: AttrGender}
+		for _, c := range codes {
+			s.Values = append(s.Values, Value{Code: c, Text: c})
+		}
+		return s
+	}
+	tests := []struct {
+		name   string
+		filter Expr
+		want   []string // the messages, in order
+	}{
+		{"unknown codes or", &Operator{Op: OpOr, Args: []Expr{set("bogus"), set("other")}},
+			[]string{`unknown gender code "bogus"`, `unknown gender code "other"`}},
+		{"unknown codes and not", &Operator{Op: OpAnd, Args: []Expr{set("bogus"), &Not{X: set("other")}}},
+			[]string{`unknown gender code "bogus"`, `unknown gender code "other"`}},
+		{"one unknown code", set("male", "bogus"), []string{`unknown gender code "bogus"`}},
+		{"no operands", &Operator{Op: OpOr}, []string{`"or" operator without operands`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, err := Simplify(&Rule{Filter: tt.filter})
+			if err == nil {
+				t.Fatalf("Simplify(where %v) = %v, want errors %q", tt.filter, s.Rule.Filter, tt.want)
+			}
+			var got []string
+			for _, d := range Diagnostics(err) {
+				got = append(got, d.Msg)
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("Simplify(where %v) errors %q, want %q", tt.filter, got, tt.want)
+			}
+		})
+	}
+}
+
 // TestSimplifyWarnings checks the simplifier's own warnings at their
 // position; redundant clauses are Lint's (TestLint), and the rewrite
 // rules warn about them only on sides too large for it to decide
