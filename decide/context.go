@@ -18,9 +18,9 @@ func Contextual(sp Space, f *Formula) (out *Formula, err error) {
 	}
 	err = guard(func() {
 		d := newDeciderOf(sp, f)
-		c := &contexter{alg: d.fil, memo: make(map[*Formula]value)}
+		c := &contexter{alg: d.filters, memo: make(map[*Formula]value)}
 		if hasKind(f, Member) {
-			c.alg = d.rec
+			c.alg = d.recipients
 		}
 		out = c.simplify(f, c.alg.top())
 	})

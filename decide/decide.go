@@ -86,7 +86,7 @@ func Satisfiable(sp Space, r Rule) (bool, *Friend, error) {
 	err := guard(func() {
 		d := newDecider(sp, r)
 		rv, fv := d.sides(r)
-		if d.rec.empty(rv) || d.fil.empty(fv) {
+		if d.recipients.empty(rv) || d.filters.empty(fv) {
 			return
 		}
 		ok, w = true, d.friend(rv, fv)
@@ -103,10 +103,10 @@ func Tautology(sp Space, r Rule) (bool, *Friend, error) {
 		d := newDecider(sp, r)
 		rv, fv := d.sides(r)
 		switch {
-		case !d.rec.full(rv):
-			w = d.friend(d.rec.not(rv), d.fil.top())
-		case !d.fil.full(fv):
-			w = d.friend(d.rec.top(), d.fil.not(fv))
+		case !d.recipients.full(rv):
+			w = d.friend(d.recipients.not(rv), d.filters.top())
+		case !d.filters.full(fv):
+			w = d.friend(d.recipients.top(), d.filters.not(fv))
 		default:
 			ok = true
 		}
@@ -151,13 +151,13 @@ func Equivalent(sp Space, a, b Rule) (eq bool, w *Friend, aOnly bool, err error)
 func (d *decider) implies(a, b Rule) (bool, *Friend) {
 	ra, fa := d.sides(a)
 	rb, fb := d.sides(b)
-	if d.rec.empty(ra) || d.fil.empty(fa) {
+	if d.recipients.empty(ra) || d.filters.empty(fa) {
 		return true, nil
 	}
-	if x := d.rec.and(ra, d.rec.not(rb)); !d.rec.empty(x) {
+	if x := d.recipients.and(ra, d.recipients.not(rb)); !d.recipients.empty(x) {
 		return false, d.friend(x, fa)
 	}
-	if x := d.fil.and(fa, d.fil.not(fb)); !d.fil.empty(x) {
+	if x := d.filters.and(fa, d.filters.not(fb)); !d.filters.empty(x) {
 		return false, d.friend(ra, x)
 	}
 	return true, nil

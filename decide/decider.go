@@ -39,11 +39,11 @@ type algebra interface {
 // atoms share one numbering and their filters one split into classes,
 // so the values of all of them can be compared.
 type decider struct {
-	work *int
-	vars map[int]int // recipient set → variable
-	sets []int       // variable → recipient set
-	rec  algebra     // recipient side: truth table or BDD over vars
-	fil  *cellTable  // filter side
+	work       *int
+	vars       map[int]int // recipient set → variable
+	sets       []int       // variable → recipient set
+	recipients algebra     // the recipient expressions' side: truth table or BDD over vars
+	filters    *cellTable  // the filters' side: cells of the attributes
 }
 
 // newDecider prepares a decider for the formulas of rules.
@@ -70,11 +70,11 @@ func newDeciderOf(sp Space, fs ...*Formula) *decider {
 		})
 	}
 	if len(d.sets) <= maxTableVars {
-		d.rec = newVarTable(len(d.sets), d.vars, &work)
+		d.recipients = newVarTable(len(d.sets), d.vars, &work)
 	} else {
-		d.rec = newBDD(d.vars)
+		d.recipients = newBDD(d.vars)
 	}
-	d.fil = newCellTable(sp, &work, fs...)
+	d.filters = newCellTable(sp, &work, fs...)
 	return d
 }
 
@@ -123,28 +123,28 @@ func eval(alg algebra, f *Formula) value {
 }
 
 // sides returns the values of r's recipient expression and filter.
-func (d *decider) sides(r Rule) (rec, fil value) {
-	return eval(d.rec, r.Recipient), eval(d.fil, r.Filter)
+func (d *decider) sides(r Rule) (recipient, filter value) {
+	return eval(d.recipients, r.Recipient), eval(d.filters, r.Filter)
 }
 
-// friend returns a friend in rec on the recipient side and fil on the
-// filter side; both must be non-empty.
-func (d *decider) friend(rec, fil value) *Friend {
-	f := &Friend{Sets: []int{}, Cells: d.fil.pick(fil)}
-	for _, v := range d.pickVars(rec) {
+// friend returns a friend in recipient on the recipient side and in
+// filter on the filter side; both must be non-empty.
+func (d *decider) friend(recipient, filter value) *Friend {
+	f := &Friend{Sets: []int{}, Cells: d.filters.pick(filter)}
+	for _, v := range d.pickVars(recipient) {
 		f.Sets = append(f.Sets, d.sets[v])
 	}
 	slices.Sort(f.Sets)
 	return f
 }
 
-// pickVars returns the variables set in one assignment of rec.
-func (d *decider) pickVars(rec value) []int {
-	switch alg := d.rec.(type) {
+// pickVars returns the variables set in one assignment of recipient.
+func (d *decider) pickVars(recipient value) []int {
+	switch alg := d.recipients.(type) {
 	case *varTable:
-		return alg.pick(rec)
+		return alg.pick(recipient)
 	case *bdd:
-		return alg.pick(rec)
+		return alg.pick(recipient)
 	}
 	return nil
 }

@@ -46,9 +46,9 @@ func Lint(sp Space, f *Formula) (findings []Finding, err error) {
 		l := &linter{}
 		d := newDeciderOf(sp, f)
 		if hasKind(f, Member) {
-			l.alg = d.rec
+			l.alg = d.recipients
 		} else {
-			l.alg = d.fil
+			l.alg = d.filters
 		}
 		l.part(f)
 		findings = l.findings
