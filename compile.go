@@ -16,21 +16,23 @@ const MaxRecipientObjects = 10
 // Options configure Compile. The zero value compiles with DefaultParseLimits, no
 // catalog, simplification on and no messages.
 type Options struct {
-	Catalog    *Catalog          // resolves audience(name); nil when the rule uses ids only
-	Limits     ParseLimits       // parsing limits; zero fields take DefaultParseLimits
-	NoSimplify bool              // emit the direct translation of the rule as written
-	Messages   []json.RawMessage // 1–5 message objects for a full request body; nil for the body parts only
-	Now        time.Time         // the time catalog expiry is judged against; zero means time.Now()
+	Catalog              *Catalog          // resolves audience(name); nil when the rule uses ids only
+	Limits               ParseLimits       // parsing limits; zero fields take DefaultParseLimits
+	NoSimplify           bool              // emit the direct translation of the rule as written
+	Messages             []json.RawMessage // 1–5 message objects for a full request body; nil for the body parts only
+	NotificationDisabled *bool             // the full request body's notificationDisabled (Delivery's); nil leaves it out, and LINE notifies
+	Now                  time.Time         // the time catalog expiry is judged against; zero means time.Now()
 }
 
 // Request is a compiled rule: the recipient, filter and limit parts of a
 // narrowcast request body, ready to be written as JSON (JSON) or handed to
 // LINE's SDK (SDK).
 type Request struct {
-	Rule     *Rule             // the rule as compiled: audiences resolved, simplified unless Options.NoSimplify
-	Messages []json.RawMessage // the messages, when Options.Messages was given
-	Warnings []*Diagnostic     // problems that do not stop compilation
-	Rewrites []Rewrite         // what the simplifier changed, in order
+	Rule                 *Rule             // the rule as compiled: audiences resolved, simplified unless Options.NoSimplify
+	Messages             []json.RawMessage // the messages, when Options.Messages was given
+	NotificationDisabled *bool             // Options.NotificationDisabled, written last, as NarrowcastRequest orders the body
+	Warnings             []*Diagnostic     // problems that do not stop compilation
+	Rewrites             []Rewrite         // what the simplifier changed, in order
 }
 
 // Compile parses and compiles a rule. The error, if any, is an ErrorList
@@ -61,7 +63,7 @@ func CompileRule(rule *Rule, opts Options) (*Request, error) {
 		return nil, errs.Err()
 	}
 	var errs ErrorList
-	req := &Request{Messages: opts.Messages}
+	req := &Request{Messages: opts.Messages, NotificationDisabled: opts.NotificationDisabled}
 	resolved := resolveAudiences(rule, opts, &errs, &req.Warnings)
 	if opts.Messages != nil {
 		checkMessages(len(opts.Messages), rule.Pos(), &errs)
@@ -209,7 +211,8 @@ func checkMessages(n int, at Pos, errs *ErrorList) {
 
 // JSON returns the request body parts as JSON: {"recipient":…,
 // "filter":{"demographic":…}, "limit":…}, with "messages" first when the
-// request has messages. Absent parts are omitted. Output is deterministic:
+// request has messages and "notificationDisabled" last when it has one,
+// the order of NarrowcastRequest in LINE's OpenAPI document. Absent parts are omitted. Output is deterministic:
 // the same rule always gives the same bytes, with "type" first in every
 // object. indent selects two-space indentation; otherwise it is compact.
 func (r *Request) JSON(indent bool) []byte {
@@ -246,6 +249,10 @@ func (r *Request) JSON(indent bool) []byte {
 	if r.Rule.Limit != nil {
 		field("limit")
 		writeLimit(&b, r.Rule.Limit)
+	}
+	if r.NotificationDisabled != nil {
+		field("notificationDisabled")
+		b.WriteString(strconv.FormatBool(*r.NotificationDisabled))
 	}
 	b.WriteByte('}')
 	if !indent {

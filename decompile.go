@@ -83,9 +83,6 @@ func (d *decompiler) syntaxError(err error) *Diagnostic {
 	return jsonError(d.filename, d.data, err, "the input must be JSON: a narrowcast request body or its recipient/filter parts")
 }
 
-// bodyKeys are the keys of a narrowcast request body.
-var bodyKeys = []string{"messages", "recipient", "filter", "limit", "notificationDisabled", "customAggregationUnits"}
-
 // top decompiles the whole input, deciding which of the accepted shapes
 // it has.
 func (d *decompiler) top(n *jsonNode) *Rule {
@@ -183,11 +180,16 @@ func (d *decompiler) onlyKeysOf(n *jsonNode, path string, keys []string) {
 
 // unknownKey reports a key the API does not know at path.
 func (d *decompiler) unknownKey(m jsonMember, path string, known []string) {
-	hint := "the keys here are " + strings.Join(known, ", ")
-	if s := didYouMean(m.key, known); s != "" {
-		hint = "did you mean " + strconv.Quote(s) + "?"
+	d.errorAt(m.off, knownKeysHint(m.key, known), "%s: unknown key %q", path, m.key)
+}
+
+// knownKeysHint is the hint for an unknown key of a JSON object whose
+// keys are known: the one meant, or the list.
+func knownKeysHint(key string, known []string) string {
+	if s := didYouMean(key, known); s != "" {
+		return "did you mean " + strconv.Quote(s) + "?"
 	}
-	d.errorAt(m.off, hint, "%s: unknown key %q", path, m.key)
+	return "the keys here are " + strings.Join(known, ", ")
 }
 
 // typeOf returns the "type" string of object n, reporting its absence.

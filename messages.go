@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -38,22 +39,42 @@ var messageTypes = map[string][]messageField{
 // messagesHint is the form a --messages file takes.
 const messagesHint = `give a JSON array of 1 to 5 message objects: [{"type":"text","text":"Hello"}]`
 
-// ParseMessages reads the messages of a full request body: a JSON array of
-// message objects, an object with a "messages" array (a request body
-// written by hand or by another tool), or a single message object.
-// filename is used in positions. Each message is checked for a type the
-// API knows and the fields that type requires, with the JSON path and
-// position of each problem ($[0].text).
-func ParseMessages(filename string, data []byte) ([]json.RawMessage, error) {
+// Delivery is what a narrowcast request body holds besides the rule's
+// recipient, filter and limit (NarrowcastRequest in LINE's OpenAPI
+// document): the messages, and whether they notify. A rule cannot hold
+// them, so a body decompiled to a rule gets them back from here.
+type Delivery struct {
+	Messages             []json.RawMessage // 1–5 message objects
+	NotificationDisabled *bool             // the body's notificationDisabled; nil when it gives none (LINE's default, false)
+}
+
+// bodyKeys are the keys of a narrowcast request body: NarrowcastRequest's
+// in the API's order, then customAggregationUnits, which push and
+// multicast requests have and a narrowcast does not; a body holding it is
+// accepted, and the field is not carried over.
+var bodyKeys = []string{"messages", "recipient", "filter", "limit", "notificationDisabled", "customAggregationUnits"}
+
+// ParseDelivery reads the messages of a full request body, and its
+// notificationDisabled: data is a JSON array of message objects, a single
+// message object, or a whole request body (an object with "messages", as
+// written by hand, by another tool or given to nctarget decompile), whose
+// messages and notificationDisabled it keeps; the body's recipient, filter
+// and limit are the rule's, and are ignored. filename is used in
+// positions. Each message is checked for a type the API knows and the
+// fields that type requires, with the JSON path and position of each
+// problem ($[0].text).
+func ParseDelivery(filename string, data []byte) (*Delivery, error) {
 	root, err := parseJSON(data)
 	if err != nil {
 		return nil, ErrorList{syntaxDiagnostic(filename, data, err, messagesHint)}
 	}
 	m := messagesChecker{filename: filename, data: data}
+	d := &Delivery{}
 	list, path := root, "$"
 	switch {
 	case root.kind == '{' && root.get("messages") != nil:
 		list, path = root.get("messages"), "$.messages"
+		d.NotificationDisabled = m.body(root)
 	case root.kind == '{' && root.get("type") != nil:
 		list = &jsonNode{off: root.off, kind: '[', elems: []*jsonNode{root}} // one message
 	}
@@ -62,15 +83,24 @@ func ParseMessages(filename string, data []byte) ([]json.RawMessage, error) {
 		return nil, m.errs.Err()
 	}
 	checkMessages(len(list.elems), offsetPos(filename, data, list.off), &m.errs)
-	msgs := make([]json.RawMessage, len(list.elems))
+	d.Messages = make([]json.RawMessage, len(list.elems))
 	for i, n := range list.elems {
 		m.check(fmt.Sprintf("%s[%d]", path, i), n)
-		json.NewDecoder(bytes.NewReader(data[n.off:])).Decode(&msgs[i])
+		json.NewDecoder(bytes.NewReader(data[n.off:])).Decode(&d.Messages[i])
 	}
 	if err := m.errs.Err(); err != nil {
 		return nil, err
 	}
-	return msgs, nil
+	return d, nil
+}
+
+// ParseMessages returns the messages ParseDelivery reads.
+func ParseMessages(filename string, data []byte) ([]json.RawMessage, error) {
+	d, err := ParseDelivery(filename, data)
+	if err != nil {
+		return nil, err
+	}
+	return d.Messages, nil
 }
 
 // messagesChecker collects the problems of one messages file.
@@ -84,6 +114,25 @@ type messagesChecker struct {
 func (m *messagesChecker) errorAt(off int, hint, format string, args ...any) {
 	p := offsetPos(m.filename, m.data, off)
 	m.errs.addSpan(p, p, hint, format, args...)
+}
+
+// body checks the keys of a request body and returns its
+// notificationDisabled, nil when it has none.
+func (m *messagesChecker) body(n *jsonNode) *bool {
+	for _, k := range n.members {
+		if !slices.Contains(bodyKeys, k.key) {
+			m.errorAt(k.off, knownKeysHint(k.key, bodyKeys), "$: unknown key %q", k.key)
+		}
+	}
+	v := n.get("notificationDisabled")
+	switch {
+	case v == nil:
+		return nil
+	case v.kind != 'b':
+		m.errorAt(v.off, "notificationDisabled is true or false", "$.notificationDisabled: want a boolean, got %s", kindName(v.kind))
+		return nil
+	}
+	return &v.boolean
 }
 
 // check checks one message object at path.

@@ -1,6 +1,7 @@
 package nctarget
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -59,5 +60,66 @@ func TestParseMessages(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestParseDelivery checks that a whole request body given for its
+// messages keeps its notificationDisabled too, and that its other keys are
+// those of a request body, so a misspelt field is not silently lost.
+func TestParseDelivery(t *testing.T) {
+	yes, no := true, false
+	for _, tc := range []struct {
+		name, data string
+		want       *bool    // NotificationDisabled when valid
+		errs       []string // each diagnostic's Error()
+	}{
+		{"array", `[{"type":"text","text":"Hi"}]`, nil, nil},
+		{"body", `{"messages":[{"type":"text","text":"Hi"}],"recipient":{},"filter":{},"limit":{},"notificationDisabled":true}`, &yes, nil},
+		{"body, false", `{"notificationDisabled":false,"messages":[{"type":"text","text":"Hi"}]}`, &no, nil},
+		{"body without it", `{"messages":[{"type":"text","text":"Hi"}],"customAggregationUnits":["promo"]}`, nil, nil},
+		{"not a boolean", `{"messages":[{"type":"text","text":"Hi"}],"notificationDisabled":"yes"}`, nil,
+			[]string{`m.json:1:66: $.notificationDisabled: want a boolean, got a string`}},
+		{"misspelt", `{"messages":[{"type":"text","text":"Hi"}],"notificationDisable":true}`, nil,
+			[]string{`m.json:1:43: $: unknown key "notificationDisable"`}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			d, err := ParseDelivery("m.json", []byte(tc.data))
+			var got []string
+			for _, d := range Diagnostics(err) {
+				got = append(got, d.Error())
+			}
+			if diff := cmp.Diff(tc.errs, got); diff != "" {
+				t.Fatalf("errors (-want +got):\n%s", diff)
+			}
+			if err != nil {
+				return
+			}
+			if diff := cmp.Diff(tc.want, d.NotificationDisabled); diff != "" || len(d.Messages) != 1 {
+				t.Errorf("NotificationDisabled (-want +got):\n%s%d messages", diff, len(d.Messages))
+			}
+		})
+	}
+}
+
+// TestRequestJSONNotificationDisabled checks that a request's
+// notificationDisabled is written last, as NarrowcastRequest orders a body,
+// and only when given.
+func TestRequestJSONNotificationDisabled(t *testing.T) {
+	msgs := []json.RawMessage{json.RawMessage(`{"type":"text","text":"Hi"}`)}
+	off := false
+	for _, tc := range []struct {
+		disabled *bool
+		want     string
+	}{
+		{nil, `{"messages":[{"type":"text","text":"Hi"}],"recipient":{"type":"audience","audienceGroupId":1},"limit":{"max":5}}`},
+		{&off, `{"messages":[{"type":"text","text":"Hi"}],"recipient":{"type":"audience","audienceGroupId":1},"limit":{"max":5},"notificationDisabled":false}`},
+	} {
+		req, err := Compile("r.nct", []byte("audience(1) limit 5"), Options{Messages: msgs, NotificationDisabled: tc.disabled})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(tc.want, string(req.JSON(false))); diff != "" {
+			t.Errorf("JSON (-want +got):\n%s", diff)
+		}
 	}
 }

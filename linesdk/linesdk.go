@@ -26,8 +26,8 @@ var ErrForbidPartialDelivery = errors.New("LINE's Go SDK cannot express limit.fo
 
 // NarrowcastRequest returns r as LINE's official Go SDK value, so a program
 // that embeds nctarget can send it with messaging_api.MessagingApiAPI's
-// Narrowcast method. The caller adds Messages (and NotificationDisabled)
-// unless Options.Messages was given.
+// Narrowcast method. The caller adds Messages and NotificationDisabled
+// unless Options.Messages and Options.NotificationDisabled were given.
 //
 // The value is built by unmarshalling the request's own JSON (Request.JSON)
 // rather than by a second walk over the AST. There is then one code path

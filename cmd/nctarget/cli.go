@@ -170,9 +170,12 @@ func oneDir(cmd *cobra.Command, args []string) error {
 	return nil
 }
 
+// stdinName is the name standard input goes by in messages.
+const stdinName = "<stdin>"
+
 // input is one rule (or data) file read from the command line.
 type input struct {
-	name string // file name, or "<stdin>"
+	name string // file name, or stdinName
 	src  []byte
 }
 
@@ -200,7 +203,7 @@ func readInput(cmd *cobra.Command, arg string) (input, error) {
 			fmt.Fprintln(cmd.ErrOrStderr(), stdinPrompt)
 		}
 		src, err := readLimited(cmd.InOrStdin(), "standard input")
-		return input{name: "<stdin>", src: src}, err
+		return input{name: stdinName, src: src}, err
 	}
 	f, err := os.Open(arg)
 	if err != nil {

@@ -20,7 +20,10 @@ func newCompileCmd() *cobra.Command {
 		Long: `Compile a rule to the recipient, filter and limit parts of a narrowcast
 request body: {"recipient":…, "filter":{"demographic":…}, "limit":…}.
 Absent parts are omitted. With --messages, the output is a complete request
-body for POST /v2/bot/message/narrowcast.
+body for POST /v2/bot/message/narrowcast: the file is an array of message
+objects, or a whole request body (the one nctarget decompile read, say),
+whose messages and notificationDisabled are carried into the output, in the
+API's key order (messages, recipient, filter, limit, notificationDisabled).
 
 The rule is simplified first (--no-simplify emits the direct translation);
 --explain lists each rewrite on standard error. Output is deterministic: the
@@ -43,9 +46,11 @@ same rule always gives the same bytes.`,
 				if err != nil {
 					return err
 				}
-				if opts.Messages, err = nctarget.ParseMessages(messagesPath, data); err != nil {
+				d, err := nctarget.ParseDelivery(messagesPath, data)
+				if err != nil {
 					return report(cmd.ErrOrStderr(), err, data)
 				}
+				opts.Messages, opts.NotificationDisabled = d.Messages, d.NotificationDisabled
 			}
 			req, err := nctarget.Compile(in.name, in.src, opts)
 			if err != nil {
@@ -67,7 +72,7 @@ same rule always gives the same bytes.`,
 	}
 	f := cmd.Flags()
 	f.StringVar(&catalogPath, "catalog", "", "JSON `FILE` mapping audience names to ids: {\"vip\": 5614991017776}")
-	f.StringVar(&messagesPath, "messages", "", "JSON `FILE` with 1–5 message objects; the output becomes a full request body")
+	f.StringVar(&messagesPath, "messages", "", "JSON `FILE` with 1–5 message objects, or a request body whose messages and notificationDisabled to keep; the output becomes a full request body")
 	f.StringVarP(&outPath, "output", "o", "", "write the JSON to `FILE` instead of standard output: a file is replaced atomically (through a symbolic link, its target), a device or pipe written to; - is standard output")
 	f.BoolVar(&compact, "compact", false, "print compact JSON on one line")
 	f.BoolVar(&noSimplify, "no-simplify", false, "emit the direct translation of the rule, without simplification")

@@ -106,8 +106,9 @@ func TestCompileMessages(t *testing.T) {
 		t.Errorf("messages do not come first:\n%s", stdout)
 	}
 	wrapped := writeTemp(t, "body.json", `{"messages":`+oneMessage+`,"notificationDisabled":true}`)
-	if code, stdout2, stderr := runStdin(t, "", "compile", "--compact", "--messages", wrapped, fullExample); code != 0 || stdout2 != stdout {
-		t.Errorf("a request body as --messages: exit %d, stdout\n%s\nwant\n%s\nstderr: %s", code, stdout2, stdout, stderr)
+	withNotification := strings.TrimSuffix(stdout, "}\n") + `,"notificationDisabled":true}` + "\n"
+	if code, stdout2, stderr := runStdin(t, "", "compile", "--compact", "--messages", wrapped, fullExample); code != 0 || stdout2 != withNotification {
+		t.Errorf("a request body as --messages: exit %d, stdout\n%s\nwant\n%s\nstderr: %s", code, stdout2, withNotification, stderr)
 	}
 }
 

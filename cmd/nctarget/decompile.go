@@ -24,9 +24,16 @@ The JSON is checked against every rule the API enforces on those parts; a
 problem is reported with its JSON path and position, for example
 body.json:3:45: $.recipient.and[0].audienceGroupId: want a number, got a string
 
-With --catalog, audience ids found in the catalog are written as names.`,
+With --catalog, audience ids found in the catalog are written as names.
+
+A request body's messages and notificationDisabled are no part of a rule:
+decompile says so on standard error, and
+nctarget compile --no-simplify --messages body.json rule.nct
+writes the whole body again (--messages takes the body decompile read, and
+keeps its messages and notificationDisabled).`,
 		Example: `  nctarget decompile body.json
   nctarget decompile --catalog audiences.json body.json > rule.nct
+  nctarget compile --catalog audiences.json --messages body.json rule.nct
   echo '{"type":"age","gte":"age_20"}' | nctarget decompile`,
 		Args: maxOneFile,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -54,30 +61,43 @@ With --catalog, audience ids found in the catalog are written as names.`,
 }
 
 // notCarried says which parts of a request body a rule cannot hold and
-// decompile therefore leaves out (messages, notificationDisabled,
-// customAggregationUnits), and how to send them again, or "" when there
-// are none: a body decompiled and compiled again must not lose them
-// silently.
+// decompile therefore leaves out, and exactly how to get them back, or ""
+// when there are none: a body decompiled and compiled again must not lose
+// them silently. compile --messages on the same body carries its messages
+// and notificationDisabled into the output; customAggregationUnits is no
+// field of a narrowcast request (push and multicast have it) and nothing
+// carries it.
 func notCarried(in input) string {
 	var body map[string]json.RawMessage
 	if json.Unmarshal(in.src, &body) != nil {
 		return ""
 	}
-	var parts []string
-	for _, key := range []string{"messages", "notificationDisabled", "customAggregationUnits"} {
+	var kept []string
+	for _, key := range []string{"messages", "notificationDisabled"} {
 		if _, ok := body[key]; ok {
-			parts = append(parts, key)
+			kept = append(kept, key)
 		}
 	}
-	if len(parts) == 0 {
+	_, units := body["customAggregationUnits"]
+	if len(kept) == 0 && !units {
 		return ""
 	}
-	note := fmt.Sprintf("%s: warning: %s not carried over: a rule holds only the recipient, filter and limit", in.name, strings.Join(parts, ", "))
-	if _, ok := body["messages"]; ok {
-		note += fmt.Sprintf("\n    hint: nctarget compile --messages %s RULE writes the body again with these messages", in.name)
-		if len(parts) > 1 {
-			note += "; set the other fields again by hand"
+	var notes []string
+	if len(kept) > 0 {
+		note := fmt.Sprintf("%s: warning: %s not carried over: a rule holds only the recipient, filter and limit", in.name, strings.Join(kept, ", "))
+		save, file := "", in.name // how the body becomes a file compile reads
+		if in.name == stdinName {
+			save, file = "save this input as BODY.json; ", "BODY.json"
 		}
+		with := strings.Join(kept, " and ")
+		if _, ok := body["messages"]; !ok {
+			save += fmt.Sprintf("a narrowcast needs messages: add them to %s; ", file)
+		}
+		note += fmt.Sprintf("\n    hint: %snctarget compile --messages %s RULE writes the whole body again, with its %s (with --no-simplify, the JSON given here)", save, file, with)
+		notes = append(notes, note)
 	}
-	return note
+	if units {
+		notes = append(notes, fmt.Sprintf("%s: warning: customAggregationUnits not carried over: it is no field of a narrowcast request\n    hint: remove it; push and multicast requests have it, a narrowcast does not", in.name))
+	}
+	return strings.Join(notes, "\n")
 }

@@ -1,8 +1,11 @@
 package main
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 func TestDecompileCommand(t *testing.T) {
@@ -71,7 +74,74 @@ func TestDecompileNotCarried(t *testing.T) {
 			t.Errorf("stderr lacks %q:\n%s", want, stderr)
 		}
 	}
+	units := writeTemp(t, "units.json", `{"customAggregationUnits":["promo"],"recipient":{"type":"audience","audienceGroupId":1}}`)
+	if _, _, stderr := runStdin(t, "", "decompile", units); !strings.Contains(stderr, units+": warning: customAggregationUnits not carried over: it is no field of a narrowcast request") {
+		t.Errorf("customAggregationUnits: stderr %q", stderr)
+	}
+	if _, _, stderr := runStdin(t, `{"notificationDisabled":true}`, "decompile"); !strings.Contains(stderr, "save this input as BODY.json; a narrowcast needs messages: add them to BODY.json; nctarget compile --messages BODY.json RULE") {
+		t.Errorf("standard input without messages: stderr %q", stderr)
+	}
 	if _, _, stderr := runStdin(t, `{"recipient":{"type":"audience","audienceGroupId":1}}`, "decompile"); stderr != "" {
 		t.Errorf("a body with nothing left out: stderr %q", stderr)
 	}
+}
+
+// TestDecompileCompileFullBody checks that a request body survives the
+// round trip whole: decompiled to a rule, then compiled with --messages on
+// the original body, it gives the original's JSON, messages and
+// notificationDisabled included, in the API's key order.
+func TestDecompileCompileFullBody(t *testing.T) {
+	page := strings.TrimSpace(readFile(t, "../../testdata/line/full.json"))
+	for _, disabled := range []string{"true", "false"} {
+		t.Run("notificationDisabled "+disabled, func(t *testing.T) {
+			body := writeTemp(t, "body.json", strings.TrimSuffix(page, "}")+`, "notificationDisabled": `+disabled+"}\n")
+			code, rule, stderr := runStdin(t, "", "decompile", body)
+			if code != 0 {
+				t.Fatalf("decompile: exit %d\n%s", code, stderr)
+			}
+			hint := "nctarget compile --messages " + body + " RULE writes the whole body again, with its messages and notificationDisabled"
+			if !strings.Contains(stderr, hint) {
+				t.Errorf("decompile's note lacks %q:\n%s", hint, stderr)
+			}
+			code, compiled, stderr := runStdin(t, rule, "compile", "--no-simplify", "--messages", body)
+			if code != 0 {
+				t.Fatalf("compile: exit %d\n%s", code, stderr)
+			}
+			var want, got map[string]any
+			if err := json.Unmarshal([]byte(readFile(t, body)), &want); err != nil {
+				t.Fatal(err)
+			}
+			if err := json.Unmarshal([]byte(compiled), &got); err != nil {
+				t.Fatalf("compile wrote invalid JSON %v:\n%s", err, compiled)
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("round trip (-original +compiled):\n%s", diff)
+			}
+			if keys := topKeys(t, compiled); !cmp.Equal(keys, []string{"messages", "recipient", "filter", "limit", "notificationDisabled"}) {
+				t.Errorf("keys %v, not in NarrowcastRequest's order", keys)
+			}
+		})
+	}
+}
+
+// topKeys returns the keys of a JSON object, in the order written.
+func topKeys(t *testing.T, doc string) []string {
+	t.Helper()
+	dec := json.NewDecoder(strings.NewReader(doc))
+	var keys []string
+	if _, err := dec.Token(); err != nil { // {
+		t.Fatal(err)
+	}
+	for dec.More() {
+		key, err := dec.Token()
+		if err != nil {
+			t.Fatal(err)
+		}
+		keys = append(keys, key.(string))
+		var skip json.RawMessage
+		if err := dec.Decode(&skip); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return keys
 }
