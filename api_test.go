@@ -17,7 +17,8 @@ import (
 // Swap) stay unexported, so an embedder sees the rule's AST, the stages and
 // their diagnostics only; and that ErrorList keeps its Unwrap, through which
 // errors.As finds a *Diagnostic. Other packages report on a rule by appending
-// a &Diagnostic{…} to an ErrorList.
+// a &Diagnostic{…} to an ErrorList. A source range has one vocabulary, go/ast's:
+// Pos and End, never Start or Stop.
 func TestInternalsUnexported(t *testing.T) {
 	t.Parallel()
 	got := exportedNames(t, ".")
@@ -27,8 +28,12 @@ func TestInternalsUnexported(t *testing.T) {
 		}
 	}
 	for name := range got {
-		if method := name[strings.LastIndexByte(name, '.')+1:]; name != method && (method == "Less" || method == "Swap") {
+		member := name[strings.LastIndexByte(name, '.')+1:]
+		switch {
+		case name != member && (member == "Less" || member == "Swap"):
 			t.Errorf("%s is exported: sorting is the package's business (ErrorList.Sort), not the API's", name)
+		case member == "Start" || member == "Stop":
+			t.Errorf("%s is exported: a source range is Pos and End, as on every node and Diagnostic", name)
 		}
 	}
 	if !got["ErrorList.Unwrap"] {
@@ -38,7 +43,7 @@ func TestInternalsUnexported(t *testing.T) {
 
 // exportedNames returns the exported identifiers of the package in dir, as
 // go doc shows them: constants, variables, functions and types by name,
-// methods as Type.Name.
+// methods and struct fields as Type.Name.
 func exportedNames(t *testing.T, dir string) map[string]bool {
 	t.Helper()
 	paths, err := filepath.Glob(filepath.Join(dir, "*.go"))
@@ -76,6 +81,15 @@ func exportedNames(t *testing.T, dir string) map[string]bool {
 	}
 	for _, typ := range pkg.Types {
 		names[typ.Name] = true
+		if st, ok := typ.Decl.Specs[0].(*ast.TypeSpec).Type.(*ast.StructType); ok {
+			for _, field := range st.Fields.List {
+				for _, n := range field.Names {
+					if n.IsExported() {
+						names[typ.Name+"."+n.Name] = true
+					}
+				}
+			}
+		}
 		values(typ.Consts)
 		values(typ.Vars)
 		for _, f := range slices.Concat(typ.Funcs, typ.Methods) {
