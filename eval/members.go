@@ -97,7 +97,7 @@ func (d *Dataset) loadSet(sub, name, what string) (*memberSet, error) {
 			return newMemberSet(set), nil
 		}
 	}
-	set, err := load.ReadMembers(path, table)
+	set, err := load.ReadMembers(path, table, load.Options{})
 	if err != nil {
 		return nil, err
 	}

@@ -100,7 +100,7 @@ func Write(dir, cacheDir string, opts load.Options) ([]string, error) {
 // writeMembers loads one audience or redelivery file and writes its
 // index, keyed by the users file's key too.
 func writeMembers(cacheDir, usersKey, path string, table *userid.Table) (string, error) {
-	set, err := load.ReadMembers(path, table)
+	set, err := load.ReadMembers(path, table, load.Options{})
 	if err != nil {
 		return "", err
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"io"
 	"os"
+	"path/filepath"
 	"slices"
 	"sync"
 
@@ -38,24 +39,89 @@ type chunk struct {
 	buf      []byte
 	data     []byte // the lines; the last is unterminated only at the end of the file or when longer than maxLine
 	eof      bool   // data ends at the end of the file
-	readErr  error  // a read failure right after data (add reports it)
 	done     int64  // bytes of the file read up to the chunk, for progress reports
+	chunkStatus
 
 	n          int // rows parsed: the first n of ids and each column
 	ids        []userid.ID
 	cols       [NumAttrs][]uint8
 	entries    []uint64 // ID table entries in partition order (see segment)
 	start      [userid.NumParts + 1]uint32
-	lines      int          // lines in data
-	users      lineIndex    // chunk's user number → chunk's line number
-	nextLine   int          // the line of the next row if no line is skipped
-	errs       cappedErrors // lines counted from the chunk's first
-	fatal      bool         // reading must stop after this chunk
-	placed     bool         // given its place by the committer
-	keep       bool         // its rows are wanted
-	base       uint32       // user number of its first row
+	users      lineIndex // chunk's user number → chunk's line number
+	nextLine   int       // the line of the next row if no line is skipped
+	placed     bool      // given its place by the committer
+	keep       bool      // its rows are wanted
+	base       uint32    // user number of its first row
 	others     uint64
 	othersLine int // chunk's line number of the first appType "others"
+}
+
+// chunkStatus is what the lines after a chunk need to know of it: how
+// many lines it has and its errors, which the chunk numbers from its own
+// first line.
+type chunkStatus struct {
+	lines   int
+	errs    cappedErrors
+	fatal   bool  // reading must stop after this chunk
+	readErr error // a read failure right after data (addChunk reports it)
+}
+
+// stopAt records that line is longer than maxLine, which stops reading
+// the file at path.
+func (s *chunkStatus) stopAt(path string, line int) {
+	s.errs.add(lineTooLong(path, line))
+	s.fatal = true
+}
+
+// end records that the chunk has the given number of lines.
+func (s *chunkStatus) end(lines int) {
+	s.lines = lines
+	if s.fatal {
+		s.readErr = nil // it comes after the error that stops reading
+	}
+}
+
+// addChunk adds the errors of chunk s, whose first line is the one after
+// lineBase, to those of the file at path, and reports whether reading
+// stops after it.
+func (e *cappedErrors) addChunk(path string, lineBase int, s *chunkStatus) (stop bool) {
+	for _, d := range s.errs.list {
+		d.Pos.Line += lineBase
+		e.add(d)
+	}
+	e.addMore(s.errs.more, lineBase+s.errs.moreLine)
+	if s.readErr != nil {
+		e.add(readError(path, lineBase+s.lines, s.readErr))
+	}
+	if stop = s.fatal || s.readErr != nil; stop && e.more > 0 {
+		e.cut = true // the lines after are not read: there may be more
+	}
+	return stop
+}
+
+// newChunkSource returns the source of the chunks of the file lr reads,
+// from where lr stands, of chunk bytes (0 means defaultChunkSize).
+func newChunkSource(lr *lineReader, chunk int) chunkSource {
+	if chunk <= 0 {
+		chunk = defaultChunkSize
+	}
+	if filepath.Ext(lr.path) == ".gz" {
+		return &gzipSource{lr: lr, chunk: chunk}
+	}
+	return &fileSource{f: lr.f, start: lr.off, size: lr.size, chunk: chunk}
+}
+
+// line returns the line of c.data at pos, without its newline; tooLong
+// when it is longer than maxLine, or cut short by the end of the chunk
+// before the end of the file (only such a line is).
+func (c *chunk) line(pos int) (raw []byte, tooLong bool) {
+	raw = c.data[pos:]
+	if nl := bytes.IndexByte(raw, '\n'); nl >= 0 {
+		raw = raw[:nl]
+	} else if !c.eof {
+		return nil, true
+	}
+	return raw, len(raw)+1 > maxLine
 }
 
 // chunkSource cuts a file into chunks. next, called in turn, assigns the
@@ -284,17 +350,7 @@ func (u *usersLoader) estimate(c *chunk, rows int) int {
 // numbers, its place among the users, its columns. It reports whether the
 // chunk's rows are wanted and whether reading should stop.
 func (u *usersLoader) add(c *chunk) (keep, stop bool) {
-	for _, e := range c.errs.list {
-		e.Pos.Line += u.lineBase
-		u.errs.add(e)
-	}
-	u.errs.addMore(c.errs.more, u.lineBase+c.errs.moreLine)
-	if c.readErr != nil {
-		u.errs.add(readError(u.path, u.lineBase+c.lines, c.readErr))
-	}
-	if stop = c.fatal || c.readErr != nil; stop && u.errs.more > 0 {
-		u.errs.cut = true // the lines after are not read: there may be more
-	}
+	stop = u.errs.addChunk(u.path, u.lineBase, &c.chunkStatus)
 	if keep = len(u.errs.list) == 0; keep { // once there are errors, the rows are not needed
 		var cols [NumAttrs][]uint8
 		for _, a := range nctarget.Attrs {

@@ -259,7 +259,7 @@ func TestErrorCount(t *testing.T) {
 		if tt.file == "users.csv" {
 			_, err = ReadUsers(filepath.Join(dir, tt.file), Options{ChunkSize: 100})
 		} else {
-			_, err = ReadMembers(filepath.Join(dir, tt.file), &userid.Table{})
+			_, err = ReadMembers(filepath.Join(dir, tt.file), &userid.Table{}, Options{})
 		}
 		ds := nctarget.Diagnostics(err)
 		if len(ds) != MaxErrors+1 {

@@ -17,14 +17,14 @@ import (
 	"github.com/nctarget/nctarget"
 )
 
-// Options configure ReadUsers. The zero value reads users.csv with no
-// progress reports.
+// Options configure ReadUsers and ReadMembers. The zero value reads the
+// file with no progress reports.
 type Options struct {
-	// Progress, when not nil, is called now and then while users.csv is
+	// Progress, when not nil, is called now and then while the file is
 	// read, with the bytes read so far and the file's size.
 	Progress func(done, total int64)
-	// ChunkSize is how many bytes of users.csv a processor parses at a
-	// time; 0 means 2 MB. The users and the errors never depend on it:
+	// ChunkSize is how many bytes of the file a processor parses at a
+	// time; 0 means 2 MB. What is read and the errors never depend on it:
 	// tests and fuzzing set a few bytes, so that chunk boundaries fall
 	// everywhere, and check exactly that.
 	ChunkSize int
@@ -263,22 +263,13 @@ func ReadUsers(path string, opts Options) (*Users, error) {
 	defer lr.Close()
 	progress := opts.Progress
 	u := &usersLoader{path: path, progress: progress, total: lr.size}
-	chunk := opts.ChunkSize
-	if chunk <= 0 {
-		chunk = defaultChunkSize
-	}
 	if err := u.header(lr); err != nil {
 		return nil, err
 	}
-	var src chunkSource
-	if filepath.Ext(path) == ".gz" {
-		src = &gzipSource{lr: lr, chunk: chunk}
-	} else {
-		src = &fileSource{f: lr.f, start: lr.off, size: lr.size, chunk: chunk}
-		u.start = lr.off
-	}
+	src := newChunkSource(lr, opts.ChunkSize)
 	u.b = newBuilder(0, opts.MapFrom)
 	if fs, ok := src.(*fileSource); ok {
+		u.start = fs.start
 		// Every row but the last takes at least minRow bytes and a newline.
 		u.b.reserveUpTo(int((fs.size-fs.start)/(minRow+1)) + 1)
 	}

@@ -2,18 +2,19 @@ package load
 
 import (
 	"bytes"
-	"io"
+	"runtime"
+	"sync"
+	"sync/atomic"
 
 	"github.com/RoaringBitmap/roaring/v2"
-	"github.com/nctarget/nctarget"
 	"github.com/nctarget/nctarget/internal/userid"
 )
 
 // This file reads audience and redelivery files: one user ID per line,
-// resolved to friends through the ID table.
-
-// batchSize is how many IDs of an audience file are looked up together.
-const batchSize = 256
+// resolved to friends through the ID table. Like users.csv, a file is
+// read in chunks parsed on every processor (see chunks.go), and the IDs
+// of a chunk are looked up together (see userid.Finder); the chunks'
+// errors are put together in file order at the end.
 
 // Members is a loaded audience or redelivery file: its members who are
 // friends, and how many listed users are not.
@@ -25,75 +26,171 @@ type Members struct {
 }
 
 // ReadMembers reads the file of user IDs at path, one per line (LINE's
-// audience upload format), resolving them to friends' numbers in table.
-// Every malformed line is an error naming its file and line; the error
-// is an nctarget.ErrorList.
-func ReadMembers(path string, table *userid.Table) (*Members, error) {
+// audience upload format), resolving them to friends' numbers in table;
+// opts.Progress and opts.ChunkSize work as for ReadUsers. Every
+// malformed line is an error naming its file and line; the error is an
+// nctarget.ErrorList.
+func ReadMembers(path string, table *userid.Table, opts Options) (*Members, error) {
 	lr, err := openLines(path)
 	if err != nil {
 		return nil, err
 	}
 	defer lr.Close()
-	m := &membersLoader{table: table, set: &Members{Path: path}, bits: make(dense, (table.Len()+63)/64)}
-	for {
-		line, err := lr.next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			m.errs.add(err.(*nctarget.Diagnostic))
-			m.errs.cut = m.errs.more > 0
-			break
-		}
-		id, ok := userid.Parse(bytes.TrimSpace(line))
-		switch {
-		case ok:
-			m.add(id)
-		case m.errs.full():
-			m.errs.addMore(1, lr.line)
-		default:
-			m.errs.add(dataError(path, lr.line, 1, "one user ID per line: U followed by 32 lowercase hex digits", "bad user ID %q", line))
-		}
+	src := newChunkSource(lr, opts.ChunkSize)
+	var (
+		srcMu    sync.Mutex // guards src, chunks and done
+		chunks   []*memberChunk
+		stop     atomic.Bool // a chunk has an error that stops reading
+		done     int64       // bytes reported to opts.Progress
+		wg       sync.WaitGroup
+		workers  = runtime.GOMAXPROCS(0)
+		counted  = make([]memberCount, workers)
+		perWords = (table.Len() + 63) / 64
+	)
+	for w := range workers {
+		wg.Go(func() {
+			m := &membersLoader{path: path, finder: table.NewFinder(), count: &counted[w]}
+			c := &chunk{}
+			for {
+				srcMu.Lock()
+				ok := !stop.Load() && src.next(c)
+				var mc *memberChunk
+				if ok {
+					mc = &memberChunk{first: len(chunks) == 0}
+					chunks = append(chunks, mc)
+				}
+				srcMu.Unlock()
+				if !ok {
+					return
+				}
+				src.fill(c)
+				if m.count.bits == nil {
+					m.count.bits = make(dense, perWords)
+				}
+				m.parse(c, mc)
+				if mc.fatal || mc.readErr != nil {
+					stop.Store(true)
+				}
+				if opts.Progress != nil {
+					srcMu.Lock()
+					if c.done > done {
+						done = c.done
+						opts.Progress(done, lr.size)
+					}
+					srcMu.Unlock()
+				}
+			}
+		})
 	}
-	m.flush()
-	if err := m.errs.err(path); err != nil {
+	wg.Wait()
+	if opts.Progress != nil && done < lr.size {
+		opts.Progress(lr.size, lr.size)
+	}
+	var errs cappedErrors
+	lineBase := 0
+	for _, mc := range chunks {
+		if errs.addChunk(path, lineBase, &mc.chunkStatus) {
+			break
+		}
+		lineBase += mc.lines
+	}
+	if err := errs.err(path); err != nil {
 		return nil, err
 	}
-	m.set.Bits = m.bits.bitmap()
-	return m.set, nil
-}
-
-// membersLoader holds the state of reading one audience or redelivery
-// file; IDs are looked up in batches (see userid.Table.LookupBatch).
-type membersLoader struct {
-	table   *userid.Table
-	set     *Members
-	bits    dense
-	errs    cappedErrors
-	n       int
-	keys    [batchSize]userid.ID
-	found   [batchSize]int64
-	slotSum uint64 // see userid.Table.LookupBatch
-}
-
-// add queues an ID for lookup.
-func (m *membersLoader) add(id userid.ID) {
-	m.keys[m.n] = id
-	if m.n++; m.n == batchSize {
-		m.flush()
-	}
-}
-
-// flush looks up the queued IDs and records them.
-func (m *membersLoader) flush() {
-	m.slotSum += m.table.LookupBatch(m.keys[:m.n], m.found[:m.n])
-	for _, i := range m.found[:m.n] {
-		m.set.Lines++
-		if i < 0 {
-			m.set.NonFriends++
+	set := &Members{Path: path}
+	var bits dense
+	for _, c := range counted {
+		set.Lines += c.lines
+		set.NonFriends += c.lines - c.found
+		if bits == nil {
+			bits = c.bits
 		} else {
-			m.bits.set(uint32(i))
+			bits.or(c.bits)
 		}
 	}
-	m.n = 0
+	if bits == nil {
+		bits = make(dense, perWords)
+	}
+	set.Bits = bits.bitmap()
+	return set, nil
+}
+
+// memberChunk is what parsing a chunk of an audience file found that the
+// chunks after it need: see chunkStatus. first says whether it is the
+// file's first chunk, whose first line may start with a byte order mark.
+type memberChunk struct {
+	chunkStatus
+	first bool
+}
+
+// memberCount is what a goroutine reading an audience file found in all
+// its chunks.
+type memberCount struct {
+	bits  dense  // the friends listed
+	lines uint64 // IDs listed
+	found uint64 // of which friends
+}
+
+// membersLoader is a goroutine reading chunks of an audience file.
+type membersLoader struct {
+	path   string
+	finder *userid.Finder
+	count  *memberCount
+	keys   []userid.ID // the IDs of the chunk
+	users  []uint32    // their friends' numbers
+}
+
+// bom is the UTF-8 byte order mark, which a file may start with.
+var bom = []byte("\xef\xbb\xbf")
+
+// parse parses the lines of c.data, looks up their IDs and records the
+// friends among them, and the lines and errors in mc, counting lines from
+// the chunk's first.
+func (m *membersLoader) parse(c *chunk, mc *memberChunk) {
+	mc.readErr = c.readErr
+	data := c.data
+	keys := m.keys[:0]
+	pos, line := 0, 0
+	for pos < len(data) {
+		line++
+		// The fast path: an ID and a newline.
+		if end := pos + userid.TextLen; end < len(data) && data[end] == '\n' {
+			if lo, hi, ok := parseIDFast((*[userid.TextLen]byte)(data[pos:end])); ok {
+				keys = append(keys, userid.ID{})
+				putID(&keys[len(keys)-1], lo, hi)
+				pos = end + 1
+				continue
+			}
+		}
+		raw, tooLong := c.line(pos)
+		if tooLong {
+			mc.stopAt(m.path, line)
+			break
+		}
+		pos += len(raw) + 1
+		text := trimEOL(raw)
+		if mc.first && line == 1 {
+			text = bytes.TrimPrefix(text, bom)
+		}
+		if len(bytes.TrimSpace(text)) == 0 {
+			continue // blank
+		}
+		id, ok := userid.Parse(bytes.TrimSpace(text))
+		switch {
+		case ok:
+			keys = append(keys, id)
+		case mc.errs.full():
+			mc.errs.addMore(1, line)
+		default:
+			mc.errs.add(dataError(m.path, line, 1, "one user ID per line: U followed by 32 lowercase hex digits", "bad user ID %q", text))
+		}
+	}
+	mc.end(line)
+	m.users = m.finder.Find(keys, m.users[:0])
+	for _, i := range m.users {
+		m.count.bits.set(i)
+	}
+	m.count.lines += uint64(len(keys))
+	m.count.found += uint64(len(m.users))
+	m.keys = keys
 }

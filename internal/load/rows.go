@@ -38,27 +38,15 @@ func (u *usersLoader) parseChunk(c *chunk) {
 			pos = next
 			continue
 		}
-		raw := data[pos:]
-		if nl := bytes.IndexByte(raw, '\n'); nl >= 0 {
-			raw = raw[:nl]
-		} else if !c.eof {
-			// Only a line longer than maxLine is cut short (see chunk.data).
-			c.errs.add(lineTooLong(u.path, line))
-			c.fatal = true
-			break
-		}
-		if len(raw)+1 > maxLine {
-			c.errs.add(lineTooLong(u.path, line))
-			c.fatal = true
+		raw, tooLong := c.line(pos)
+		if tooLong {
+			c.stopAt(u.path, line)
 			break
 		}
 		pos += len(raw) + 1
 		u.slowRow(c, trimEOL(raw), line)
 	}
-	c.lines = line
-	if c.fatal {
-		c.readErr = nil // it comes after the error that stops reading
-	}
+	c.end(line)
 	c.entries, c.start = userid.Partition(c.ids[:c.n], c.entries[:0], 0)
 }
 

@@ -99,6 +99,13 @@ func (s *dense) set(i uint32) {
 	(*s)[w] |= 1 << (i & 63)
 }
 
+// or sets in s the bits set in t, which is no longer than s.
+func (s dense) or(t dense) {
+	for i, w := range t {
+		s[i] |= w
+	}
+}
+
 // bitmap converts the bitset to a roaring bitmap, compressing runs.
 func (s dense) bitmap() *roaring.Bitmap {
 	bm := roaring.FromDense(s, true)

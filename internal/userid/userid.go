@@ -310,31 +310,6 @@ func (tb *TableBuilder) Finish(deferred [][]uint64, dups [][]Duplicate) (Table, 
 	return Table{ids: tb.ids, slots: tb.t}, tb.unmapSlots, all
 }
 
-// findBatch looks up every key, setting found[k] to its user number or
-// -1. It first reads the home slot of every key: the reads are
-// independent, so the processor overlaps their cache misses, and the
-// lookups that follow find their slots in cache. It returns a sum of the
-// slots read, which the caller keeps so that the reads are not optimized
-// away.
-func (t *slotTable) findBatch(ids []ID, keys []ID, found []int64) (slotSum uint64) {
-	if len(t.slots) == 0 {
-		for k := range keys {
-			found[k] = -1
-		}
-		return 0
-	}
-	for _, key := range keys {
-		slotSum += uint64(t.slots[key.hash()>>t.shift])
-	}
-	for k, key := range keys {
-		found[k] = -1
-		if i, ok := t.find(ids, key); ok {
-			found[k] = int64(i)
-		}
-	}
-	return slotSum
-}
-
 // Table numbers a dataset's friends by ID: the IDs in user order, and
 // the hash table from ID to number. Its memory is released by the
 // function that came with it (see TableBuilder.Finish and Restore), after
@@ -352,14 +327,6 @@ func (t *Table) ID(i uint32) ID { return t.ids[i] }
 
 // Lookup returns the number of id, and whether there is one.
 func (t *Table) Lookup(id ID) (uint32, bool) { return t.slots.find(t.ids, id) }
-
-// LookupBatch looks up every key, setting found[k] to its user number or
-// -1, faster than one Lookup after the other (see slotTable.findBatch).
-// It returns a sum the caller keeps, so that the reads it makes first
-// are not optimized away.
-func (t *Table) LookupBatch(keys []ID, found []int64) (slotSum uint64) {
-	return t.slots.findBatch(t.ids, keys, found)
-}
 
 // Layout is a table's arrays as stored, for the index cache: the IDs in
 // user order, the slots and the two parameters of the hash.

@@ -1,6 +1,7 @@
 package userid
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -106,5 +107,73 @@ func TestBuildTable(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestFind checks Finder.Find against Lookup on tables of several sizes:
+// every ID found, at its number, as often as listed; absent IDs, also
+// those whose probes cross clusters, not found; a Finder reused for
+// batches of other sizes.
+func TestFind(t *testing.T) {
+	t.Parallel()
+	for _, n := range []int{0, 5, 300, 100_000} {
+		ids := make([]ID, n)
+		for i := range ids {
+			ids[i], _ = Parse([]byte(Format(uint64(i)*7919 + 3)))
+		}
+		table, _ := buildInGroups(ids, 4)
+		size := len(table.slots.slots)
+		var keys []ID
+		for i := 0; i < n; i += 3 {
+			keys = append(keys, ids[i], ids[(i*31)%n])
+		}
+		if n > 0 {
+			keys = append(keys, crowd(ids, n, size-1, 20)...) // absent, at the end of the table
+			keys = append(keys, crowd(ids, n, size/2, 20)...)
+		}
+		for k := range 50 {
+			id, _ := Parse([]byte(Format(uint64(k)<<50 + 1))) // absent
+			keys = append(keys, id)
+		}
+		f := table.NewFinder()
+		for _, batch := range []int{len(keys), 7, 1} {
+			var want, got []uint32
+			for start := 0; start < len(keys); start += batch {
+				part := keys[start:min(start+batch, len(keys))]
+				for _, key := range part {
+					if i, ok := table.Lookup(key); ok {
+						want = append(want, i)
+					}
+				}
+				got = f.Find(part, got)
+			}
+			slices.Sort(want)
+			slices.Sort(got)
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("%d IDs, batches of %d: found (-Lookup +Find):\n%s", n, batch, diff)
+			}
+		}
+	}
+}
+
+// TestFindTagCollision checks the key whose tag matches a slot naming
+// another ID first: Find probes on to the key's own slot, as Lookup does.
+func TestFindTagCollision(t *testing.T) {
+	t.Parallel()
+	const n = 2
+	st, _ := newSlotTable(n, 0)
+	key := crowd(nil, n, 3, 1)[0]
+	other, _ := Parse([]byte(Format(77)))
+	ids := []ID{other, key}
+	h := key.hash()
+	home := h >> st.shift
+	st.slots[home] = st.tag(h) | 1                             // other, under the key's tag
+	st.slots[(home+1)&uint64(len(st.slots)-1)] = st.tag(h) | 2 // the key
+	table := Table{ids: ids, slots: st}
+	if i, ok := table.Lookup(key); !ok || i != 1 {
+		t.Fatalf("Lookup = %d, %v; want 1", i, ok)
+	}
+	if got := table.NewFinder().Find([]ID{key, other}, nil); !slices.Equal(got, []uint32{1}) {
+		t.Errorf("Find = %v, want [1]", got)
 	}
 }
