@@ -1,7 +1,6 @@
 package nctarget
 
 import (
-	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -34,7 +33,7 @@ func Decompile(filename string, data []byte, cat *Catalog) (*Rule, error) {
 	}
 	root, err := parseJSON(data)
 	if err != nil {
-		return nil, ErrorList{d.syntaxError(err)}
+		return nil, ErrorList{syntaxDiagnostic(filename, data, err, "the input must be JSON: a narrowcast request body or its recipient/filter parts")}
 	}
 	rule := d.top(root)
 	if n := len(RecipientObjects(rule.Recipient)); n > MaxRecipientObjects && len(d.errs) == 0 {
@@ -71,16 +70,6 @@ type decompiler struct {
 func (d *decompiler) errorAt(off int, hint, format string, args ...any) {
 	p := offsetPos(d.filename, d.data, off)
 	d.errs.addSpan(p, p, hint, format, args...)
-}
-
-// syntaxError turns a JSON parse error into a positioned diagnostic.
-func (d *decompiler) syntaxError(err error) *Diagnostic {
-	var oe *offsetError
-	if errors.As(err, &oe) {
-		p := offsetPos(d.filename, d.data, oe.off)
-		return &Diagnostic{Pos: p, End: p, Msg: oe.msg, Hint: oe.hint}
-	}
-	return jsonError(d.filename, d.data, err, "the input must be JSON: a narrowcast request body or its recipient/filter parts")
 }
 
 // top decompiles the whole input, deciding which of the accepted shapes

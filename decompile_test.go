@@ -191,3 +191,35 @@ func TestDecompileSyntaxErrorPosition(t *testing.T) {
 		}
 	}
 }
+
+// TestJSONSyntaxErrorPositionEveryReader checks that every reader of JSON
+// (a rule's JSON, a catalog, a messages file) places a syntax error at the
+// byte where the input stops being JSON, however deep in the value the
+// decoder was: a placeholder left in, a trailing comma, a missing comma
+// between members on separate lines.
+func TestJSONSyntaxErrorPositionEveryReader(t *testing.T) {
+	readers := []struct {
+		name string
+		read func(data []byte) error
+	}{
+		{"decompile", func(data []byte) error { _, err := Decompile("f.json", data, nil); return err }},
+		{"catalog", func(data []byte) error { _, err := ParseCatalog("f.json", data); return err }},
+		{"messages", func(data []byte) error { _, err := ParseMessages("f.json", data); return err }},
+	}
+	for _, tc := range []struct {
+		name, src string
+		line, col int
+	}{
+		{"placeholder", "{\n  \"a\": {\n    \"b\": [\n      {\"c\": 1, \"d\": AudienceA}\n    ]\n  }\n}\n", 4, 21},
+		{"trailing comma", "{\n  \"a\": [1, 2,\n  ]\n}", 3, 3},
+		{"missing comma", "{\n  \"a\": {\"b\": \"x\"}\n  \"c\": 2\n}", 3, 3},
+		{"single quotes", "[\n  {'type': 'text'}\n]", 2, 4},
+	} {
+		for _, r := range readers {
+			ds := Diagnostics(r.read([]byte(tc.src)))
+			if len(ds) != 1 || ds[0].Pos.Line != tc.line || ds[0].Pos.Column != tc.col {
+				t.Errorf("%s, %s: got %v, want one diagnostic at %d:%d", r.name, tc.name, ds, tc.line, tc.col)
+			}
+		}
+	}
+}

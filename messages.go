@@ -3,6 +3,7 @@ package nctarget
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"sort"
@@ -204,17 +205,14 @@ func typeList() string {
 
 // syntaxDiagnostic turns an error of parseJSON into a positioned
 // diagnostic: an offsetError (a duplicate key, the end of the input) where
-// it says, a *json.SyntaxError where the input stops being JSON.
+// it says, a *json.SyntaxError (counted from the start of the input, see
+// parseJSON) where the input stops being JSON. Every reader of JSON (rules'
+// JSON, catalogs, messages files) reports through it.
 func syntaxDiagnostic(filename string, data []byte, err error, hint string) *Diagnostic {
-	if oe, ok := err.(*offsetError); ok {
+	var oe *offsetError
+	if errors.As(err, &oe) {
 		p := offsetPos(filename, data, oe.off)
 		return &Diagnostic{Pos: p, End: p, Msg: oe.msg, Hint: oe.hint}
-	}
-	// The Decoder's offset counts from its last token; a scan of the whole
-	// input names the byte where it stops being JSON.
-	var v any
-	if whole := json.Unmarshal(data, &v); whole != nil {
-		err = whole
 	}
 	return jsonError(filename, data, err, hint)
 }
