@@ -22,7 +22,9 @@ import (
 // at a time, computing every step. Every figure of every report is a
 // popcount of a step's words: each clause's count, the recipients
 // (recipient and filter, itself a step), the recipients with each filter
-// attribute known and the final ones with all of them known. A block of
+// attribute known (recipient and the attribute's known friends) and the
+// final ones with all of them known, steps like any other, so that rules
+// with the same recipient expression share them. A block of
 // each step stays in the processor's cache while the steps that read it
 // run, no intermediate bitset is ever allocated, and a "not" is never
 // computed on its own: its reader combines with the complement of its
@@ -56,34 +58,23 @@ type program struct {
 	steps    []step // operands before the operators that read them
 	slots    int    // scratch blocks an evaluation needs at once
 	tracked  int    // steps whose count in each block is kept
-	tallies  int    // the tallies' counters
 
 	leafSteps map[*bitset]int32 // while building: the step of each bitset
 	opSteps   map[string]int32  // while building: the step of each operator, by opKey
 }
 
-// step is an atom's bitset, an operator over other steps, or a rule's
-// tally.
+// step is an atom's bitset or an operator over other steps.
 type step struct {
 	leaf    *bitset     // an atom's friends; nil for an operator
 	op      nctarget.Op // an operator: and or or
-	args    []operand   // an operator's operands; a tally's final recipients and recipients
-	tally   *tally      // a tally: counts only, no words
+	args    []operand   // an operator's operands
 	slot    int         // an operator: the scratch block it writes
 	tracked int         // index of its per-block counts, or -1
 	lastUse int         // the last step that reads it
-}
-
-// tally counts, in one loop over a rule's recipients once they are
-// computed, the recipients with each filter attribute known and the final
-// recipients with every one known: figures no other rule shares, so
-// they are counters of the rule's own rather than steps.
-type tally struct {
-	final     operand   // the recipients, after the filter
-	recipient operand   // the recipient expression
-	every     bool      // no recipient expression: recipient is every friend
-	known     []operand // per filter attribute: the friends with it known (leaves)
-	at        int       // its first counter in counts.tallies: one per known, then every known
+	// countOnly marks an operator no step reads, such as a rule's
+	// recipients with every filter attribute known: only its count is
+	// wanted, so the pass need not write its words.
+	countOnly bool
 }
 
 // operand is a step's result as an operator reads it: step's words, or
@@ -98,7 +89,8 @@ type ruleSteps struct {
 	clauses   []clauseStep // every clause node, recipient then filter, in preorder
 	recipient operand      // the recipient expression; every friend when absent
 	final     operand      // the recipients: recipient and filter
-	tally     operand      // the tally of the known figures, when the filter names attributes
+	knownIn   []operand    // per filter attribute: the recipient expression's friends with it known
+	allKnown  operand      // the final recipients with every filter attribute known, when there is one
 }
 
 // clauseStep is a node of a rule's clause tree and the operand holding it.
@@ -120,26 +112,32 @@ func newProgram(friends int, opts passOptions) *program {
 	return pr
 }
 
-// addPlan adds the steps of plan p and returns where its figures are.
+// addPlan adds the steps of plan p and returns where its figures are:
+// its clauses and recipients, and when its filter names attributes, the
+// recipient expression's friends with each one known and the final
+// recipients with every one known. Without a recipient expression the
+// friends with an attribute known are the attribute's leaf itself.
 func (pr *program) addPlan(p *Plan) ruleSteps {
 	rs := pr.addRecipients(p)
 	pr.track(rs.final)
 	if len(p.known) == 0 {
 		return rs
 	}
-	t := &tally{final: rs.final, recipient: rs.recipient, every: p.recipient == nil, at: pr.tallies}
-	for _, k := range p.known {
-		t.known = append(t.known, pr.leaf(k))
+	known := make([]operand, len(p.known))
+	for i, k := range p.known {
+		known[i] = pr.leaf(k)
+		in := known[i]
+		if p.recipient != nil {
+			in = pr.operator(nctarget.OpAnd, []operand{rs.recipient, known[i]})
+		}
+		rs.knownIn = append(rs.knownIn, in)
 	}
-	pr.tallies += len(t.known) + 1
-	i := int32(len(pr.steps))
-	args := []operand{rs.final, rs.recipient}
-	for _, a := range args {
-		pr.steps[a.step].lastUse = int(i)
+	every := known[0]
+	if len(known) > 1 {
+		every = pr.operator(nctarget.OpAnd, known)
 	}
-	pr.steps = append(pr.steps, step{args: args, tally: t, tracked: -1})
-	rs.tally = operand{step: i}
-	pr.track(rs.tally)
+	rs.allKnown = pr.operator(nctarget.OpAnd, []operand{rs.final, every})
+	pr.track(rs.allKnown)
 	return rs
 }
 
@@ -258,13 +256,11 @@ func (pr *program) finish() {
 		if s.leaf != nil {
 			continue
 		}
-		if s.tally == nil {
-			if n := len(free); n > 0 {
-				s.slot, free = free[n-1], free[:n-1]
-			} else {
-				s.slot = pr.slots
-				pr.slots++
-			}
+		if n := len(free); n > 0 {
+			s.slot, free = free[n-1], free[:n-1]
+		} else {
+			s.slot = pr.slots
+			pr.slots++
 		}
 		for _, a := range s.args {
 			if arg := &pr.steps[a.step]; arg.leaf == nil && arg.lastUse == i {
@@ -272,7 +268,8 @@ func (pr *program) finish() {
 				arg.lastUse = -1 // freed once, even when read twice
 			}
 		}
-		if s.lastUse == 0 && s.tally == nil { // read by no step: only its count is wanted
+		if s.lastUse == 0 { // read by no step: only its count is wanted
+			s.countOnly = true
 			free = append(free, s.slot)
 		}
 	}
@@ -281,23 +278,8 @@ func (pr *program) finish() {
 
 // counts are the results of a pass.
 type counts struct {
-	steps   []uint64   // per step: its count
-	tallies []uint64   // the tallies' counters
-	blocks  [][]uint32 // per tracked step: its count in each block
-}
-
-// tallied returns the counters of the tally at o: per filter attribute,
-// the recipients with it known, and the final recipients with every one
-// known.
-func (pr *program) tallied(c *counts, o operand) (knownInRecipient []uint64, allKnown uint64) {
-	t := pr.steps[o.step].tally
-	knownInRecipient = slices.Clone(c.tallies[t.at : t.at+len(t.known)])
-	if t.every {
-		for a, k := range t.known {
-			knownInRecipient[a] = c.steps[k.step]
-		}
-	}
-	return knownInRecipient, c.tallies[t.at+len(t.known)]
+	steps  []uint64   // per step: its count
+	blocks [][]uint32 // per tracked step: its count in each block
 }
 
 // count returns the count of o.
@@ -330,20 +312,16 @@ func (pr *program) blockRange(b int) (w0, w1 int) {
 
 // worker is one processor's scratch space for the pass.
 type worker struct {
-	cur     [][]uint64  // per step: its words in the current block
-	slots   [][]uint64  // the operators' scratch blocks
-	counts  []uint64    // per step: its count in the blocks done so far
-	tallies []uint64    // the tallies' counters, likewise
-	scratch [3][]uint64 // complemented operands' words, and a tally's every-known words
+	cur     [][]uint64 // per step: its words in the current block
+	slots   [][]uint64 // the operators' scratch blocks
+	counts  []uint64   // per step: its count in the blocks done so far
+	scratch []uint64   // a complemented operand's words
 }
 
 // newWorker returns scratch space for a pass over pr.
 func (pr *program) newWorker() *worker {
 	w := &worker{cur: make([][]uint64, len(pr.steps)), slots: make([][]uint64, pr.slots),
-		counts: make([]uint64, len(pr.steps)), tallies: make([]uint64, pr.tallies)}
-	for i := range w.scratch {
-		w.scratch[i] = make([]uint64, pr.opts.blockWords)
-	}
+		counts: make([]uint64, len(pr.steps)), scratch: make([]uint64, pr.opts.blockWords)}
 	for i := range w.slots {
 		w.slots[i] = make([]uint64, pr.opts.blockWords)
 	}
@@ -354,7 +332,7 @@ func (pr *program) newWorker() *worker {
 // returns every step's count. It stops early with ctx's error when ctx is
 // done. run only reads pr, so programs may run concurrently.
 func (pr *program) run(ctx context.Context) (*counts, error) {
-	c := &counts{steps: make([]uint64, len(pr.steps)), tallies: make([]uint64, pr.tallies), blocks: make([][]uint32, pr.tracked)}
+	c := &counts{steps: make([]uint64, len(pr.steps)), blocks: make([][]uint32, pr.tracked)}
 	for i := range c.blocks {
 		c.blocks[i] = make([]uint32, pr.blocks)
 	}
@@ -387,9 +365,6 @@ func (pr *program) run(ctx context.Context) (*counts, error) {
 		for i, n := range w.counts {
 			c.steps[i] += n
 		}
-		for i, n := range w.tallies {
-			c.tallies[i] += n
-		}
 	}
 	for i, s := range pr.steps {
 		if s.leaf != nil {
@@ -414,11 +389,9 @@ func (pr *program) block(w *worker, b int, c *counts) {
 				continue
 			}
 			n = popcount(w.cur[i])
-		} else if s.tally != nil {
-			n = pr.countTally(w, s.tally, m, last)
 		} else {
 			out := w.slots[s.slot][:m]
-			n = pr.combine(out, w, s.op, s.args, last)
+			n = pr.combine(out, w, s, last)
 			w.counts[i] += n
 			w.cur[i] = out
 		}
@@ -428,29 +401,15 @@ func (pr *program) block(w *worker, b int, c *counts) {
 	}
 }
 
-// countTally adds tally t's counts in the current block, of m words, the
-// last block when last is set, to the worker's, and returns the final
-// recipients with every filter attribute known in it.
-func (pr *program) countTally(w *worker, t *tally, m int, last bool) uint64 {
-	all := w.scratch[2][:m]
-	recipient := pr.operandWords(w, t.recipient, 0, last)
-	for a, k := range t.known {
-		w.tallies[t.at+a] += knownAnd(all, w.cur[k.step], recipient, a == 0)
-	}
-	n := popcountAnd(pr.operandWords(w, t.final, 1, last), all)
-	w.tallies[t.at+len(t.known)] += n
-	return n
-}
-
 // operandWords returns o's words in the block the worker last evaluated,
 // the last block when last is set: the step's own, or their complement
-// written into the worker's scratch block k.
-func (pr *program) operandWords(w *worker, o operand, k int, last bool) []uint64 {
+// written into the worker's scratch block.
+func (pr *program) operandWords(w *worker, o operand, last bool) []uint64 {
 	words := w.cur[o.step]
 	if !o.neg {
 		return words
 	}
-	out := w.scratch[k][:len(words)]
+	out := w.scratch[:len(words)]
 	for j, x := range words {
 		out[j] = ^x
 	}
@@ -460,19 +419,24 @@ func (pr *program) operandWords(w *worker, o operand, k int, last bool) []uint64
 	return out
 }
 
-// combine computes an and or an or of args into out and returns its
+// combine computes step s, an and or an or, into out and returns its
 // count, three operands a loop where it can (each loop reads and writes
-// out once). A complemented operand is read xor all ones; the last word
-// is cut to the friends, as a complement sets the bits beyond them.
-func (pr *program) combine(out []uint64, w *worker, op nctarget.Op, args []operand, last bool) uint64 {
-	or := op == nctarget.OpOr
+// out once); a step only counted, of up to three operands, is counted
+// without writing out. A complemented operand is read xor all ones; the
+// last word is cut to the friends, as a complement sets the bits beyond
+// them.
+func (pr *program) combine(out []uint64, w *worker, s *step, last bool) uint64 {
+	or, args := s.op == nctarget.OpOr, s.args
 	src := func(k int) ([]uint64, uint64) { // operand k; past the end, the last again (x and x is x)
 		a := args[min(k, len(args)-1)]
-		return w.cur[a.step], negMask(a)
+		return w.cur[a.step][:len(out)], negMask(a)
 	}
 	a, ma := src(0)
 	b, mb := src(1)
 	c, mc := src(2)
+	if s.countOnly && !last && len(args) <= 3 {
+		return count3(a, b, c, ma, mb, mc, or)
+	}
 	n := combine3(out, a, b, c, ma, mb, mc, or)
 	for k := 3; k < len(args); k += 2 {
 		b, mb = src(k)
@@ -517,31 +481,19 @@ func combine3(dst, a, b, c []uint64, ma, mb, mc uint64, or bool) uint64 {
 	return uint64(n)
 }
 
-// knownAnd counts the bits of recipient in known and narrows all to known
-// (sets it to known when first): the recipients with an attribute known,
-// and the friends with every one known, in one loop.
-func knownAnd(all, known, recipient []uint64, first bool) uint64 {
-	known, recipient = known[:len(all)], recipient[:len(all)]
+// count3 returns the bits set in (a xor ma) and (b xor mb) and (c xor
+// mc), or their or: combine3 without writing the words.
+func count3(a, b, c []uint64, ma, mb, mc uint64, or bool) uint64 {
+	b, c = b[:len(a)], c[:len(a)]
 	n := 0
-	if first {
-		for j, k := range known {
-			all[j] = k
-			n += bits.OnesCount64(recipient[j] & k)
+	if or {
+		for j := range a {
+			n += bits.OnesCount64((a[j] ^ ma) | (b[j] ^ mb) | (c[j] ^ mc))
 		}
 	} else {
-		for j, k := range known {
-			all[j] &= k
-			n += bits.OnesCount64(recipient[j] & k)
+		for j := range a {
+			n += bits.OnesCount64((a[j] ^ ma) & (b[j] ^ mb) & (c[j] ^ mc))
 		}
-	}
-	return uint64(n)
-}
-
-func popcountAnd(a, b []uint64) uint64 {
-	b = b[:len(a)]
-	n := 0
-	for j, x := range a {
-		n += bits.OnesCount64(x & b[j])
 	}
 	return uint64(n)
 }

@@ -137,15 +137,17 @@ func (p *Plan) result(pr *program, c *counts, rs *ruleSteps) *Result {
 	}
 	r.Waterfall.AfterLimit = r.Count
 	r.blockFinal = pr.blockCounts(c, rs.final)
-	var knownInRecipient []uint64
+	knownInRecipient := make([]uint64, len(rs.knownIn))
+	for i, o := range rs.knownIn {
+		knownInRecipient[i] = pr.count(c, o)
+	}
 	switch {
 	case len(p.attrs) == 0:
 		r.Waterfall.AllKnown = r.Count // no filter attribute to know
 	case r.Count == afterFilter:
-		knownInRecipient, r.Waterfall.AllKnown = pr.tallied(c, rs.tally)
+		r.Waterfall.AllKnown = pr.count(c, rs.allKnown)
 	default:
-		knownInRecipient, _ = pr.tallied(c, rs.tally)
-		r.blockKnown = pr.blockCounts(c, rs.tally)
+		r.blockKnown = pr.blockCounts(c, rs.allKnown)
 		r.Waterfall.AllKnown = r.knownInFirst(r.Count)
 	}
 	r.Warnings = p.warnings(r, knownInRecipient)
@@ -180,7 +182,7 @@ func (rp *recipientProgram) block(dst []uint64, b int) []uint64 {
 	rp.pr.block(rp.w, b, nil)
 	w0, w1 := rp.pr.blockRange(b)
 	dst = dst[:w1-w0]
-	copy(dst, rp.pr.operandWords(rp.w, rp.final, 0, w1 == rp.pr.words))
+	copy(dst, rp.pr.operandWords(rp.w, rp.final, w1 == rp.pr.words))
 	return dst
 }
 
