@@ -20,11 +20,13 @@ type Finder struct {
 	t      *Table
 	hashes []uint64 // of the keys, then of sorted
 	sorted []ID     // the keys in partition order of their hash
-	home   []uint32 // the home slot of each of sorted
 	cands  []uint64 // user number << 32 | index in sorted
-	rest   []uint32 // indexes in sorted of keys not decided by their home slot
 	byUser []uint64 // cands in partition order of their user number
 }
+
+// probeBlock is how many keys Find reads the home slots of before
+// probing them: few enough that those slots stay in cache.
+const probeBlock = 1024
 
 // NewFinder returns a Finder of IDs in t.
 func (t *Table) NewFinder() *Finder { return &Finder{t: t} }
@@ -57,48 +59,34 @@ func (f *Finder) Find(keys []ID, users []uint32) []uint32 {
 		next[p]++
 	}
 
-	// Read every home slot first: reads that no branch waits for overlap
-	// their misses. Then probe each key to the first slot with its tag:
-	// its candidate.
-	f.home = grow(f.home, n)
-	for j, h := range sortedHashes {
-		f.home[j] = t.slots[h>>t.shift]
-	}
+	// Probe each key to the first slot with its tag, its candidate, a
+	// block of keys at a time: first read the home slot of every key of
+	// the block, reads that no branch waits for, so that their misses
+	// overlap; then probe, in slots now in cache.
 	ids := f.t.ids
 	userShift := max(bits.Len(uint(len(ids)))-partBits, 0)
 	user, mask := t.userMask(), uint64(len(t.slots)-1)
 	f.cands = grow(f.cands, n)
-	f.rest = f.rest[:0]
 	nc := 0
 	next = [NumParts]int{}
-	for j, h := range sortedHashes {
-		// Most keys are found in their home slot, or absent from it: the
-		// candidate is written either way, and kept only if it is one,
-		// without a branch the processor would mispredict.
-		s := f.home[j]
-		i := s&user - 1
-		f.cands[nc] = uint64(i)<<32 | uint64(j)
-		hit := s != 0 && s&^user == t.tag(h) && int(i) < len(ids) // the bound check guards against a damaged index file
-		if hit {
-			next[i>>userShift]++
-			nc++
-		} else if s != 0 {
-			f.rest = append(f.rest, uint32(j))
+	var home [probeBlock]uint32
+	for b0 := 0; b0 < n; b0 += probeBlock {
+		block := sortedHashes[b0:min(b0+probeBlock, n)]
+		for j, h := range block {
+			home[j] = t.slots[h>>t.shift]
 		}
-	}
-	// The others probe on, to the first slot with their tag.
-	for _, j := range f.rest {
-		h := sortedHashes[j]
-		tag, p := t.tag(h), (h>>t.shift+1)&mask
-		s := t.slots[p]
-		for s != 0 && s&^user != tag {
-			p = (p + 1) & mask
-			s = t.slots[p]
-		}
-		if i := s&user - 1; s != 0 && int(i) < len(ids) {
-			f.cands[nc] = uint64(i)<<32 | uint64(j)
-			next[i>>userShift]++
-			nc++
+		for j, h := range block {
+			tag, p, s := t.tag(h), h>>t.shift, home[j]
+			for s != 0 && s&^user != tag {
+				p = (p + 1) & mask
+				s = t.slots[p]
+			}
+			// The bound check guards against a damaged index file.
+			if i := s&user - 1; s != 0 && int(i) < len(ids) {
+				f.cands[nc] = uint64(i)<<32 | uint64(b0+j)
+				next[i>>userShift]++
+				nc++
+			}
 		}
 	}
 	f.cands = f.cands[:nc]
