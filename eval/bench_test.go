@@ -8,7 +8,6 @@ import (
 	"github.com/nctarget/nctarget"
 	"github.com/nctarget/nctarget/internal/bench"
 	"github.com/nctarget/nctarget/internal/indexcache"
-	"github.com/nctarget/nctarget/internal/load"
 )
 
 // The benchmarks run on bench.Data: by default a small generated dataset so that
@@ -274,7 +273,7 @@ func BenchmarkEvalStructs(b *testing.B) {
 // by indexcache.Write (nctarget index), against the baseline, Load from the text.
 func BenchmarkIndexStart(b *testing.B) {
 	dir, cache := bench.Data(b), b.TempDir()
-	if _, err := indexcache.Write(dir, cache, load.Options{}); err != nil {
+	if _, err := indexcache.Write(dir, cache, indexcache.WriteOptions{}); err != nil {
 		b.Fatal(err)
 	}
 	text, index := compare(b, func(b *testing.B) {

@@ -8,7 +8,6 @@ import (
 	"github.com/nctarget/nctarget"
 	"github.com/nctarget/nctarget/internal/gendata"
 	"github.com/nctarget/nctarget/internal/indexcache"
-	"github.com/nctarget/nctarget/internal/load"
 	"github.com/nctarget/nctarget/internal/userid"
 )
 
@@ -62,7 +61,7 @@ func TestClosedDataset(t *testing.T) {
 		t.Fatal(err)
 	}
 	cache := t.TempDir()
-	if _, err := indexcache.Write(dir, cache, load.Options{}); err != nil {
+	if _, err := indexcache.Write(dir, cache, indexcache.WriteOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	checkMethodsListed(t)

@@ -60,6 +60,8 @@ type Dataset struct {
 	key          string                // users file's identity for the index cache (see indexcache.Key)
 	indexed      bool                  // loaded from the index cache
 
+	membersProgress *load.ProgressSum // reports on the audience and redelivery files read
+
 	// Warnings are problems with the data that do not stop evaluation,
 	// such as appType "others" (treated as unknown).
 	Warnings []*nctarget.Diagnostic

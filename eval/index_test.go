@@ -8,7 +8,6 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/nctarget/nctarget/internal/gendata"
 	"github.com/nctarget/nctarget/internal/indexcache"
-	"github.com/nctarget/nctarget/internal/load"
 )
 
 // previewOf evaluates a few rules and returns their counts and waterfalls.
@@ -38,7 +37,7 @@ func TestIndexRoundTrip(t *testing.T) {
 	want := previewOf(t, text)
 
 	cache := t.TempDir()
-	paths, err := indexcache.Write(dir, cache, load.Options{})
+	paths, err := indexcache.Write(dir, cache, indexcache.WriteOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,7 +71,7 @@ func TestIndexStaleOrCorrupt(t *testing.T) {
 	t.Parallel()
 	dir := writeData(t, map[string]string{"users.csv": header + id1 + ",male,,,,\n" + id2 + ",female,,,,\n"})
 	cache := t.TempDir()
-	if _, err := indexcache.Write(dir, cache, load.Options{}); err != nil {
+	if _, err := indexcache.Write(dir, cache, indexcache.WriteOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	// Change the data: one more friend, so size and contents differ.
@@ -88,7 +87,7 @@ func TestIndexStaleOrCorrupt(t *testing.T) {
 		t.Errorf("stale index used: %d friends, want 3", d.Len())
 	}
 	// Damage a fresh index: Load must still work, from the text.
-	paths, err := indexcache.Write(dir, cache, load.Options{})
+	paths, err := indexcache.Write(dir, cache, indexcache.WriteOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,11 @@ type LoadOptions struct {
 	// Progress, when not nil, is called now and then while users.csv is
 	// read, with the bytes read so far and the file's size.
 	Progress func(done, total int64)
+	// MembersProgress, when not nil, is called now and then while
+	// audience and redelivery files are read, when plans first name
+	// them, with the bytes read so far of every file begun and their
+	// total size: the total grows as plans name more files.
+	MembersProgress func(done, total int64)
 	// CacheDir, when not empty, is where Load looks for an index written
 	// by nctarget index, which loads many times faster than users.csv.
 	CacheDir string
@@ -53,5 +58,6 @@ func Load(dir string, opts LoadOptions) (*Dataset, error) {
 		}
 	}
 	d.dir, d.cacheDir = dir, opts.CacheDir
+	d.membersProgress = load.NewProgressSum(opts.MembersProgress)
 	return d, nil
 }

@@ -97,7 +97,7 @@ func (d *Dataset) loadSet(sub, name, what string) (*memberSet, error) {
 			return newMemberSet(set), nil
 		}
 	}
-	set, err := load.ReadMembers(path, table, load.Options{})
+	set, err := load.ReadMembers(path, table, load.Options{Progress: d.membersProgress.File()})
 	if err != nil {
 		return nil, err
 	}

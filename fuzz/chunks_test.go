@@ -73,7 +73,7 @@ func loadInChunks(t *testing.T, dir string, size int) chunked {
 		c.Warnings = append(c.Warnings, w.Error())
 	}
 	d.Close()
-	paths, err := indexcache.Write(dir, filepath.Join(t.TempDir(), "cache"), load.Options{ChunkSize: size})
+	paths, err := indexcache.Write(dir, filepath.Join(t.TempDir(), "cache"), indexcache.WriteOptions{Options: load.Options{ChunkSize: size}})
 	if err != nil || len(paths) != 1 {
 		t.Fatalf("indexcache.Write after a good Load: %v, %v", paths, err)
 	}

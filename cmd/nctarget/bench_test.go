@@ -17,7 +17,6 @@ import (
 	"github.com/nctarget/nctarget/internal/bench"
 	"github.com/nctarget/nctarget/internal/cputime"
 	"github.com/nctarget/nctarget/internal/indexcache"
-	"github.com/nctarget/nctarget/internal/load"
 	"github.com/nctarget/nctarget/internal/randrule"
 )
 
@@ -75,7 +74,7 @@ func BenchmarkEvalCommand(b *testing.B) {
 	rulesDir, ruleFile := writeBatch(b, d, batchRules)
 	floorSets := atomBitsets(b, d, typical)
 	cache := b.TempDir()
-	if _, err := indexcache.Write(dir, cache, load.Options{}); err != nil {
+	if _, err := indexcache.Write(dir, cache, indexcache.WriteOptions{}); err != nil {
 		b.Fatal(err)
 	}
 	f := &evalFlags{jsonOut: true, min: eval.DefaultMinimum, sample: 5}

@@ -122,7 +122,10 @@ func loadData(cmd *cobra.Command, f *evalFlags) (*eval.Dataset, error) {
 	if err := checkDataDir(f.data); err != nil {
 		return nil, err
 	}
-	opts := eval.LoadOptions{Progress: progressBar(cmd.ErrOrStderr(), "loading users.csv")}
+	opts := eval.LoadOptions{
+		Progress:        progressBar(cmd.ErrOrStderr(), "loading users.csv"),
+		MembersProgress: progressBar(cmd.ErrOrStderr(), membersLabel),
+	}
 	if !f.noCache {
 		dir, err := cacheLocation(f.cacheDir)
 		if err != nil {
@@ -164,6 +167,10 @@ func cacheLocation(flag string) (string, error) {
 	}
 	return filepath.Join(dir, "nctarget"), nil
 }
+
+// membersLabel is the label of the progress bar of audience and
+// redelivery files.
+const membersLabel = "loading audience and redelivery files"
 
 // progressBar returns a progress function drawing on w, after label, when
 // w is a terminal, or nil (no output) otherwise: a pipeline's standard

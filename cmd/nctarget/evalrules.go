@@ -13,7 +13,6 @@ import (
 	"runtime"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/nctarget/nctarget"
@@ -135,17 +134,9 @@ func isDir(path string) bool {
 // evalJobs reads, compiles and plans every job, one per processor,
 // evaluates their plans in one pass of b, and renders the reports.
 func evalJobs(cmd *cobra.Command, b *eval.Batch, d *eval.Dataset, f *evalFlags, jobs []*ruleJob) error {
-	var planned atomic.Int64
-	var drawing sync.Mutex
-	progress := progressBar(cmd.ErrOrStderr(), "planning rules (loading the files they name)")
-	parallel(len(jobs), func(i int) {
-		planJob(cmd, b, f, jobs[i])
-		if progress != nil && len(jobs) > 1 {
-			drawing.Lock()
-			progress(planned.Add(1), int64(len(jobs)))
-			drawing.Unlock()
-		}
-	})
+	// Planning loads the files the rules name; the dataset shows that
+	// progress (see loadData).
+	parallel(len(jobs), func(i int) { planJob(cmd, b, f, jobs[i]) })
 	var plans []*eval.Plan
 	var evaluated []*ruleJob
 	for _, j := range jobs {

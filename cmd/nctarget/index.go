@@ -46,7 +46,10 @@ under --cache-dir, else $NCTARGET_CACHE_DIR, else the user cache directory
 				return nil
 			}
 			start := time.Now()
-			paths, err := indexcache.Write(args[0], cacheDir, load.Options{Progress: progressBar(cmd.ErrOrStderr(), "loading users.csv")})
+			paths, err := indexcache.Write(args[0], cacheDir, indexcache.WriteOptions{
+				Options:         load.Options{Progress: progressBar(cmd.ErrOrStderr(), "loading users.csv")},
+				MembersProgress: progressBar(cmd.ErrOrStderr(), membersLabel),
+			})
 			if err != nil {
 				return report(cmd.ErrOrStderr(), err, nil)
 			}

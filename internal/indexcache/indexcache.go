@@ -55,16 +55,27 @@ func indexPath(cacheDir, suffix string, keys ...string) string {
 	return filepath.Join(cacheDir, hex.EncodeToString(sum[:16])+suffix)
 }
 
+// WriteOptions configure Write.
+type WriteOptions struct {
+	// Options say how users.csv and the audience and redelivery files
+	// are read; Options.Progress reports on users.csv.
+	load.Options
+	// MembersProgress, when not nil, is called now and then while the
+	// audience and redelivery files are read, with the bytes read so far
+	// of all of them and their total size.
+	MembersProgress func(done, total int64)
+}
+
 // Write loads the dataset in dir from its text files and writes its
 // index into cacheDir: users.csv and every audience and redelivery file.
 // ReadUsers and ReadMembers then find the index while the files are
 // unchanged. It returns the paths written.
-func Write(dir, cacheDir string, opts load.Options) ([]string, error) {
+func Write(dir, cacheDir string, opts WriteOptions) ([]string, error) {
 	path, err := load.UsersFile(dir)
 	if err != nil {
 		return nil, err
 	}
-	users, err := load.ReadUsers(path, opts)
+	users, err := load.ReadUsers(path, opts.Options)
 	if err != nil {
 		return nil, err
 	}
@@ -81,26 +92,42 @@ func Write(dir, cacheDir string, opts load.Options) ([]string, error) {
 		return nil, err
 	}
 	written := []string{out}
+	var files []string
 	for _, sub := range []string{"audiences", "redeliveries"} {
-		files, _ := filepath.Glob(filepath.Join(dir, sub, "*.txt*"))
-		for _, f := range files {
-			if !strings.HasSuffix(f, ".txt") && !strings.HasSuffix(f, ".txt.gz") {
-				continue
+		found, _ := filepath.Glob(filepath.Join(dir, sub, "*.txt*"))
+		for _, f := range found {
+			if strings.HasSuffix(f, ".txt") || strings.HasSuffix(f, ".txt.gz") {
+				files = append(files, f)
 			}
-			p, err := writeMembers(cacheDir, key, f, &users.Table)
-			if err != nil {
-				return written, err
-			}
-			written = append(written, p)
 		}
+	}
+	// Every file's size counts from the start, so that the progress
+	// reported goes from 0 to 100% once.
+	progress := load.NewProgressSum(opts.MembersProgress)
+	reports := make([]func(done, total int64), len(files))
+	for i, f := range files {
+		if reports[i] = progress.File(); reports[i] != nil {
+			if info, err := os.Stat(f); err == nil {
+				reports[i](0, info.Size())
+			}
+		}
+	}
+	for i, f := range files {
+		memberOpts := opts.Options
+		memberOpts.Progress = reports[i]
+		p, err := writeMembers(cacheDir, key, f, &users.Table, memberOpts)
+		if err != nil {
+			return written, err
+		}
+		written = append(written, p)
 	}
 	return written, nil
 }
 
 // writeMembers loads one audience or redelivery file and writes its
 // index, keyed by the users file's key too.
-func writeMembers(cacheDir, usersKey, path string, table *userid.Table) (string, error) {
-	set, err := load.ReadMembers(path, table, load.Options{})
+func writeMembers(cacheDir, usersKey, path string, table *userid.Table, opts load.Options) (string, error) {
+	set, err := load.ReadMembers(path, table, opts)
 	if err != nil {
 		return "", err
 	}

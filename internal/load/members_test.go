@@ -154,3 +154,25 @@ func TestReadMembersStops(t *testing.T) {
 		}
 	}
 }
+
+// TestProgressSum checks that the progress of files read at once adds
+// up, each file's size counted from its first report, and that a nil
+// report gives no progress functions.
+func TestProgressSum(t *testing.T) {
+	t.Parallel()
+	var got [][2]int64
+	s := NewProgressSum(func(done, total int64) { got = append(got, [2]int64{done, total}) })
+	a, b := s.File(), s.File()
+	a(10, 100)
+	b(5, 50)
+	a(60, 100)
+	b(50, 50)
+	a(100, 100)
+	want := [][2]int64{{10, 100}, {15, 150}, {65, 150}, {110, 150}, {150, 150}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("reports (-want +got):\n%s", diff)
+	}
+	if f := NewProgressSum(nil).File(); f != nil {
+		t.Error("a ProgressSum without a report gave a progress function")
+	}
+}
