@@ -11,7 +11,9 @@ import (
 // LINE's SDKs, the LINE page and other tools produce for a narrowcast, and
 // gives back a rule a person can read, review and recompile. It checks the
 // JSON against every rule the API enforces on the recipient, filter and
-// limit, and reports each problem at its JSON path and byte position.
+// limit, and reports each problem at its JSON path and byte position: the
+// JSON's shape here, the API's rules on the tree through validate's
+// violations (validate.go), so they are stated once.
 
 // MaxDecompileBytes bounds the input of Decompile: far above any request
 // body LINE accepts (five flex messages and a recipient tree), far below
@@ -36,12 +38,12 @@ func Decompile(filename string, data []byte, cat *Catalog) (*Rule, error) {
 		return nil, ErrorList{syntaxDiagnostic(filename, data, err, "the input must be JSON: a narrowcast request body or its recipient/filter parts")}
 	}
 	rule := d.top(root)
+	for _, v := range violations(rule) {
+		d.violation(v)
+	}
 	if n := len(RecipientObjects(rule.Recipient)); n > MaxRecipientObjects && len(d.errs) == 0 {
 		d.errorAt(recipientOffset(root), "LINE rejects the request; combine audiences into one audience group",
 			"$.recipient: %d recipient objects, over the API's limit of %d", n, MaxRecipientObjects)
-	}
-	if len(d.errs) == 0 {
-		d.errs = validate(rule) // what the reading checked, stated once for every way of building a tree
 	}
 	if err := d.errs.Err(); err != nil {
 		return nil, err
@@ -58,12 +60,45 @@ func recipientOffset(root *jsonNode) int {
 	return root.off
 }
 
-// decompiler holds the state of one Decompile call.
+// decompiler holds the state of one Decompile call. It reads the JSON's
+// shape into a tree, recording where each node came from; the API's rules
+// on the tree are validate's (violations), each reported where its node's
+// object, or the key of it at fault, is in the input.
 type decompiler struct {
 	filename string
 	data     []byte
 	cat      *Catalog
 	errs     ErrorList
+	from     map[Node]jsonSpot // where each node built was read
+}
+
+// jsonSpot is the JSON value a node was read from, and its path.
+type jsonSpot struct {
+	val  *jsonNode
+	path string
+}
+
+// read records that node n was read from val at path.
+func (d *decompiler) read(n Node, val *jsonNode, path string) {
+	if d.from == nil {
+		d.from = make(map[Node]jsonSpot)
+	}
+	d.from[n] = jsonSpot{val, path}
+}
+
+// violation reports v at the JSON it was read from: the value of the key
+// v names in the node's object when it has that key, else the object.
+func (d *decompiler) violation(v violation) {
+	spot, ok := d.from[v.node]
+	if !ok { // not read from the input: cannot happen, but say where is known
+		d.errorAt(0, v.hint, "$: %s", v.msg)
+		return
+	}
+	off, path := spot.val.off, spot.path
+	if f := spot.val.get(v.field); v.field != "" && f != nil {
+		off, path = f.off, path+"."+v.field
+	}
+	d.errorAt(off, v.hint, "%s: %s", path, v.msg)
 }
 
 // errorAt adds an error at byte offset off.
@@ -242,38 +277,41 @@ func (d *decompiler) operator(n *jsonNode, path string, sub func(*jsonNode, stri
 		d.errorAt(n.off, hint, "%s: operator with %d of and, or, not", path, len(found))
 		return nil
 	}
-	m, p := found[0], path+"."+found[0].key
+	m := found[0]
 	if m.key == "not" {
-		if x := sub(m.val, p); x != nil {
-			return &Not{X: x}
+		if x := sub(m.val, path+".not"); x != nil {
+			not := &Not{X: x}
+			d.read(not, n, path)
+			return not
 		}
 		return nil
 	}
-	return d.operands(m, p, sub)
+	return d.operands(n, m, path, sub)
 }
 
-// operands decompiles the array of an and/or.
-func (d *decompiler) operands(m jsonMember, path string, sub func(*jsonNode, string) Expr) Expr {
-	if !d.want(m.val, '[', path, `"and" and "or" take an array of operands`) {
-		return nil
-	}
-	if len(m.val.elems) == 0 {
-		d.errorAt(m.val.off, "an empty group would match everyone or no one; give at least one operand", "%s: empty %s", path, m.key)
+// operands decompiles the array of an and/or, member m of operator object
+// n at path. An empty array is an operator without operands, for validate
+// to report.
+func (d *decompiler) operands(n *jsonNode, m jsonMember, path string, sub func(*jsonNode, string) Expr) Expr {
+	if !d.want(m.val, '[', path+"."+m.key, `"and" and "or" take an array of operands`) {
 		return nil
 	}
 	op := &Operator{Op: OpAnd}
 	if m.key == "or" {
 		op.Op = OpOr
 	}
+	d.read(op, n, path)
 	for i, e := range m.val.elems {
-		if x := sub(e, fmt.Sprintf("%s[%d]", path, i)); x != nil {
+		if x := sub(e, fmt.Sprintf("%s.%s[%d]", path, m.key, i)); x != nil {
 			op.Args = append(op.Args, x)
 		}
 	}
-	switch len(op.Args) {
-	case 0:
+	switch {
+	case len(m.val.elems) == 0:
+		return op
+	case len(op.Args) == 0: // every operand is in error
 		return nil
-	case 1:
+	case len(op.Args) == 1:
 		return op.Args[0]
 	}
 	return op

@@ -25,16 +25,10 @@ func (d *decompiler) recipient(n *jsonNode, path string) Expr {
 	if !ok {
 		return nil
 	}
-	switch typ {
-	case "operator":
+	if typ == "operator" {
 		return d.operator(n, path, d.recipient)
-	case "audience":
-		return d.audience(n, path)
-	case "redelivery":
-		return d.redelivery(n, path)
 	}
-	d.wrongType(n, path, typ, recipientTypes, demographicTypes, "filter.demographic")
-	return nil
+	return d.atom(n, path, typ, recipientTypes)
 }
 
 // demographic decompiles a demographic filter object.
@@ -43,34 +37,34 @@ func (d *decompiler) demographic(n *jsonNode, path string) Expr {
 	if !ok {
 		return nil
 	}
+	if typ == "operator" {
+		return d.operator(n, path, d.demographic)
+	}
+	return d.atom(n, path, typ, demographicTypes)
+}
+
+// atom decompiles an object of any type but operator, on either side of
+// the request: one on the wrong side (a gender in the recipient) is read
+// as any other, and validate says where it belongs. A type of neither
+// side is reported with the types that belong here.
+func (d *decompiler) atom(n *jsonNode, path, typ string, here []string) Expr {
 	attr, isAttr := attrByName[strings.ToLower(typ)]
 	switch {
-	case typ == "operator":
-		return d.operator(n, path, d.demographic)
+	case typ == "audience":
+		return d.audience(n, path)
+	case typ == "redelivery":
+		return d.redelivery(n, path)
 	case isAttr && typ == attr.String() && attr.IsRange():
 		return d.rangeAtom(n, path, attr)
 	case isAttr && typ == attr.String():
 		return d.setAtom(n, path, attr)
 	}
-	d.wrongType(n, path, typ, demographicTypes, recipientTypes, "recipient")
-	return nil
-}
-
-// wrongType reports a type that does not belong at path: one of the other
-// side's, or none at all.
-func (d *decompiler) wrongType(n *jsonNode, path, typ string, here, other []string, otherPlace string) {
-	t := n.get("type")
-	for _, o := range other {
-		if o == typ {
-			d.errorAt(t.off, "move it to "+otherPlace, "%s: type %q does not belong here", path, typ)
-			return
-		}
-	}
 	hint := "the types here are " + strings.Join(here, ", ")
 	if s := didYouMean(typ, here); s != "" {
 		hint = "did you mean " + strconv.Quote(s) + "?"
 	}
-	d.errorAt(t.off, hint, "%s.type: unknown type %q", path, typ)
+	d.errorAt(n.get("type").off, hint, "%s.type: unknown type %q", path, typ)
+	return nil
 }
 
 // audience decompiles {"type":"audience","audienceGroupId":…}.
@@ -86,7 +80,7 @@ func (d *decompiler) audience(n *jsonNode, path string) Expr {
 		return nil
 	}
 	id, err := strconv.ParseInt(idNode.text, 10, 64)
-	if err != nil || id <= 0 {
+	if err != nil { // a fraction, or beyond 64 bits: no tree holds it
 		d.errorAt(idNode.off, "audience group ids are positive 64-bit integers", "%s: %s is not an audience group id", p, idNode.text)
 		return nil
 	}
@@ -94,27 +88,28 @@ func (d *decompiler) audience(n *jsonNode, path string) Expr {
 	if e, ok := d.cat.ByID(id); ok {
 		a.Name = e.Name
 	}
+	d.read(a, n, path)
 	return a
 }
 
 // redelivery decompiles {"type":"redelivery","requestId":…}.
 func (d *decompiler) redelivery(n *jsonNode, path string) Expr {
 	d.onlyKeys(n, path, "requestId")
-	p := path + ".requestId"
 	req := n.get("requestId")
 	switch {
 	case req == nil:
 		d.errorAt(n.off, `give "requestId": "5b59509c-c57b-11e9-aa8c-2a2ae2dbcce4"`, "%s: no requestId", path)
-	case !d.want(req, 's', p, "requestId is the X-Line-Request-Id of a narrowcast, a string"):
-	case !isUUID(req.text):
-		d.errorAt(req.off, "a request id is the X-Line-Request-Id of a narrowcast, a UUID", "%s: %q is not a UUID", p, req.text)
-	default:
-		return &Redelivery{RequestID: req.text}
+	case d.want(req, 's', path+".requestId", "requestId is the X-Line-Request-Id of a narrowcast, a string"):
+		r := &Redelivery{RequestID: req.text}
+		d.read(r, n, path)
+		return r
 	}
 	return nil
 }
 
-// setAtom decompiles {"type":"gender","oneOf":[…]} and its kin.
+// setAtom decompiles {"type":"gender","oneOf":[…]} and its kin. An empty
+// oneOf is an empty set, and a value the API does not know a value of
+// the set, for validate to report.
 func (d *decompiler) setAtom(n *jsonNode, path string, attr Attr) Expr {
 	d.onlyKeys(n, path, "oneOf")
 	p := path + ".oneOf"
@@ -126,37 +121,25 @@ func (d *decompiler) setAtom(n *jsonNode, path string, attr Attr) Expr {
 		return nil
 	case !d.want(one, '[', p, hint):
 		return nil
-	case len(one.elems) == 0:
-		d.errorAt(one.off, "an empty oneOf matches nobody; list at least one value", "%s: empty oneOf", p)
-		return nil
 	}
 	set := &Set{Attr: attr}
+	var spots []jsonSpot // where each of set.Values was read
 	for i, v := range one.elems {
 		vp := p + "[" + strconv.Itoa(i) + "]"
 		if !d.want(v, 's', vp, hint) {
 			continue
 		}
-		if _, ok := attr.CodeIndex(v.text); !ok {
-			d.unknownValue(v, vp, attr)
-			continue
-		}
 		set.Values = append(set.Values, Value{Code: v.text, Text: valueText(attr, v.text)})
+		spots = append(spots, jsonSpot{v, vp})
 	}
+	if len(one.elems) > 0 && len(set.Values) == 0 { // every value is in error
+		return nil
+	}
+	for i, s := range spots {
+		d.read(&set.Values[i], s.val, s.path)
+	}
+	d.read(set, n, path)
 	return set
-}
-
-// unknownValue reports a value the API does not accept for attr.
-func (d *decompiler) unknownValue(v *jsonNode, path string, attr Attr) {
-	hint := attr.String() + " values are " + strings.Join(attr.Codes(), ", ")
-	if attr == AttrArea {
-		hint = "area values are codes such as jp_13, tw_01, th_01, id_06"
-	}
-	if code, ok := lookupCode(attr, v.text); ok {
-		hint = "the API takes the code: " + strconv.Quote(code)
-	} else if s := didYouMean(v.text, attr.Codes()); s != "" {
-		hint = "did you mean " + strconv.Quote(s) + "?"
-	}
-	d.errorAt(v.off, hint, "%s: unknown %s %q", path, attr, v.text)
 }
 
 // valueText returns how a decompiled value is written: the region name of
@@ -177,16 +160,10 @@ func (d *decompiler) rangeAtom(n *jsonNode, path string, attr Attr) Expr {
 	r := &Range{Attr: attr}
 	r.Gte = d.bound(n.get("gte"), path+".gte", attr)
 	r.Lt = d.bound(n.get("lt"), path+".lt", attr)
-	switch {
-	case r.Gte < 0 || r.Lt < 0:
-		return nil
-	case r.Gte == 0 && r.Lt == 0:
-		d.errorAt(n.off, `give "gte", "lt" or both: "gte": "`+attr.BoundCode(attr.Bounds()[1])+`"`, "%s: %s range without bounds", path, attr)
-		return nil
-	case r.Lt != 0 && r.Gte >= r.Lt:
-		d.errorAt(n.off, "gte must be less than lt", "%s: empty range %s matches nobody", path, r)
+	if r.Gte < 0 || r.Lt < 0 {
 		return nil
 	}
+	d.read(r, n, path)
 	return r
 }
 
@@ -223,20 +200,22 @@ func (d *decompiler) limit(n *jsonNode, path string) *Limit {
 	d.onlyKeysOf(n, path, []string{"max", "upToRemainingQuota", "forbidPartialDelivery"})
 	l := &Limit{}
 	if m := n.get("max"); m != nil && d.want(m, 'n', path+".max", "max is a whole number of recipients: 100") {
+		// A fraction, a number beyond 64 bits and 0 are no Max a tree can
+		// hold (its Max 0 is a clause without a number), so they are
+		// reported here; validate checks the range of the others.
 		v, err := strconv.ParseInt(m.text, 10, 64)
-		if err != nil || v < 1 || v > 1<<31-1 {
+		if err != nil || v == 0 {
 			d.errorAt(m.off, "limit.max is a 32-bit integer from 1 to 2147483647", "%s.max: %s is not a valid limit", path, m.text)
+		} else {
+			l.Max = v
 		}
-		l.Max = v
 	}
 	l.UpToRemainingQuota = d.flag(n, path, "upToRemainingQuota")
 	l.ForbidPartialDelivery = d.flag(n, path, "forbidPartialDelivery")
-	if l.ForbidPartialDelivery && !l.UpToRemainingQuota {
-		d.errorAt(n.get("forbidPartialDelivery").off, `set "upToRemainingQuota": true too`, "%s.forbidPartialDelivery: requires upToRemainingQuota", path)
-	}
-	if l.Max == 0 && !l.UpToRemainingQuota {
+	if l.Max == 0 && !l.UpToRemainingQuota && !l.ForbidPartialDelivery {
 		return nil
 	}
+	d.read(l, n, path)
 	return l
 }
 

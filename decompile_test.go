@@ -223,3 +223,32 @@ func TestJSONSyntaxErrorPositionEveryReader(t *testing.T) {
 		}
 	}
 }
+
+// TestDecompileViolations checks that the API's rules reach decompile
+// through validate, one statement of them for every way of building a
+// tree, each reported at the JSON path and offset of the object, or of its
+// key at fault.
+func TestDecompileViolations(t *testing.T) {
+	aud := func(id string) string { return `{"type":"audience","audienceGroupId":` + id + `}` }
+	for _, tc := range []struct{ in, want string }{
+		{`{"recipient":` + aud("-5") + `}`, `in.json:1:51: $.recipient.audienceGroupId: audience group id -5 is out of range`},
+		{`{"recipient":` + aud("0") + `}`, `in.json:1:51: $.recipient.audienceGroupId: audience without an id or a name`},
+		{`{"recipient":{"type":"redelivery","requestId":"x"}}`, `in.json:1:47: $.recipient.requestId: redelivery request id "x" is not a UUID`},
+		{`{"recipient":{"type":"operator","and":[]}}`, `in.json:1:39: $.recipient.and: "and" operator without operands`},
+		{`{"recipient":{"type":"operator","or":[` + aud("1") + `,{"type":"age","gte":"age_20"}]}}`, `in.json:1:87: $.recipient.or[1].type: age[20,) is a demographic atom, but this is the recipient expression`},
+		{`{"demographic":{"type":"operator","not":` + aud("1") + `}}`, `in.json:1:49: $.demographic.not.type: audience(1) is a recipient, but this is the demographic filter`},
+		{`{"type":"area","oneOf":["jp_13","jp_99"]}`, `in.json:1:33: $.oneOf[1]: unknown area code "jp_99"`},
+		{`{"type":"gender","oneOf":[]}`, `in.json:1:26: $.oneOf: empty value list for gender`},
+		{`{"type":"age"}`, `in.json:1:1: $: age range without bounds`},
+		{`{"type":"age","gte":"age_40","lt":"age_20"}`, `in.json:1:1: $: empty range age[40,20) matches nobody`},
+		{`{"limit":{"max":3000000000}}`, `in.json:1:17: $.limit.max: limit 3000000000 is out of range`},
+		{`{"limit":{"max":-1,"upToRemainingQuota":true}}`, `in.json:1:17: $.limit.max: limit -1 is out of range`},
+		{`{"limit":{"max":5,"forbidPartialDelivery":true}}`, `in.json:1:43: $.limit.forbidPartialDelivery: forbidPartialDelivery requires upToRemainingQuota`},
+	} {
+		_, err := Decompile("in.json", []byte(tc.in), nil)
+		ds := Diagnostics(err)
+		if len(ds) != 1 || ds[0].Error() != tc.want || ds[0].Hint == "" {
+			t.Errorf("Decompile(%s):\n got %v\nwant %s, with a hint", tc.in, ds, tc.want)
+		}
+	}
+}
