@@ -95,32 +95,37 @@ func (ld *Loader) Begin(table string) {
 		}
 	}
 	ld.width = len(cols)
-	fmt.Fprintf(ld.w, "COPY %s (%s) FROM STDIN WITH (FORMAT csv);\n", ld.g.names[table], strings.Join(cols, ", "))
+	fmt.Fprintf(ld.w, "COPY %s (%s) FROM STDIN;\n", ld.g.names[table], strings.Join(cols, ", "))
 }
 
-// Row writes one row; an empty field is NULL (unknown). Every other field
-// that CSV or psql could read as more than a value (a quote, a comma, a
-// backslash, a line break, or psql's end marker \.) is quoted, so no data
-// can end the COPY early and run as SQL.
+// Row writes one row; an empty field is NULL (unknown). Rows are in
+// COPY's text format, where a field's backslashes, tabs and line breaks
+// are escaped, so that no line of data is psql's end marker \. and no data
+// can end the COPY early and run as SQL. (CSV cannot carry a line break
+// but as it is, and psql looks for the marker at the start of every line,
+// even inside a quoted CSV field.)
 func (ld *Loader) Row(fields ...string) error {
 	if len(fields) != ld.width {
 		return fmt.Errorf("row has %d fields, the table %d", len(fields), ld.width)
 	}
 	for i, f := range fields {
 		if i > 0 {
-			ld.w.WriteByte(',')
+			ld.w.WriteByte('\t')
 		}
 		if strings.IndexByte(f, 0) >= 0 {
 			return fmt.Errorf("field %q holds a NUL, which PostgreSQL text cannot", f)
 		}
-		if strings.ContainsAny(f, "\",\\\r\n") || strings.TrimSpace(f) != f {
-			ld.w.WriteString(`"` + strings.ReplaceAll(f, `"`, `""`) + `"`)
-		} else {
-			ld.w.WriteString(f)
+		if f == "" {
+			ld.w.WriteString(`\N`)
+			continue
 		}
+		copyEscaper.WriteString(ld.w, f)
 	}
 	return ld.w.WriteByte('\n')
 }
+
+// copyEscaper escapes a field of COPY's text format.
+var copyEscaper = strings.NewReplacer(`\`, `\\`, "\t", `\t`, "\n", `\n`, "\r", `\r`)
 
 // End ends the table's rows.
 func (ld *Loader) End() error {

@@ -1,0 +1,82 @@
+package sqlgen_test
+
+import (
+	"encoding/hex"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/nctarget/nctarget/sqlgen"
+	"github.com/nctarget/nctarget/sqlgen/internal/difftest"
+)
+
+// hostileValues are values a Loader must carry as they are: the hostile
+// names and strings, and lines that psql takes for the end of a COPY's
+// rows (\.), followed by SQL.
+var hostileValues = append(append(slices.Clip(difftest.HostileNames), hostileStrings...),
+	`\.`, "x\n\\.\nROLLBACK; SELECT 666;", "x\r\n\\.\r\nSELECT 666;", "\n\\.\n", " padded ", "a,b", `a\Nb`, `\N`)
+
+// loadScript writes the Loader script that loads hostileValues as the
+// request IDs of redelivery_members, the i-th value's user ID U<i>.
+func loadScript(t *testing.T, l sqlgen.Layout) string {
+	t.Helper()
+	var b strings.Builder
+	ld, err := sqlgen.NewLoader(&b, l)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ld.Begin("redelivery_members")
+	for i, v := range hostileValues {
+		if err := ld.Row(v, fmt.Sprintf("U%03d", i)); err != nil {
+			t.Fatalf("%q: %v", v, err)
+		}
+	}
+	if err := ld.End(); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
+
+// TestLoaderEndMarker reads a Loader script as psql does, a line at a
+// time: only the end of a table's rows may be a line \. (psql looks for it
+// at the start of every line, even inside a quoted CSV field, and runs
+// what follows as SQL).
+func TestLoaderEndMarker(t *testing.T) {
+	script := loadScript(t, sqlgen.Layout{})
+	lines := strings.Split(script, "\n")
+	for i, line := range lines {
+		if strings.TrimSuffix(line, "\r") == `\.` && i != len(lines)-2 {
+			t.Errorf("line %d of %d is psql's end marker \\., in the rows:\n%s", i+1, len(lines)-1, script)
+		}
+	}
+}
+
+// TestPostgresLoaderValues loads hostileValues into PostgreSQL through a
+// Loader and reads them back: each must be as it was.
+func TestPostgresLoaderValues(t *testing.T) {
+	dsn := pgDSN(t)
+	l := sqlgen.Layout{Schema: "loadertest"}
+	schema, err := sqlgen.Schema(sqlgen.Postgres, l)
+	if err != nil {
+		t.Fatal(err)
+	}
+	script := "DROP SCHEMA IF EXISTS loadertest CASCADE;\nCREATE SCHEMA loadertest;\n" + schema + loadScript(t, l) +
+		`SELECT encode(convert_to(request_id, 'UTF8'), 'hex') FROM loadertest.redelivery_members ORDER BY user_id;` + "\n"
+	out, err := psql(dsn, script)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := strings.Fields(out)
+	for i, v := range hostileValues {
+		switch {
+		case i >= len(got):
+			t.Errorf("value %d, %q: missing (%d values read back)", i, v, len(got))
+		case got[i] != hex.EncodeToString([]byte(v)):
+			t.Errorf("value %d, %q: read back as %x", i, v, got[i])
+		}
+	}
+	if len(got) > len(hostileValues) {
+		t.Errorf("%d values read back, want %d: %q", len(got), len(hostileValues), out)
+	}
+}
