@@ -124,6 +124,7 @@ func TestFormatKeepsEncoding(t *testing.T) {
 		{"audience(1)\r\nwhere  age >= 20\r\n", "audience(1)\r\nwhere age[20,)\r\n"},
 		{"\uFEFFaudience(1)  # c\n", "\uFEFFaudience(1) # c\n"},
 		{"\uFEFF# head\r\naudience(1)\r\n", "\uFEFF# head\r\naudience(1)\r\n"},
+		{"\uFEFFaudience(1) # one\r\n  # own\r\n  or audience(2)\r\nLIMIT 0\r\n", "\uFEFFaudience(1) # one\r\n    # own\r\n    or audience(2)\r\nlimit 0\r\n"},
 	} {
 		got, err := FormatSource("t.nct", []byte(tt.in))
 		if err != nil || string(got) != tt.want {
