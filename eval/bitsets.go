@@ -84,9 +84,9 @@ func (c *bitsets) union(a nctarget.Attr, vs []int) *bitset {
 		key = strconv.AppendInt(append(key, ','), int64(v), 10)
 	}
 	return c.cached(bitsetKey{attr: a, values: string(key)}, func() []uint64 {
-		words := make([]uint64, c.words)
-		for _, v := range vs {
-			orWords(words, c.of(values[v]).words)
+		words := slices.Clone(c.of(values[vs[0]]).words)
+		for k := 1; k < len(vs); k += 2 { // two values a pass, the last again past the end (x or x is x)
+			combine3(words, words, c.of(values[vs[k]]).words, c.of(values[vs[min(k+1, len(vs)-1)]]).words, 0, 0, 0, true)
 		}
 		return words
 	})
@@ -126,14 +126,6 @@ func (c *bitsets) atom(e nctarget.Expr) (*bitset, error) {
 		return c.union(x.Attr, vs), nil
 	}
 	panic("bitsets.atom: not a demographic atom")
-}
-
-// orWords sets dst to dst | src, word by word.
-func orWords(dst, src []uint64) {
-	src = src[:len(dst)]
-	for j := range dst {
-		dst[j] |= src[j]
-	}
 }
 
 // empty returns the bitset of no friend, for atoms planned as the empty

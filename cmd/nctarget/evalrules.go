@@ -80,7 +80,7 @@ func evalRules(cmd *cobra.Command, args []string, d *eval.Dataset, f *evalFlags)
 	w := newReportWriter(cmd.OutOrStdout(), f, len(args) != 1 || isDir(args[0]))
 	failed := false
 	run := func(jobs []*ruleJob) error {
-		err := evalJobs(cmd, b, d, f, jobs)
+		err := evalJobs(cmd, b, d, f, w.layout(), jobs)
 		for _, j := range jobs {
 			if j.fatal != nil {
 				w.close()
@@ -132,8 +132,9 @@ func isDir(path string) bool {
 }
 
 // evalJobs reads, compiles and plans every job, one per processor,
-// evaluates their plans in one pass of b, and renders the reports.
-func evalJobs(cmd *cobra.Command, b *eval.Batch, d *eval.Dataset, f *evalFlags, jobs []*ruleJob) error {
+// evaluates their plans in one pass of b, and renders the reports, JSON
+// laid out as l says.
+func evalJobs(cmd *cobra.Command, b *eval.Batch, d *eval.Dataset, f *evalFlags, l evalreport.Layout, jobs []*ruleJob) error {
 	// Planning loads the files the rules name; the dataset shows that
 	// progress (see loadData).
 	parallel(len(jobs), func(i int) { planJob(cmd, b, f, jobs[i]) })
@@ -159,7 +160,7 @@ func evalJobs(cmd *cobra.Command, b *eval.Batch, d *eval.Dataset, f *evalFlags, 
 	for i, j := range evaluated {
 		j.res = results[i]
 	}
-	parallel(len(evaluated), func(i int) { renderJob(d, f, evaluated[i]) })
+	parallel(len(evaluated), func(i int) { renderJob(d, f, l, evaluated[i]) })
 	return nil
 }
 
@@ -220,8 +221,9 @@ func planJob(cmd *cobra.Command, b *eval.Batch, f *evalFlags, j *ruleJob) {
 	j.plan = p
 }
 
-// renderJob renders the report of an evaluated job.
-func renderJob(d *eval.Dataset, f *evalFlags, j *ruleJob) {
+// renderJob renders the report of an evaluated job, JSON laid out as l
+// says.
+func renderJob(d *eval.Dataset, f *evalFlags, l evalreport.Layout, j *ruleJob) {
 	if f.explain {
 		writeRewrites(&j.stderr, j.req)
 		fmt.Fprintf(&j.stderr, "%s: planned in %s\n", j.in.name, j.planned.Round(time.Microsecond))
@@ -233,7 +235,7 @@ func renderJob(d *eval.Dataset, f *evalFlags, j *ruleJob) {
 	extra := evalreport.Extra(j.req, f.cat, data, time.Now())
 	rep := evalreport.New(j.in.name, j.in.src, j.req.Rule, d, j.res, extra, f.sample)
 	if f.jsonOut || f.jsonl {
-		j.out = rep.JSON()
+		j.out = rep.LaidOut(l)
 		return
 	}
 	var buf bytes.Buffer
@@ -256,29 +258,39 @@ func newReportWriter(w io.Writer, f *evalFlags, several bool) *reportWriter {
 	return &reportWriter{w: w, f: f, array: f.jsonOut && !f.jsonl && several}
 }
 
-// write prints the report of j.
+// layout returns how the JSON of each report is to be laid out: on one
+// line for --jsonl, indented as an element of the array of --json with
+// several rules.
+func (rw *reportWriter) layout() evalreport.Layout {
+	switch {
+	case rw.f.jsonl:
+		return evalreport.Layout{Compact: true}
+	case rw.array:
+		return evalreport.Layout{Prefix: "  "}
+	}
+	return evalreport.Layout{}
+}
+
+// write prints the report of j, whose JSON is laid out as layout says.
 func (rw *reportWriter) write(j *ruleJob) error {
 	out := j.out
 	if j.errs != nil {
 		if !rw.f.jsonOut && !rw.f.jsonl {
 			return nil
 		}
-		out = errorJSON(j)
+		out = errorJSON(j, rw.layout())
 	}
 	var b bytes.Buffer
 	switch {
-	case rw.f.jsonl:
-		json.Compact(&b, out)
-		b.WriteByte('\n')
+	case rw.f.jsonl, rw.f.jsonOut && !rw.array:
+		b.Write(out)
 	case rw.array:
 		b.WriteString(",\n  ")
 		if rw.n == 0 {
 			b.Reset()
 			b.WriteString("[\n  ")
 		}
-		json.Indent(&b, bytes.TrimSuffix(out, []byte("\n")), "  ", "  ")
-	case rw.f.jsonOut:
-		b.Write(out)
+		b.Write(bytes.TrimSuffix(out, []byte("\n")))
 	default:
 		if rw.n > 0 {
 			b.WriteByte('\n')
@@ -311,9 +323,9 @@ type jsonError struct {
 	Hint    string `json:"hint,omitempty"`
 }
 
-// errorJSON returns the JSON object of a rule that failed: its file and
-// its errors.
-func errorJSON(j *ruleJob) []byte {
+// errorJSON returns the JSON object of a rule that failed, laid out as l
+// says: its file and its errors.
+func errorJSON(j *ruleJob, l evalreport.Layout) []byte {
 	out := struct {
 		File   string      `json:"file"`
 		Errors []jsonError `json:"errors"`
@@ -325,8 +337,7 @@ func errorJSON(j *ruleJob) []byte {
 		}
 		out.Errors = append(out.Errors, e)
 	}
-	data, _ := json.MarshalIndent(out, "", "  ") // only strings
-	return append(data, '\n')
+	return l.Marshal(out)
 }
 
 // jsonlRule is one line of a --jsonl stream: a rule's source and the name

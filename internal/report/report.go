@@ -161,7 +161,37 @@ type jsonWarning struct {
 // JSON returns the report as an indented JSON object with at least
 // "count" and "belowMinimum" (the contract of nctarget eval --json), plus the waterfall, the
 // clause counts, the warnings and the sample.
-func (rep *Report) JSON() []byte {
+func (rep *Report) JSON() []byte { return rep.LaidOut(Layout{}) }
+
+// Layout is how a JSON value is laid out: indented by two spaces, every
+// line after the first starting with Prefix (for a value inside an
+// array), or with Compact on one line (for JSON lines). Either way the
+// value ends with a newline.
+type Layout struct {
+	Prefix  string
+	Compact bool
+}
+
+// Marshal returns v, which must hold only strings, numbers, booleans and
+// slices and structs of them, laid out as l says.
+func (l Layout) Marshal(v any) []byte {
+	var data []byte
+	var err error
+	if l.Compact {
+		data, err = json.Marshal(v)
+	} else {
+		data, err = json.MarshalIndent(v, l.Prefix, "  ")
+	}
+	if err != nil { // cannot happen: v holds only strings and numbers
+		return []byte(`{"error":` + fmt.Sprintf("%q", err.Error()) + "}\n")
+	}
+	return append(data, '\n')
+}
+
+// LaidOut returns the JSON object of JSON laid out as l says, in one
+// encoding: eval prints the reports of many rules as an array or as JSON
+// lines without laying each out twice.
+func (rep *Report) LaidOut(l Layout) []byte {
 	r := rep.Result
 	wf := r.Waterfall
 	out := jsonReport{File: rep.Name, Count: r.Count, BelowMinimum: r.BelowMinimum(), Minimum: r.Min, Limit: r.Limit,
@@ -181,11 +211,7 @@ func (rep *Report) JSON() []byte {
 		}
 		out.Warnings = append(out.Warnings, jw)
 	}
-	data, err := json.MarshalIndent(out, "", "  ")
-	if err != nil { // cannot happen: the struct holds only strings and numbers
-		return []byte(`{"error":` + fmt.Sprintf("%q", err.Error()) + "}\n")
-	}
-	return append(data, '\n')
+	return l.Marshal(out)
 }
 
 // nodeKind names a node's type for JSON: and, or, not, audience,
