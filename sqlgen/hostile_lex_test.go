@@ -2,7 +2,6 @@ package sqlgen_test
 
 import (
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -159,10 +158,6 @@ func unescape(s, hexEscapes string) (string, int, error) {
 	return "", 0, fmt.Errorf("unknown escape \\%c", s[0])
 }
 
-// hostileStrings are strings a literal carries but no identifier:
-// control characters, which backslash-escaping dialects escape.
-var hostileStrings = []string{"a\nb", "a\r\nb", "a\tb", "\x1b[31m", "\x7f", "\x01\\"}
-
 // withRequestID returns rule with its recipients replaced by the friends
 // not in the redelivery of request ID id.
 func withRequestID(rule *nctarget.Rule, id string) *nctarget.Rule {
@@ -196,7 +191,7 @@ func hostileCases(t *testing.T, d sqlgen.Dialect) []hostileCase {
 	}
 	variants := []variant{
 		{"schema", difftest.HostileNames, func(n string) (*nctarget.Rule, sqlgen.Layout) { return req.Rule, sqlgen.Layout{Schema: n} }},
-		{"request ID", append(slices.Clip(difftest.HostileNames), hostileStrings...), func(n string) (*nctarget.Rule, sqlgen.Layout) {
+		{"request ID", difftest.HostileLiterals(), func(n string) (*nctarget.Rule, sqlgen.Layout) {
 			return withRequestID(req.Rule, n), sqlgen.Layout{Schema: "s"}
 		}},
 	}

@@ -7,7 +7,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 
@@ -59,6 +58,14 @@ func TestPostgresHostileNames(t *testing.T) {
 	for _, l := range difftest.HostileLayouts() {
 		difftest.Run(t, &pgEngine{dsn: dsn, layout: l}, 2, 25)
 	}
+}
+
+// TestPostgresHostileRequestIDs loads redeliveries whose request IDs are
+// difftest.HostileLiterals into PostgreSQL, and checks that rules over
+// them, each request ID a string literal or a bound parameter, equal
+// eval.
+func TestPostgresHostileRequestIDs(t *testing.T) {
+	difftest.RunRequestIDs(t, &pgEngine{dsn: pgDSN(t), layout: sqlgen.Layout{Schema: "hostileids"}}, difftest.HostileLiterals())
 }
 
 // parseCase is one input of sqlparse.js.
@@ -127,7 +134,7 @@ var parseOnlyDialects = []sqlgen.Dialect{sqlgen.BigQuery, sqlgen.Snowflake, sqlg
 // to keep them distinct, as every table and column (node-sql-parser is
 // too slow to parse a query for each place; TestHostileNamesReadBack
 // reads every place of every output alone), or one of them or of
-// hostileStrings as a request ID. Where node-sql-parser lacks an escape
+// difftest.HostileStrings as a request ID. Where node-sql-parser lacks an escape
 // the dialect has (parserLacks), it must not read the query as the plain
 // one, so that a parser that learns the escape is noticed;
 // TestHostileNamesReadBack reads those too.
@@ -155,7 +162,7 @@ func TestParseHostileNames(t *testing.T) {
 		for _, name := range difftest.HostileNames {
 			add(d, fmt.Sprintf("%q as every name", name), req.Rule, req.Rule, everyName(t, name), everyName(t, placeholder), parserLacks(d, name, false))
 		}
-		for _, s := range append(slices.Clip(difftest.HostileNames), hostileStrings...) {
+		for _, s := range difftest.HostileLiterals() {
 			l := sqlgen.Layout{Schema: "s"}
 			add(d, fmt.Sprintf("%q as a request ID", s), withRequestID(req.Rule, s), withRequestID(req.Rule, placeholder), l, l, parserLacks(d, s, true))
 		}

@@ -3,7 +3,6 @@ package sqlgen_test
 import (
 	"encoding/hex"
 	"fmt"
-	"slices"
 	"strings"
 	"testing"
 
@@ -14,7 +13,7 @@ import (
 // hostileValues are values a Loader must carry as they are: the hostile
 // names and strings, and lines that psql takes for the end of a COPY's
 // rows (\.), followed by SQL.
-var hostileValues = append(append(slices.Clip(difftest.HostileNames), hostileStrings...),
+var hostileValues = append(difftest.HostileLiterals(),
 	`\.`, "x\n\\.\nROLLBACK; SELECT 666;", "x\r\n\\.\r\nSELECT 666;", "\n\\.\n", " padded ", "a,b", `a\Nb`, `\N`)
 
 // loadScript writes the Loader script that loads hostileValues as the

@@ -198,3 +198,10 @@ func TestDuckDBHostileNames(t *testing.T) {
 		difftest.Run(t, &engine{db: db, dialect: sqlgen.DuckDB, layout: l}, 2, 25)
 	}
 }
+
+// TestDuckDBHostileRequestIDs loads redeliveries whose request IDs are
+// difftest.HostileLiterals into DuckDB, and checks that rules over them,
+// each request ID a string literal or a bound parameter, equal eval.
+func TestDuckDBHostileRequestIDs(t *testing.T) {
+	difftest.RunRequestIDs(t, &engine{db: open(t), dialect: sqlgen.DuckDB, layout: sqlgen.Layout{Schema: "hostileids"}}, difftest.HostileLiterals())
+}

@@ -82,42 +82,83 @@ func Run(t *testing.T, e Engine, populations, rules int) {
 	checked := 0
 	for seed := range uint64(populations) {
 		p := NewPopulation(seed, seed%3 == 2)
-		d, err := eval.NewDataset(users(p), p.Audiences, p.Redeliveries)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := e.Load(p); err != nil {
-			t.Fatalf("population %d: loading: %v", seed, err)
-		}
 		r := rand.New(rand.NewPCG(seed, 0x72756c65))
-		var srcs []string
-		var wants []expected
-		var qs []*sqlgen.Query
-		for i := range rules {
+		var cases []ruleCase
+		for range rules {
 			src, req := compileRand(r)
-			want, err := evalRule(d, req.Rule)
-			if err != nil {
-				t.Fatalf("%s: eval: %v", src, err)
-			}
-			for _, out := range []sqlgen.Output{sqlgen.Recipients, sqlgen.Count, sqlgen.Waterfall} {
-				q, err := sqlgen.Compile(req.Rule, sqlgen.Options{Dialect: e.Dialect(), Output: out, Params: i%2 == 1, Layout: e.Layout()})
-				if err != nil {
-					t.Fatalf("%s: %v", src, err)
-				}
-				qs = append(qs, q)
-			}
-			srcs, wants = append(srcs, src), append(wants, want)
+			cases = append(cases, ruleCase{src, req.Rule})
 		}
-		rows, err := e.Query(qs)
-		if err != nil {
-			t.Fatalf("population %d: %v", seed, err)
-		}
-		for i, src := range srcs {
-			compare(t, fmt.Sprintf("population %d (%d users, sorted %v), rule %q", seed, len(p.Users), p.Sorted, src), wants[i], rows[3*i:3*i+3], p.Sorted)
-			checked++
-		}
+		checked += check(t, e, fmt.Sprintf("population %d", seed), p, cases)
 	}
 	t.Logf("%d rules on %d populations: recipients, count and waterfall equal eval's", checked, populations)
+}
+
+// RunRequestIDs checks rules over redeliveries whose request IDs are ids,
+// on e: each request ID is written as a string literal, and bound as a
+// parameter. The compiler takes only UUIDs, so the rules are built
+// directly, as a caller of sqlgen.Compile may.
+func RunRequestIDs(t *testing.T, e Engine, ids []string) {
+	t.Helper()
+	p := NewPopulation(0, false)
+	p.Redeliveries = map[string][]string{}
+	var cases []ruleCase
+	for i, id := range ids {
+		var members []string
+		for k := i % 3; k < len(p.Users); k += 2 + i%5 {
+			members = append(members, p.Users[k].ID)
+		}
+		p.Redeliveries[id] = append(members, eval.FormatID(1<<40)) // and one that is no friend
+		in := &nctarget.Redelivery{RequestID: id}
+		cases = append(cases,
+			ruleCase{fmt.Sprintf("redelivery(%q)", id), &nctarget.Rule{Recipient: in}},
+			ruleCase{fmt.Sprintf("not redelivery(%q)", id), &nctarget.Rule{Recipient: &nctarget.Not{X: in}}})
+	}
+	checked := check(t, e, "request IDs", p, cases)
+	t.Logf("%d rules over %d request IDs: recipients, count and waterfall equal eval's", checked, len(ids))
+}
+
+// ruleCase is a rule to check and its source, or a description of it.
+type ruleCase struct {
+	src  string
+	rule *nctarget.Rule
+}
+
+// check loads p into e and checks every case's recipients, count and
+// waterfall query against eval, every other case with bound parameters;
+// it returns how many cases it checked.
+func check(t *testing.T, e Engine, what string, p *randrule.Population, cases []ruleCase) int {
+	t.Helper()
+	d, err := eval.NewDataset(users(p), p.Audiences, p.Redeliveries)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Load(p); err != nil {
+		t.Fatalf("%s: loading: %v", what, err)
+	}
+	var wants []expected
+	var qs []*sqlgen.Query
+	for i, c := range cases {
+		want, err := evalRule(d, c.rule)
+		if err != nil {
+			t.Fatalf("%s: eval: %v", c.src, err)
+		}
+		for _, out := range []sqlgen.Output{sqlgen.Recipients, sqlgen.Count, sqlgen.Waterfall} {
+			q, err := sqlgen.Compile(c.rule, sqlgen.Options{Dialect: e.Dialect(), Output: out, Params: i%2 == 1, Layout: e.Layout()})
+			if err != nil {
+				t.Fatalf("%s: %v", c.src, err)
+			}
+			qs = append(qs, q)
+		}
+		wants = append(wants, want)
+	}
+	rows, err := e.Query(qs)
+	if err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+	for i, c := range cases {
+		compare(t, fmt.Sprintf("%s (%d users, sorted %v), rule %q", what, len(p.Users), p.Sorted, c.src), wants[i], rows[3*i:3*i+3], p.Sorted)
+	}
+	return len(cases)
 }
 
 // compileRand draws random rules until one compiles: the compiler refuses

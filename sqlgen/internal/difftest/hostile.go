@@ -1,6 +1,7 @@
 package difftest
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/nctarget/nctarget/sqlgen"
@@ -18,6 +19,14 @@ var HostileNames = []string{
 	"select", "from", "user", "order", "null", "table",
 	"long" + strings.Repeat("_long", 40),
 }
+
+// HostileStrings are strings a literal carries but no identifier:
+// control characters, which backslash-escaping dialects escape.
+var HostileStrings = []string{"a\nb", "a\r\nb", "a\tb", "\x1b[31m", "\x7f", "\x01\\"}
+
+// HostileLiterals returns every string a literal must carry as it is:
+// HostileNames and HostileStrings.
+func HostileLiterals() []string { return append(slices.Clip(HostileNames), HostileStrings...) }
 
 // HostileLayouts returns layouts that between them map every table and
 // column to every one of HostileNames, each layout's names distinct, and
