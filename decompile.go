@@ -21,7 +21,8 @@ import (
 const MaxDecompileBytes = 16 << 20
 
 // Decompile turns narrowcast JSON into a rule. data may be a full request
-// body (its messages are checked for count and ignored), an object with any
+// body (its messages are checked as ParseDelivery checks them, and left
+// out of the rule), an object with any
 // of "recipient", "filter" and "limit", a bare recipient object, a filter
 // object {"demographic": …}, or a bare demographic object. With a catalog,
 // audience ids are written as their catalog names. The error, if any, is
@@ -149,19 +150,11 @@ func (d *decompiler) body(n *jsonNode, rule *Rule) {
 	}
 }
 
-// messages checks the API's 1 to 5 message objects.
+// messages checks a body's messages as compile --messages does.
 func (d *decompiler) messages(n *jsonNode, path string) {
-	if !d.want(n, '[', path, `give 1 to 5 message objects: [{"type":"text","text":"Hello"}]`) {
-		return
-	}
-	if len(n.elems) < 1 || len(n.elems) > 5 {
-		d.errorAt(n.off, "a narrowcast sends 1 to 5 message objects", "%s: %d messages given", path, len(n.elems))
-	}
-	for i, m := range n.elems {
-		if m.kind != '{' || m.get("type") == nil {
-			d.errorAt(m.off, `each message is an object with a "type": {"type":"text","text":"Hello"}`, "%s[%d]: not a message object", path, i)
-		}
-	}
+	m := messagesChecker{filename: d.filename, data: d.data}
+	m.list(n, path)
+	d.errs = append(d.errs, m.errs...)
 }
 
 // filter decompiles {"demographic": …}.

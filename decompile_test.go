@@ -252,3 +252,18 @@ func TestDecompileViolations(t *testing.T) {
 		}
 	}
 }
+
+// TestDecompileMessagesAsCompile checks that decompile holds a body's
+// messages to what compile --messages takes, so a body it reads can be
+// compiled back whole.
+func TestDecompileMessagesAsCompile(t *testing.T) {
+	body := `{"messages":[{"type":"text","text":"hi"},{"type":"bogus"}],"recipient":{"type":"audience","audienceGroupId":1}}`
+	_, err := Decompile("in.json", []byte(body), nil)
+	_, want := ParseDelivery("in.json", []byte(body))
+	if got, want := firstError(err), firstError(want); got == "" || got != want {
+		t.Errorf("decompile says %q, compile --messages %q", got, want)
+	}
+	if got := firstError(err); got != `in.json:1:50: $.messages[1].type: "bogus" is not a message type of the Messaging API` {
+		t.Errorf("got %q", got)
+	}
+}

@@ -79,14 +79,11 @@ func ParseDelivery(filename string, data []byte) (*Delivery, error) {
 	case root.kind == '{' && root.get("type") != nil:
 		list = &jsonNode{off: root.off, kind: '[', elems: []*jsonNode{root}} // one message
 	}
-	if list.kind != '[' {
-		m.errorAt(list.off, messagesHint, "%s: want an array of message objects, got %s", path, kindName(list.kind))
+	if !m.list(list, path) {
 		return nil, m.errs.Err()
 	}
-	checkMessages(len(list.elems), offsetPos(filename, data, list.off), &m.errs)
 	d.Messages = make([]json.RawMessage, len(list.elems))
 	for i, n := range list.elems {
-		m.check(fmt.Sprintf("%s[%d]", path, i), n)
 		json.NewDecoder(bytes.NewReader(data[n.off:])).Decode(&d.Messages[i])
 	}
 	if err := m.errs.Err(); err != nil {
@@ -115,6 +112,29 @@ type messagesChecker struct {
 func (m *messagesChecker) errorAt(off int, hint, format string, args ...any) {
 	p := offsetPos(m.filename, m.data, off)
 	m.errs.addSpan(p, p, hint, format, args...)
+}
+
+// list checks the messages of a request body, list at path: an array of
+// 1 to 5 message objects, each checked. It reports false when list is no
+// array. Decompile checks a body's messages through it too, so a body it
+// reads is one compile --messages takes back.
+func (m *messagesChecker) list(list *jsonNode, path string) bool {
+	if list.kind != '[' {
+		m.errorAt(list.off, messagesHint, "%s: want an array of message objects, got %s", path, kindName(list.kind))
+		return false
+	}
+	var count ErrorList
+	checkMessages(len(list.elems), offsetPos(m.filename, m.data, list.off), &count)
+	for _, c := range count {
+		if path != "$" { // inside a body: say where
+			c.Msg = path + ": " + c.Msg
+		}
+	}
+	m.errs = append(m.errs, count...)
+	for i, n := range list.elems {
+		m.check(fmt.Sprintf("%s[%d]", path, i), n)
+	}
+	return true
 }
 
 // body checks the keys of a request body and returns its
