@@ -50,7 +50,10 @@ const batchRules = 1000
 //   - batch: batchRules generated rules as "eval --json DIR" prints them
 //     after the load, and the same per rule;
 //   - load: loading the dataset from its text (users.csv and the files the
-//     rules name), and index start: loading it from nctarget index's cache.
+//     typical rule names); first load incl. all member files: the same
+//     with every audience and redelivery file the batch names, what a
+//     first eval of the batch loads; index start: loading it from
+//     nctarget index's cache.
 //
 // Each sub-benchmark reports "x-loop", its time per operation over the
 // baseline's in this run, and "cpu-x-loop", the same for the process's CPU
@@ -63,6 +66,7 @@ func BenchmarkEvalCommand(b *testing.B) {
 	}
 	defer d.Close()
 	typical := compileRule(b, "typical.nct", typicalRule)
+	everyFile := compileRule(b, "every.nct", everyFileRule())
 	p, err := d.Plan(typical)
 	if err != nil {
 		b.Fatal(err)
@@ -107,6 +111,7 @@ func BenchmarkEvalCommand(b *testing.B) {
 			}
 		}, batchRules},
 		{"load", func(b *testing.B) { loadFor(b, dir, eval.LoadOptions{}, typical).Close() }, 1},
+		{"first load incl. all member files", func(b *testing.B) { loadFor(b, dir, eval.LoadOptions{}, everyFile).Close() }, 1},
 		{"index start", func(b *testing.B) { loadFor(b, dir, eval.LoadOptions{CacheDir: cache}, typical).Close() }, 1},
 	}
 	times, cpu := make([]time.Duration, len(steps)), make([]time.Duration, len(steps))
@@ -138,6 +143,20 @@ func BenchmarkEvalCommand(b *testing.B) {
 		}
 	}
 	b.Log("\n" + t.String())
+}
+
+// everyFileRule names every audience and redelivery the batch's rules
+// name, so that planning it loads them all, as the first plans of a
+// batch do.
+func everyFileRule() string {
+	var atoms []string
+	for _, a := range benchAudiences {
+		atoms = append(atoms, "audience("+a+")")
+	}
+	for _, r := range benchRedeliveries {
+		atoms = append(atoms, fmt.Sprintf("redelivery(%q)", r))
+	}
+	return strings.Join(atoms, " or ")
 }
 
 // compileRule compiles src or fails the benchmark.
