@@ -6,12 +6,11 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/nctarget/nctarget"
-	"github.com/nctarget/nctarget/eval"
 	"github.com/nctarget/nctarget/internal/gendata"
 	"github.com/nctarget/nctarget/sqlgen"
+	"github.com/nctarget/nctarget/sqlgen/internal/difftest"
 )
 
 // BenchmarkPostgresCount1M measures the count query of the typical rule
@@ -52,34 +51,11 @@ func BenchmarkPostgresCount1M(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	var sqlCount string
-	var evalCount uint64
-	var pgTime, evalTime time.Duration
-	for b.Loop() {
-		start := time.Now()
+	difftest.BenchCount(b, "PostgreSQL", "pg/eval", dir, req.Rule, func() (uint64, error) {
 		out, err := psql(dsn, q.Text+";")
 		if err != nil {
-			b.Fatal(err)
+			return 0, err
 		}
-		sqlCount = strings.TrimSpace(out)
-		pgTime += time.Since(start)
-		start = time.Now()
-		d, err := eval.Load(dir, eval.LoadOptions{})
-		if err != nil {
-			b.Fatal(err)
-		}
-		p, err := d.Plan(req.Rule)
-		if err != nil {
-			b.Fatal(err)
-		}
-		evalCount = p.Eval().Count
-		evalTime += time.Since(start)
-		d.Close()
-	}
-	if sqlCount != strconv.FormatUint(evalCount, 10) {
-		b.Fatalf("PostgreSQL counts %s, eval %d", sqlCount, evalCount)
-	}
-	ratio := float64(pgTime) / float64(evalTime)
-	b.ReportMetric(ratio, "pg/eval")
-	b.Logf("count %s: PostgreSQL's count query took %v in all, eval's load and evaluation %v: %.2fx", sqlCount, pgTime, evalTime, ratio)
+		return strconv.ParseUint(strings.TrimSpace(out), 10, 64)
+	})
 }

@@ -5,12 +5,11 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
-	"time"
 
 	"github.com/nctarget/nctarget"
-	"github.com/nctarget/nctarget/eval"
 	"github.com/nctarget/nctarget/internal/gendata"
 	"github.com/nctarget/nctarget/sqlgen"
+	"github.com/nctarget/nctarget/sqlgen/internal/difftest"
 )
 
 // BenchmarkDuckDBCount1M measures the count query of the typical rule
@@ -53,31 +52,9 @@ func BenchmarkDuckDBCount1M(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	var sqlCount, evalCount uint64
-	var duckTime, evalTime time.Duration
-	for b.Loop() {
-		start := time.Now()
-		if err := db.QueryRow(q.Text).Scan(&sqlCount); err != nil {
-			b.Fatal(err)
-		}
-		duckTime += time.Since(start)
-		start = time.Now()
-		d, err := eval.Load(dir, eval.LoadOptions{})
-		if err != nil {
-			b.Fatal(err)
-		}
-		p, err := d.Plan(req.Rule)
-		if err != nil {
-			b.Fatal(err)
-		}
-		evalCount = p.Eval().Count
-		evalTime += time.Since(start)
-		d.Close()
-	}
-	if sqlCount != evalCount {
-		b.Fatalf("DuckDB counts %d, eval %d", sqlCount, evalCount)
-	}
-	ratio := float64(duckTime) / float64(evalTime)
-	b.ReportMetric(ratio, "duckdb/eval")
-	b.Logf("count %d: DuckDB's count query took %v in all, eval's load and evaluation %v: %.2fx", sqlCount, duckTime, evalTime, ratio)
+	difftest.BenchCount(b, "DuckDB", "duckdb/eval", dir, req.Rule, func() (uint64, error) {
+		var n uint64
+		err := db.QueryRow(q.Text).Scan(&n)
+		return n, err
+	})
 }

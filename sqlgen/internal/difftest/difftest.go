@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/nctarget/nctarget"
 	"github.com/nctarget/nctarget/eval"
@@ -222,4 +223,42 @@ func UserRow(u randrule.User) []string {
 		return strconv.Itoa(*p)
 	}
 	return []string{u.ID, u.Gender, n(u.Age), u.AppType, u.Area, n(u.SubscriptionPeriod)}
+}
+
+// BenchCount measures count, an engine's count query of rule over the
+// data directory dir loaded into it, beside eval's full load and
+// evaluation of dir, each iteration of b running both, and reports how
+// many times eval's time the query's is, in unit (such as "pg/eval").
+// Both must count the same.
+func BenchCount(b *testing.B, engine, unit, dir string, rule *nctarget.Rule, count func() (uint64, error)) {
+	b.Helper()
+	var sqlCount, evalCount uint64
+	var sqlTime, evalTime time.Duration
+	for b.Loop() {
+		start := time.Now()
+		n, err := count()
+		if err != nil {
+			b.Fatal(err)
+		}
+		sqlCount = n
+		sqlTime += time.Since(start)
+		start = time.Now()
+		d, err := eval.Load(dir, eval.LoadOptions{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		p, err := d.Plan(rule)
+		if err != nil {
+			b.Fatal(err)
+		}
+		evalCount = p.Eval().Count
+		evalTime += time.Since(start)
+		d.Close()
+	}
+	if sqlCount != evalCount {
+		b.Fatalf("%s counts %d, eval %d", engine, sqlCount, evalCount)
+	}
+	ratio := float64(sqlTime) / float64(evalTime)
+	b.ReportMetric(ratio, unit)
+	b.Logf("count %d: %s's count query took %v in all, eval's load and evaluation %v: %.2fx", sqlCount, engine, sqlTime, evalTime, ratio)
 }
