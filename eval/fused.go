@@ -116,28 +116,36 @@ func newProgram(friends int, opts passOptions) *program {
 // its clauses and recipients, and when its filter names attributes, the
 // recipient expression's friends with each one known and the final
 // recipients with every one known. Without a recipient expression the
-// friends with an attribute known are the attribute's leaf itself.
+// friends with an attribute known are the attribute's leaf itself; the
+// final recipients need no and with the friends with an attribute known
+// when the filter matches only friends with it known.
 func (pr *program) addPlan(p *Plan) ruleSteps {
 	rs := pr.addRecipients(p)
 	pr.track(rs.final)
 	if len(p.known) == 0 {
 		return rs
 	}
-	known := make([]operand, len(p.known))
+	var unsure []operand // attributes the filter may match friends without
 	for i, k := range p.known {
-		known[i] = pr.leaf(k)
-		in := known[i]
+		known := pr.leaf(k)
+		in := known
 		if p.recipient != nil {
-			in = pr.operator(nctarget.OpAnd, []operand{rs.recipient, known[i]})
+			in = pr.operator(nctarget.OpAnd, []operand{rs.recipient, known})
 		}
 		rs.knownIn = append(rs.knownIn, in)
+		if !knownWhenMatched(p.rule.Filter, p.attrs[i]) {
+			unsure = append(unsure, known)
+		}
 	}
-	every := known[0]
-	if len(known) > 1 {
-		every = pr.operator(nctarget.OpAnd, known)
+	rs.allKnown = rs.final
+	if len(unsure) > 0 {
+		every := unsure[0]
+		if len(unsure) > 1 {
+			every = pr.operator(nctarget.OpAnd, unsure)
+		}
+		rs.allKnown = pr.operator(nctarget.OpAnd, []operand{rs.final, every})
+		pr.track(rs.allKnown)
 	}
-	rs.allKnown = pr.operator(nctarget.OpAnd, []operand{rs.final, every})
-	pr.track(rs.allKnown)
 	return rs
 }
 

@@ -184,3 +184,25 @@ func filterAttrs(e nctarget.Expr) []nctarget.Attr {
 	}
 	return attrs
 }
+
+// knownWhenMatched reports whether every friend e matches has attribute a
+// known: e is an atom on a, an and with such an operand, or an or of
+// which every operand is such. It may answer no where the answer is yes
+// (a not never counts), never the reverse, so that the pass leaves out
+// the friends with a known only where they add nothing.
+func knownWhenMatched(e nctarget.Expr, a nctarget.Attr) bool {
+	switch x := e.(type) {
+	case *nctarget.Operator:
+		and := x.Op == nctarget.OpAnd
+		for _, arg := range x.Args {
+			if knownWhenMatched(arg, a) == and {
+				return and
+			}
+		}
+		return !and
+	case *nctarget.Not:
+		return false
+	}
+	at, ok := nctarget.AttrOf(e)
+	return ok && at == a
+}
