@@ -470,11 +470,11 @@ func negMask(o operand) uint64 {
 // combine3 sets dst to (a xor ma) and (b xor mb) and (c xor mc), or
 // their or, word by word, and returns the bits set: combining and
 // counting in one loop, while the words are in registers, eight words at
-// a time where the processor can (wideKernels). dst may be a.
+// a time where the processor can (hasWide). dst may be a.
 func combine3(dst, a, b, c []uint64, ma, mb, mc uint64, or bool) uint64 {
 	a, b, c = a[:len(dst)], b[:len(dst)], c[:len(dst)]
 	var n uint64
-	if k := len(dst) &^ 7; wideKernels && k > 0 {
+	if k := len(dst) &^ 7; hasWide() && k > 0 {
 		n = combine3Wide(dst[:k], a[:k], b[:k], c[:k], ma, mb, mc, or)
 		dst, a, b, c = dst[k:], a[k:], b[k:], c[k:]
 	}
@@ -506,7 +506,7 @@ func combine3Words(dst, a, b, c []uint64, ma, mb, mc uint64, or bool) uint64 {
 func count3(a, b, c []uint64, ma, mb, mc uint64, or bool) uint64 {
 	b, c = b[:len(a)], c[:len(a)]
 	var n uint64
-	if k := len(a) &^ 7; wideKernels && k > 0 {
+	if k := len(a) &^ 7; hasWide() && k > 0 {
 		n = count3Wide(a[:k], b[:k], c[:k], ma, mb, mc, or)
 		a, b, c = a[k:], b[k:], c[k:]
 	}

@@ -2,17 +2,28 @@
 
 package eval
 
-// wideKernels is false: only amd64 has the wide kernels.
-var wideKernels = false
+// kernel3 is as on amd64; no architecture but amd64 has one.
+type kernel3 func(dst, a, b, c []uint64, ma, mb, mc uint64, or bool) uint64
 
-// combine3Wide is combine3Words: there is no wide kernel on this
-// architecture.
-func combine3Wide(dst, a, b, c []uint64, ma, mb, mc uint64, or bool) uint64 {
-	return combine3Words(dst, a, b, c, ma, mb, mc, or)
+// wideKernel is as on amd64.
+type wideKernel struct {
+	name string
+	ok   bool
+	fn   kernel3
 }
 
-// count3Wide is count3Words: there is no wide kernel on this
-// architecture.
+// wideKernels is empty: the pass works a word at a time.
+var wideKernels []wideKernel
+
+// hasWide reports false: there is no wide kernel on this architecture.
+func hasWide() bool { return false }
+
+// combine3Wide is never called: hasWide is false.
+func combine3Wide(dst, a, b, c []uint64, ma, mb, mc uint64, or bool) uint64 {
+	panic("eval: no wide kernel on this architecture")
+}
+
+// count3Wide is never called: hasWide is false.
 func count3Wide(a, b, c []uint64, ma, mb, mc uint64, or bool) uint64 {
-	return count3Words(a, b, c, ma, mb, mc, or)
+	panic("eval: no wide kernel on this architecture")
 }
