@@ -63,9 +63,16 @@ func TestPostgresHostileNames(t *testing.T) {
 // TestPostgresHostileRequestIDs loads redeliveries whose request IDs are
 // difftest.HostileLiterals into PostgreSQL, and checks that rules over
 // them, each request ID a string literal or a bound parameter, equal
-// eval.
+// eval, with standard_conforming_strings on (the default) and off (where
+// a backslash in '…' is an escape).
 func TestPostgresHostileRequestIDs(t *testing.T) {
-	difftest.RunRequestIDs(t, &pgEngine{dsn: pgDSN(t), layout: sqlgen.Layout{Schema: "hostileids"}}, difftest.HostileLiterals())
+	dsn := pgDSN(t)
+	for _, setting := range []string{"on", "off"} {
+		t.Run("standard_conforming_strings="+setting, func(t *testing.T) {
+			e := &pgEngine{dsn: dsn, layout: sqlgen.Layout{Schema: "hostileids"}, session: "SET standard_conforming_strings = " + setting + ";\n"}
+			difftest.RunRequestIDs(t, e, difftest.HostileLiterals())
+		})
+	}
 }
 
 // parseCase is one input of sqlparse.js.

@@ -52,8 +52,9 @@ func psql(dsn, script string) (string, error) {
 
 // pgEngine is PostgreSQL through psql.
 type pgEngine struct {
-	dsn    string
-	layout sqlgen.Layout
+	dsn     string
+	layout  sqlgen.Layout
+	session string // statements each Query runs first, such as SET standard_conforming_strings = off
 }
 
 func (e *pgEngine) Dialect() sqlgen.Dialect { return sqlgen.Postgres }
@@ -107,10 +108,15 @@ func (e *pgEngine) Load(p *randrule.Population) error {
 	return err
 }
 
+// pgEscape escapes a parameter's value for an escape string literal,
+// E'…', which means the same whatever standard_conforming_strings says.
+var pgEscape = strings.NewReplacer(`\`, `\\`, `'`, `''`)
+
 // Query runs the queries in one psql session; a query with parameters is
 // prepared and executed with them.
 func (e *pgEngine) Query(qs []*sqlgen.Query) ([][][]string, error) {
 	var b strings.Builder
+	b.WriteString(e.session)
 	for _, q := range qs {
 		b.WriteString("\\echo @@\n")
 		if q.Params == nil {
@@ -121,7 +127,7 @@ func (e *pgEngine) Query(qs []*sqlgen.Query) ([][][]string, error) {
 		for i, p := range q.Params {
 			switch v := p.Value.(type) {
 			case string:
-				args[i] = "'" + strings.ReplaceAll(v, "'", "''") + "'"
+				args[i] = "E'" + pgEscape.Replace(v) + "'"
 			default:
 				args[i] = fmt.Sprint(v)
 			}
