@@ -22,10 +22,7 @@ import (
 //
 //	go test ./sqlgen -run '^$' -bench PostgresCount1M -benchtime 5x
 func BenchmarkPostgresCount1M(b *testing.B) {
-	dsn := os.Getenv("NCTARGET_PG_DSN")
-	if dsn == "" {
-		b.Skip("set NCTARGET_PG_DSN (see TestPostgresDifferential)")
-	}
+	dsn := pgDSN(b)
 	dir := b.TempDir()
 	if err := gendata.Generate(dir, gendata.Options{Users: 1_000_000, Seed: 1}); err != nil {
 		b.Fatal(err)

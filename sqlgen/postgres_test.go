@@ -24,7 +24,7 @@ import (
 
 // pgDSN returns the server's connection string, or skips the test (fails
 // it under CI, where .ci/run must have started one).
-func pgDSN(t *testing.T) string {
+func pgDSN(t testing.TB) string {
 	t.Helper()
 	dsn := os.Getenv("NCTARGET_PG_DSN")
 	_, err := exec.LookPath("psql")

@@ -169,9 +169,6 @@ func (e *engine) Query(qs []*sqlgen.Query) ([][][]string, error) {
 	return out, nil
 }
 
-// open returns an in-memory DuckDB database.
-func open(t *testing.T) *sql.DB { return openDB(t) }
-
 // openDB returns an in-memory DuckDB database closed at the end of t.
 func openDB(t testing.TB) *sql.DB {
 	db, err := sql.Open("duckdb", "")
@@ -186,14 +183,14 @@ func openDB(t testing.TB) *sql.DB {
 // TestDuckDBDifferential checks 600 random rules on DuckDB against eval:
 // recipients, count and waterfall.
 func TestDuckDBDifferential(t *testing.T) {
-	difftest.Run(t, &engine{db: open(t), dialect: sqlgen.DuckDB, layout: difftest.Layout}, 10, 60)
+	difftest.Run(t, &engine{db: openDB(t), dialect: sqlgen.DuckDB, layout: difftest.Layout}, 10, 60)
 }
 
 // TestDuckDBHostileNames loads a population into tables and columns
 // named difftest.HostileNames in DuckDB, and checks that the queries over
 // them still equal eval: no name changed what the query does.
 func TestDuckDBHostileNames(t *testing.T) {
-	db := open(t)
+	db := openDB(t)
 	for _, l := range difftest.HostileLayouts() {
 		difftest.Run(t, &engine{db: db, dialect: sqlgen.DuckDB, layout: l}, 2, 25)
 	}
@@ -203,5 +200,5 @@ func TestDuckDBHostileNames(t *testing.T) {
 // difftest.HostileLiterals into DuckDB, and checks that rules over them,
 // each request ID a string literal or a bound parameter, equal eval.
 func TestDuckDBHostileRequestIDs(t *testing.T) {
-	difftest.RunRequestIDs(t, &engine{db: open(t), dialect: sqlgen.DuckDB, layout: sqlgen.Layout{Schema: "hostileids"}}, difftest.HostileLiterals())
+	difftest.RunRequestIDs(t, &engine{db: openDB(t), dialect: sqlgen.DuckDB, layout: sqlgen.Layout{Schema: "hostileids"}}, difftest.HostileLiterals())
 }
