@@ -38,19 +38,19 @@ func ReadMembers(path string, table *userid.Table, opts Options) (*Members, erro
 	defer lr.Close()
 	src := newChunkSource(lr, opts.ChunkSize)
 	var (
-		srcMu    sync.Mutex // guards src, chunks and done
-		chunks   []*memberChunk
-		stop     atomic.Bool // a chunk has an error that stops reading
-		done     int64       // bytes reported to opts.Progress
-		wg       sync.WaitGroup
-		workers  = runtime.GOMAXPROCS(0)
-		counted  = make([]memberCount, workers)
-		perWords = (table.Len() + 63) / 64
+		srcMu   sync.Mutex // guards src, chunks and done
+		chunks  []*memberChunk
+		stop    atomic.Bool // a chunk has an error that stops reading
+		done    int64       // bytes reported to opts.Progress
+		wg      sync.WaitGroup
+		workers = make([]*memberWorker, runtime.GOMAXPROCS(0))
+		words   = (table.Len() + 63) / 64
 	)
-	for w := range workers {
+	for k := range workers {
+		w := &memberWorker{path: path, table: table, bits: make(dense, words)}
+		workers[k] = w
 		wg.Go(func() {
-			m := &membersLoader{path: path, finder: table.NewFinder(), count: &counted[w]}
-			c := &chunk{}
+			c := &w.chunk
 			for {
 				srcMu.Lock()
 				ok := !stop.Load() && src.next(c)
@@ -64,10 +64,7 @@ func ReadMembers(path string, table *userid.Table, opts Options) (*Members, erro
 					return
 				}
 				src.fill(c)
-				if m.count.bits == nil {
-					m.count.bits = make(dense, perWords)
-				}
-				m.parse(c, mc)
+				w.parse(c, mc)
 				if mc.fatal || mc.readErr != nil {
 					stop.Store(true)
 				}
@@ -98,18 +95,13 @@ func ReadMembers(path string, table *userid.Table, opts Options) (*Members, erro
 		return nil, err
 	}
 	set := &Members{Path: path}
-	var bits dense
-	for _, c := range counted {
-		set.Lines += c.lines
-		set.NonFriends += c.lines - c.found
-		if bits == nil {
-			bits = c.bits
-		} else {
-			bits.or(c.bits)
+	bits := workers[0].bits
+	for _, w := range workers {
+		set.Lines += w.lines
+		set.NonFriends += w.lines - w.found
+		if w != workers[0] {
+			bits.or(w.bits)
 		}
-	}
-	if bits == nil {
-		bits = make(dense, perWords)
 	}
 	set.Bits = bits.bitmap()
 	return set, nil
@@ -123,20 +115,17 @@ type memberChunk struct {
 	first bool
 }
 
-// memberCount is what a goroutine reading an audience file found in all
-// its chunks.
-type memberCount struct {
-	bits  dense  // the friends listed
-	lines uint64 // IDs listed
-	found uint64 // of which friends
-}
-
-// membersLoader is a goroutine reading chunks of an audience file.
-type membersLoader struct {
+// memberWorker is a goroutine reading chunks of an audience file: what
+// it found in all its chunks, and its buffers.
+type memberWorker struct {
 	path   string
-	finder *userid.Finder
-	count  *memberCount
-	keys   []userid.ID // the IDs of the chunk
+	table  *userid.Table
+	bits   dense  // the friends listed
+	lines  uint64 // IDs listed
+	found  uint64 // of which friends
+	chunk  chunk
+	finder userid.Finder
+	keys   []userid.ID // the IDs of a chunk
 	users  []uint32    // their friends' numbers
 }
 
@@ -146,7 +135,7 @@ var bom = []byte("\xef\xbb\xbf")
 // parse parses the lines of c.data, looks up their IDs and records the
 // friends among them, and the lines and errors in mc, counting lines from
 // the chunk's first.
-func (m *membersLoader) parse(c *chunk, mc *memberChunk) {
+func (m *memberWorker) parse(c *chunk, mc *memberChunk) {
 	mc.readErr = c.readErr
 	data := c.data
 	keys := m.keys[:0]
@@ -186,11 +175,11 @@ func (m *membersLoader) parse(c *chunk, mc *memberChunk) {
 		}
 	}
 	mc.end(line)
-	m.users = m.finder.Find(keys, m.users[:0])
+	m.users = m.finder.Find(m.table, keys, m.users[:0])
 	for _, i := range m.users {
-		m.count.bits.set(i)
+		m.bits.set(i)
 	}
-	m.count.lines += uint64(len(keys))
-	m.count.found += uint64(len(m.users))
+	m.lines += uint64(len(keys))
+	m.found += uint64(len(m.users))
 	m.keys = keys
 }

@@ -13,11 +13,11 @@ import "math/bits"
 // their user number, so that comparing each with its ID reads IDs that
 // stay in cache too.
 
-// Finder looks up many IDs in a Table at a time, far faster than one
-// Lookup after the other. It keeps its scratch memory from one Find to
-// the next, so it is not safe for concurrent use: make one a goroutine.
+// Finder looks up many IDs in a Table at a time, faster than one Lookup
+// after the other. It keeps its scratch memory from one Find to the
+// next, so it is not safe for concurrent use: use one a goroutine. The
+// zero Finder is ready to use.
 type Finder struct {
-	t      *Table
 	hashes []uint64 // of the keys, then of sorted
 	sorted []ID     // the keys in partition order of their hash
 	cands  []uint64 // user number << 32 | index in sorted
@@ -28,15 +28,12 @@ type Finder struct {
 // probing them: few enough that those slots stay in cache.
 const probeBlock = 1024
 
-// NewFinder returns a Finder of IDs in t.
-func (t *Table) NewFinder() *Finder { return &Finder{t: t} }
-
-// Find appends to users the numbers of those keys that are friends, in no
-// particular order, one for each key found (a key listed twice is found
-// twice), and returns the extended slice; the keys not appended are not
-// friends.
-func (f *Finder) Find(keys []ID, users []uint32) []uint32 {
-	t := &f.t.slots
+// Find appends to users the numbers of those keys that are in table, in
+// no particular order, one for each key found (a key listed twice is
+// found twice), and returns the extended slice; the keys not appended
+// are not in table.
+func (f *Finder) Find(table *Table, keys []ID, users []uint32) []uint32 {
+	t := &table.slots
 	if len(t.slots) == 0 || len(keys) == 0 {
 		return users
 	}
@@ -63,7 +60,7 @@ func (f *Finder) Find(keys []ID, users []uint32) []uint32 {
 	// block of keys at a time: first read the home slot of every key of
 	// the block, reads that no branch waits for, so that their misses
 	// overlap; then probe, in slots now in cache.
-	ids := f.t.ids
+	ids := table.ids
 	userShift := max(bits.Len(uint(len(ids)))-partBits, 0)
 	user, mask := t.userMask(), uint64(len(t.slots)-1)
 	f.cands = grow(f.cands, n)

@@ -135,7 +135,7 @@ func TestFind(t *testing.T) {
 			id, _ := Parse([]byte(Format(uint64(k)<<50 + 1))) // absent
 			keys = append(keys, id)
 		}
-		f := table.NewFinder()
+		var f Finder
 		for _, batch := range []int{len(keys), 7, 1} {
 			var want, got []uint32
 			for start := 0; start < len(keys); start += batch {
@@ -145,7 +145,7 @@ func TestFind(t *testing.T) {
 						want = append(want, i)
 					}
 				}
-				got = f.Find(part, got)
+				got = f.Find(&table, part, got)
 			}
 			slices.Sort(want)
 			slices.Sort(got)
@@ -173,7 +173,7 @@ func TestFindTagCollision(t *testing.T) {
 	if i, ok := table.Lookup(key); !ok || i != 1 {
 		t.Fatalf("Lookup = %d, %v; want 1", i, ok)
 	}
-	if got := table.NewFinder().Find([]ID{key, other}, nil); !slices.Equal(got, []uint32{1}) {
+	if got := new(Finder).Find(&table, []ID{key, other}, nil); !slices.Equal(got, []uint32{1}) {
 		t.Errorf("Find = %v, want [1]", got)
 	}
 }
