@@ -156,6 +156,9 @@ type lineReader struct {
 	size int64
 }
 
+// bom is the UTF-8 byte order mark, which a data file may start with.
+var bom = []byte("\xef\xbb\xbf")
+
 // maxLine is the longest line accepted, its line ending included.
 const maxLine = 1 << 20
 
@@ -212,7 +215,7 @@ func (lr *lineReader) next() ([]byte, error) {
 		lr.off += int64(len(line))
 		line = trimEOL(line)
 		if lr.line == 1 {
-			line = bytes.TrimPrefix(line, []byte("\xef\xbb\xbf"))
+			line = bytes.TrimPrefix(line, bom)
 		}
 		if len(bytes.TrimSpace(line)) > 0 {
 			return line, nil

@@ -129,9 +129,6 @@ type memberWorker struct {
 	users  []uint32    // their friends' numbers
 }
 
-// bom is the UTF-8 byte order mark, which a file may start with.
-var bom = []byte("\xef\xbb\xbf")
-
 // parse parses the lines of c.data, looks up their IDs and records the
 // friends among them, and the lines and errors in mc, counting lines from
 // the chunk's first.
