@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -170,4 +171,44 @@ func listDir(t *testing.T, dir string) []string {
 		return err
 	})
 	return names
+}
+
+// TestMembersLoadedOnce checks that plans load the audience and
+// redelivery files they name, each once however many plans name it and
+// at once, and no other file: the bytes reported to MembersProgress add up
+// to exactly the named files' sizes.
+func TestMembersLoadedOnce(t *testing.T) {
+	t.Parallel()
+	const req = "5b59509c-c57b-11e9-aa8c-2a2ae2dbcce4"
+	files := map[string]string{
+		"users.csv":                    header + id1 + ",,,,,\n" + id2 + ",,,,,\n",
+		"audiences/5.txt":              id1 + "\n",
+		"audiences/6.txt":              id1 + "\n" + id2 + "\n",
+		"audiences/7.txt":              id2 + "\n" + FormatID(9) + "\n", // named by no rule
+		"redeliveries/" + req + ".txt": id2 + "\n" + id1 + "\n" + id2 + "\n",
+	}
+	dir := writeData(t, files)
+	var mu sync.Mutex
+	var total int64
+	d, err := Load(dir, LoadOptions{MembersProgress: func(_, n int64) {
+		mu.Lock()
+		total = n
+		mu.Unlock()
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	rules := []string{"audience(5)", "audience(5) or audience(6)", "audience(6) and not redelivery(\"" + req + "\")", "audience(5)"}
+	var wg sync.WaitGroup
+	for range 4 {
+		for _, r := range rules {
+			wg.Go(func() { evalRule(t, d, r) })
+		}
+	}
+	wg.Wait()
+	want := int64(len(files["audiences/5.txt"]) + len(files["audiences/6.txt"]) + len(files["redeliveries/"+req+".txt"]))
+	if total != want {
+		t.Errorf("bytes of member files loaded: %d, want %d (each named file once)", total, want)
+	}
 }
