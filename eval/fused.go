@@ -29,9 +29,12 @@ import (
 // run, no intermediate bitset is ever allocated, and a "not" is never
 // computed on its own: its reader combines with the complement of its
 // operand (and not, or not) and its count is the friends minus its
-// operand's. The blocks are shared among the processors. The semantics are
-// unchanged; the differential tests check them against a per-user loop
-// and against evaluating each plan node by node.
+// operand's. A step no other step reads is only counted, its words never
+// written. The blocks are shared among the processors, and the loops
+// that combine and count are kernels in assembly, eight or four words an
+// instruction, where the processor has them (kernel_amd64.s). The
+// semantics are unchanged; the differential tests check them against a
+// per-user loop and against evaluating each plan node by node.
 
 // passOptions size the pass. Tests make a small dataset span many blocks
 // and processors with them.
