@@ -139,12 +139,18 @@ func (m *memberWorker) parse(c *chunk, mc *memberChunk) {
 	pos, line := 0, 0
 	for pos < len(data) {
 		line++
-		// The fast path: an ID and a newline.
-		if end := pos + userid.TextLen; end < len(data) && data[end] == '\n' {
-			if lo, hi, ok := parseIDFast((*[userid.TextLen]byte)(data[pos:end])); ok {
+		// The fast path: an ID and a line ending, \n or \r\n.
+		if end := pos + userid.TextLen; end < len(data) {
+			next := end + 1
+			if data[end] == '\r' && next < len(data) && data[next] == '\n' {
+				next++
+			} else if data[end] != '\n' {
+				next = 0
+			}
+			if lo, hi, ok := parseIDFast((*[userid.TextLen]byte)(data[pos:end])); ok && next > 0 {
 				keys = append(keys, userid.ID{})
 				putID(&keys[len(keys)-1], lo, hi)
-				pos = end + 1
+				pos = next
 				continue
 			}
 		}
