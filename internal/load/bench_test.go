@@ -108,7 +108,7 @@ func peakRSS() string {
 // of many rules reads) against the baseline, a scan that reads the same
 // files through a 1 MB buffer and parses every ID, without looking it
 // up: what the load adds to that is the lookups in the ID table, which
-// miss the cache at random unless batched (see userid.Finder), and the
+// miss the cache at random unless batched (see userid.Table.LookupAll), and the
 // bitsets.
 func BenchmarkLoadMembers(b *testing.B) {
 	dir := bench.Data(b)

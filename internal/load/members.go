@@ -13,7 +13,7 @@ import (
 // This file reads audience and redelivery files: one user ID per line,
 // resolved to friends through the ID table. Like users.csv, a file is
 // read in chunks parsed on every processor (see chunks.go), and the IDs
-// of a chunk are looked up together (see userid.Finder); the chunks'
+// of a chunk are looked up together (see userid.Table.LookupAll); the chunks'
 // errors are put together in file order at the end.
 
 // Members is a loaded audience or redelivery file: its members who are
@@ -118,15 +118,14 @@ type memberChunk struct {
 // memberWorker is a goroutine reading chunks of an audience file: what
 // it found in all its chunks, and its buffers.
 type memberWorker struct {
-	path   string
-	table  *userid.Table
-	bits   dense  // the friends listed
-	lines  uint64 // IDs listed
-	found  uint64 // of which friends
-	chunk  chunk
-	finder userid.Finder
-	keys   []userid.ID // the IDs of a chunk
-	users  []uint32    // their friends' numbers
+	path  string
+	table *userid.Table
+	bits  dense  // the friends listed
+	lines uint64 // IDs listed
+	found uint64 // of which friends
+	chunk chunk
+	keys  []userid.ID // the IDs of a chunk
+	users []uint32    // their friends' numbers
 }
 
 // parse parses the lines of c.data, looks up their IDs and records the
@@ -178,7 +177,7 @@ func (m *memberWorker) parse(c *chunk, mc *memberChunk) {
 		}
 	}
 	mc.end(line)
-	m.users = m.finder.Find(m.table, keys, m.users[:0])
+	m.users = m.table.LookupAll(keys, m.users[:0])
 	for _, i := range m.users {
 		m.bits.set(i)
 	}

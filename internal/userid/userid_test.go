@@ -110,11 +110,11 @@ func TestBuildTable(t *testing.T) {
 	}
 }
 
-// TestFind checks Finder.Find against Lookup on tables of several sizes:
+// TestFind checks LookupAll against Lookup on tables of several sizes:
 // every ID found, at its number, as often as listed; absent IDs, also
-// those whose probes cross clusters, not found; a Finder reused for
-// batches of other sizes.
-func TestFind(t *testing.T) {
+// those whose probes cross clusters, not found; in batches of several
+// sizes.
+func TestLookupAll(t *testing.T) {
 	t.Parallel()
 	for _, n := range []int{0, 5, 300, 100_000} {
 		ids := make([]ID, n)
@@ -135,7 +135,6 @@ func TestFind(t *testing.T) {
 			id, _ := Parse([]byte(Format(uint64(k)<<50 + 1))) // absent
 			keys = append(keys, id)
 		}
-		var f Finder
 		for _, batch := range []int{len(keys), 7, 1} {
 			var want, got []uint32
 			for start := 0; start < len(keys); start += batch {
@@ -145,20 +144,20 @@ func TestFind(t *testing.T) {
 						want = append(want, i)
 					}
 				}
-				got = f.Find(&table, part, got)
+				got = table.LookupAll(part, got)
 			}
 			slices.Sort(want)
 			slices.Sort(got)
 			if diff := cmp.Diff(want, got); diff != "" {
-				t.Errorf("%d IDs, batches of %d: found (-Lookup +Find):\n%s", n, batch, diff)
+				t.Errorf("%d IDs, batches of %d: found (-Lookup +LookupAll):\n%s", n, batch, diff)
 			}
 		}
 	}
 }
 
 // TestFindTagCollision checks the key whose tag matches a slot naming
-// another ID first: Find probes on to the key's own slot, as Lookup does.
-func TestFindTagCollision(t *testing.T) {
+// another ID first: LookupAll probes on to the key's own slot, as Lookup does.
+func TestLookupAllTagCollision(t *testing.T) {
 	t.Parallel()
 	const n = 2
 	st, _ := newSlotTable(n, 0)
@@ -173,7 +172,7 @@ func TestFindTagCollision(t *testing.T) {
 	if i, ok := table.Lookup(key); !ok || i != 1 {
 		t.Fatalf("Lookup = %d, %v; want 1", i, ok)
 	}
-	if got := new(Finder).Find(&table, []ID{key, other}, nil); !slices.Equal(got, []uint32{1}) {
-		t.Errorf("Find = %v, want [1]", got)
+	if got := table.LookupAll([]ID{key, other}, nil); !slices.Equal(got, []uint32{1}) {
+		t.Errorf("LookupAll = %v, want [1]", got)
 	}
 }
