@@ -29,7 +29,11 @@ type Expr interface {
 // and End the position just past its last, so the node's text is
 // src[n.Pos().Offset:n.End().Offset]. Only the parser sets them: a node
 // decompiled from JSON or built by hand has zero positions (IsValid is
-// false), and a rewrite that keeps a node's place copies its Span.
+// false), and a rewrite that keeps a node's place copies its Span. A node
+// whose parts the API checks one by one (an audience's id, a range's
+// bounds, a limit's number) keeps a Span for each part too, as go/ast
+// keeps the positions of a node's tokens, so that validate can point at
+// the part at fault (validate.go, partSpan).
 type Span struct {
 	pos, end Pos
 }
@@ -58,6 +62,8 @@ type Limit struct {
 	Max                   int64 // limit.max; 0 when the clause gives no number
 	UpToRemainingQuota    bool  // the bare word upToRemainingQuota was given
 	ForbidPartialDelivery bool  // the bare word forbidPartialDelivery was given
+
+	max Span // the number as written; zero when none was, or not parsed
 }
 
 // Comment is a "# …" comment; Text includes the '#'.
@@ -107,6 +113,8 @@ type Audience struct {
 	Span
 	ID   int64  // audienceGroupId; 0 until a Name is resolved through a Catalog
 	Name string // the catalog name as written; "" when the id was written
+
+	arg Span // the id or name as written; zero when not parsed
 }
 
 // Redelivery is redelivery("5b59509c-…"): the friends who received an
@@ -114,6 +122,8 @@ type Audience struct {
 type Redelivery struct {
 	Span
 	RequestID string // the X-Line-Request-Id of that narrowcast
+
+	arg Span // the request id as written; zero when not parsed
 }
 
 // Attr is a demographic attribute.
@@ -171,6 +181,8 @@ type Range struct {
 	Attr Attr // AttrAge or AttrSubscriptionPeriod
 	Gte  int  // lower bound, inclusive; 0 when open
 	Lt   int  // upper bound, exclusive; 0 when open
+
+	gte, lt Span // each bound as written; zero when open, or not parsed
 }
 
 // Atoms returns the atoms of e (audiences, redeliveries, sets and

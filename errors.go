@@ -90,13 +90,14 @@ func (l *ErrorList) addSpan(pos, end Pos, hint, format string, args ...any) {
 
 // Sort orders the list by file and offset, keeping the order of
 // diagnostics at the same position.
-func (l ErrorList) Sort() {
-	slices.SortStableFunc(l, func(a, b *Diagnostic) int {
-		if c := strings.Compare(a.Pos.Filename, b.Pos.Filename); c != 0 {
-			return c
-		}
-		return a.Pos.Offset - b.Pos.Offset
-	})
+func (l ErrorList) Sort() { slices.SortStableFunc(l, compareDiagnostics) }
+
+// compareDiagnostics orders diagnostics by file and offset.
+func compareDiagnostics(a, b *Diagnostic) int {
+	if c := strings.Compare(a.Pos.Filename, b.Pos.Filename); c != 0 {
+		return c
+	}
+	return a.Pos.Offset - b.Pos.Offset
 }
 
 // Unwrap returns the diagnostics as errors, so that errors.As(err, &d)

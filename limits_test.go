@@ -58,8 +58,9 @@ func TestZeroLimitsAreDefaults(t *testing.T) {
 	}
 }
 
-// TestTooManyErrors checks that lowering stops collecting diagnostics at
-// maxErrors and says so, however many bad atoms the rule has.
+// TestTooManyErrors checks that Parse stops collecting diagnostics at
+// maxErrors and says so, however many bad atoms the rule has, whether the
+// parser or validate finds them.
 func TestTooManyErrors(t *testing.T) {
 	tests := []struct {
 		name string
@@ -67,6 +68,9 @@ func TestTooManyErrors(t *testing.T) {
 	}{
 		{"bad atoms", "where " + strings.Repeat("height = 1 or ", 500) + "height = 1"},
 		{"bad values", "where area in (" + strings.Repeat("atlantis, ", 900) + "atlantis)"},
+		{"bad atoms, then a bad limit", "where " + strings.Repeat("height = 1 or ", 500) + "height = 1\nlimit 0"},
+		{"violations", strings.Repeat(`redelivery("x") or `, 500) + `redelivery("x")`},
+		{"bad atoms and violations", strings.Repeat(`redelivery("x") or `, 60) + `redelivery("x")` + "\nwhere " + strings.Repeat("height = 1 or ", 60) + "height = 1"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -2,16 +2,18 @@ package nctarget
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
 // This file is the front of the pipeline: Parse runs the lexer of
-// lexer.go, the limit checks of limits.go and a recursive-descent parser
-// that builds the AST of ast.go directly. The parser checks each atom
-// against the values the API accepts as it builds it (parse_atoms.go),
-// collecting every such problem, and stops at the first syntax error,
-// which it explains from what it was parsing when it failed
-// (parse_errors.go).
+// lexer.go, the limit checks of limits.go, a recursive-descent parser
+// that builds the AST of ast.go directly, and validate (validate.go) on
+// what it built. The parser reports what the tree cannot hold as it
+// builds each atom (parse_atoms.go), collecting every such problem, and
+// stops at the first syntax error, which it explains from what it was
+// parsing when it failed (parse_errors.go); the API's rules on the tree
+// are validate's alone.
 //
 // The syntax is also written down as a participle grammar in
 // internal/grammar, the reference definition: tests check on the corpus
@@ -25,9 +27,9 @@ func Parse(filename string, src []byte) (*Rule, error) {
 }
 
 // Parse parses a rule: it tokenizes src, checks the token stream against
-// the limits and for balanced brackets, and parses it into the AST,
-// checking each atom against the values the API accepts. It returns every
-// problem it finds, not just the first. After a syntax error the rule is
+// the limits and for balanced brackets, parses it into the AST and
+// validates the tree. It returns every problem it finds, not just the
+// first, in source order, up to maxErrors. After a syntax error the rule is
 // nil and the error holds that one diagnostic; after other errors the rule
 // is returned beside them, with placeholder atoms where atoms were wrong.
 func (l ParseLimits) Parse(filename string, src []byte) (*Rule, error) {
@@ -50,10 +52,54 @@ func (l ParseLimits) Parse(filename string, src []byte) (*Rule, error) {
 		return nil, ErrorList{syntaxErr}
 	}
 	rule.Comments = comments(toks)
-	if len(p.errs) == 0 {
-		p.errs = validate(rule) // what the parser checked, stated once for every way of building a tree
+	return rule, p.diagnostics(rule).Err()
+}
+
+// diagnostics returns the parser's diagnostics and validate's on rule
+// together, sorted, leaving out the violations the parser's own already
+// tell (explain): at most maxErrors of them, then one saying it stopped,
+// where the parser stopped or at the first diagnostic left out (at its
+// atom, for a violation).
+func (p *parser) diagnostics(rule *Rule) ErrorList {
+	type found struct {
+		d    *Diagnostic
+		stop Pos // where the diagnostics stop if this is the first left out
 	}
-	return rule, p.errs.Err()
+	all := make([]found, 0, len(p.errs))
+	for _, d := range p.errs {
+		all = append(all, found{d, d.Pos})
+	}
+	for _, v := range (&validator{explained: p.explained, until: p.stop}).rule(rule) {
+		all = append(all, found{v.diagnostic(), v.node.Pos()})
+	}
+	if len(all) == len(p.errs) && len(all) <= maxErrors+1 {
+		return p.errs // no violations: the parser's list, which stops where the parser did
+	}
+	slices.SortStableFunc(all, func(a, b found) int { return compareDiagnostics(a.d, b.d) })
+	errs := make(ErrorList, 0, min(len(all), maxErrors+1))
+	for i, f := range all {
+		switch {
+		case i < maxErrors:
+			errs = append(errs, f.d)
+			continue
+		case f.d.Msg == stoppedMsg: // the parser stopped here
+			errs = append(errs, f.d)
+		default:
+			errs.add(f.stop, stoppedHint, "%s", stoppedMsg)
+		}
+		break
+	}
+	return errs
+}
+
+// explain records that the parser's diagnostics on n already tell its
+// violations of the kinds given (a placeholder for an atom in error:
+// faultAny), so validate's are not reported beside them.
+func (p *parser) explain(n Node, kinds fault) {
+	if p.explained == nil {
+		p.explained = make(map[Node]fault)
+	}
+	p.explained[n] |= kinds
 }
 
 // parser is a recursive-descent parser over the token stream of lex. It
@@ -70,15 +116,26 @@ type parser struct {
 	// or "" outside one: it decides what a syntax error inside says.
 	list string
 
-	errs    ErrorList // the problems found so far, other than syntax errors
-	atoms   int       // atoms parsed so far, for ParseLimits.MaxAtoms
-	stopped bool      // maxErrors was reached and said so
+	errs  ErrorList // the problems found so far, other than syntax errors
+	atoms int       // atoms parsed so far, for ParseLimits.MaxAtoms
+	stop  Pos       // where maxErrors was reached and said so; zero before
+
+	// explained holds, for each node built after an error, the kinds of
+	// violation of it its diagnostics already tell: what validate finds
+	// missing from a set whose unknown values were left out is no news.
+	explained map[Node]fault
 }
 
 // maxErrors is how many diagnostics the parser collects before it stops
 // looking. Past it, a rule of thousands of bad atoms would spend its time
 // and memory on did-you-mean suggestions nobody reads.
 const maxErrors = 100
+
+// The diagnostic that says the parser stopped at maxErrors.
+var (
+	stoppedMsg  = fmt.Sprintf("too many errors; stopped after %d", maxErrors)
+	stoppedHint = "fix these and run again"
+)
 
 // syntaxError is the panic value that carries a syntax error to parse.
 type syntaxError struct{ d *Diagnostic }
@@ -235,9 +292,9 @@ func (p *parser) clause(r *Rule, afterLimit bool) bool {
 // skipping runs parse for its syntax errors only, forgetting the atoms it
 // counts and the other problems it finds.
 func (p *parser) skipping(parse func()) {
-	errs, atoms, stopped := len(p.errs), p.atoms, p.stopped
+	errs, atoms, stop := len(p.errs), p.atoms, p.stop
 	parse()
-	p.errs, p.atoms, p.stopped = p.errs[:errs], atoms, stopped
+	p.errs, p.atoms, p.stop = p.errs[:errs], atoms, stop
 }
 
 // exprKind says which side of where an expression is on; each side takes

@@ -7,10 +7,12 @@ import (
 	"strings"
 )
 
-// This file parses atoms and the limit clause, and checks each against the
-// values the API accepts (enums.go) as it builds its AST node,
-// collecting every error it finds. An atom's syntax is read first, into an
-// atomSyntax, so that its checks see the whole atom and its span.
+// This file parses atoms and the limit clause and builds their AST nodes,
+// reporting what a node cannot hold: a name or word it does not know, a
+// value that is not a number, a number no field holds, a string it cannot
+// read. Whether what the node holds is what the API accepts is validate's
+// to say (validate.go), after the parse. An atom's syntax is read first,
+// into an atomSyntax, so that its checks see the whole atom and its span.
 
 // atomSyntax is an atom as written: a name followed by call arguments
 // (audience(…)), a value list (gender in (…)), a range (age[20,25)) or a
@@ -120,9 +122,9 @@ func (p *parser) optionalValue() token {
 	return p.next()
 }
 
-// build checks an atom and builds its node, returning a placeholder node
-// after an error so parsing can go on and report the rule's other problems
-// too. The not of "attr not in (…)" wraps whatever node the atom became,
+// build builds the node of an atom, returning a placeholder node after an
+// error so parsing can go on and report the rule's other problems too.
+// The not of "attr not in (…)" wraps whatever node the atom became,
 // placeholders included, so the tree keeps the not the grammar describes
 // (and fmt, which formats rules with errors, keeps it too).
 func (p *parser) build(a *atomSyntax, span Span, kind exprKind) Expr {
@@ -140,7 +142,7 @@ func (p *parser) buildAtom(a *atomSyntax, span Span, kind exprKind) Expr {
 		p.errs.add(span.Pos(), "split the rule"+byProgram("MaxAtoms"), "too many atoms (limit %d)", p.limits.MaxAtoms)
 	}
 	if p.full(span.Pos()) {
-		return &Set{Span: span}
+		return &Set{Span: span} // past p.stop, where validate checks nothing
 	}
 	name := strings.ToLower(a.name.Value)
 	if a.form == formCall {
@@ -149,20 +151,33 @@ func (p *parser) buildAtom(a *atomSyntax, span Span, kind exprKind) Expr {
 	attr, ok := attrByName[name]
 	if !ok {
 		p.unknownAttr(a.name, span)
-		return &Set{Span: span}
+		return p.placeholder(&Set{Span: span})
 	}
-	if kind == recipientExpr {
+	wrongSide := kind == recipientExpr
+	if wrongSide {
 		p.errs.addSpan(span.Pos(), span.End(), "begin the demographic filter with where: … where "+attr.String()+" …",
 			"%s is a demographic attribute, but this is the recipient expression", attr)
 	}
+	var x Expr
 	switch a.form {
 	case formIn:
-		return p.in(a, attr, span)
+		x = p.in(a, attr, span)
 	case formRange:
-		return p.rangeAtom(a, attr, span)
+		x = p.rangeAtom(a, attr, span)
 	default:
-		return p.compare(a, attr, span)
+		x = p.compare(a, attr, span)
 	}
+	if wrongSide {
+		p.explain(x, faultSide)
+	}
+	return x
+}
+
+// placeholder returns x, the node of an atom in error that holds nothing
+// of it, for which validate has nothing to add.
+func (p *parser) placeholder(x Expr) Expr {
+	p.explain(x, faultAny)
+	return x
 }
 
 // full reports whether the parser has collected maxErrors diagnostics; the
@@ -171,9 +186,9 @@ func (p *parser) full(pos Pos) bool {
 	if len(p.errs) < maxErrors {
 		return false
 	}
-	if !p.stopped {
-		p.stopped = true
-		p.errs.add(pos, "fix these and run again", "too many errors; stopped after %d", maxErrors)
+	if !p.stop.IsValid() {
+		p.stop = pos
+		p.errs.add(pos, stoppedHint, "%s", stoppedMsg)
 	}
 	return true
 }
@@ -197,9 +212,10 @@ func (p *parser) call(a *atomSyntax, span Span, name string, kind exprKind) Expr
 			hint = h
 		}
 		p.errs.addSpan(span.Pos(), span.End(), hint, "unknown recipient %q", a.name.Value)
-		return &Audience{Span: span}
+		return p.placeholder(&Audience{Span: span})
 	}
-	if kind == filterExpr {
+	wrongSide := kind == filterExpr
+	if wrongSide {
 		p.errs.addSpan(span.Pos(), span.End(), "move it before where, into the recipient expression",
 			"%s(…) is a recipient, but this is the demographic filter after where", name)
 	}
@@ -207,72 +223,60 @@ func (p *parser) call(a *atomSyntax, span Span, name string, kind exprKind) Expr
 	if len(args) != 1 {
 		p.errs.addSpan(span.Pos(), span.End(), fmt.Sprintf("write one %[1]s per call and combine them: %[1]s(a) or %[1]s(b)", name),
 			"%s takes exactly one argument, got %d", name, len(args))
-		return &Audience{Span: span}
+		return p.placeholder(&Audience{Span: span})
 	}
+	var x Expr
 	if name == "redelivery" {
-		return p.redelivery(args[0], span)
+		x = p.redelivery(args[0], span)
+	} else {
+		x = p.audience(args[0], span)
 	}
-	return p.audience(args[0], span)
+	if wrongSide {
+		p.explain(x, faultSide)
+	}
+	return x
 }
 
+// audience builds audience(v). An id of 0 or past 64 bits, an empty name
+// and a malformed string are reported here, for no tree holds them (an
+// audience of ID 0 and no Name has no id at all).
 func (p *parser) audience(v token, span Span) Expr {
-	a := &Audience{Span: span}
+	a := &Audience{Span: span, arg: Span{pos: v.Pos, end: v.End()}}
 	switch {
 	case v.Type == tokenInt:
 		id, err := strconv.ParseInt(v.Value, 10, 64)
 		if err != nil || id == 0 {
-			p.errs.addSpan(v.Pos, v.End(), "audience group ids are positive 64-bit integers; check the id in LINE Official Account Manager",
-				"audience group id %s is out of range", v.Value)
+			hint, msg := audienceIDFault(v.Value)
+			p.errs.addSpan(v.Pos, v.End(), hint, "%s", msg)
+			p.explain(a, faultAny)
 		}
 		a.ID = id
 	case v.Type == tokenString:
 		n := len(p.errs)
 		if a.Name = p.unquote(v); len(p.errs) > n {
 			a.Name = "" // reported; not a name to look up in the catalog
-			return a
+			return p.placeholder(a)
 		}
 	default:
 		a.Name = v.Value
 	}
 	if v.Type != tokenInt && a.Name == "" {
 		p.errs.addSpan(v.Pos, v.End(), "give the audience's catalog name or its id", "empty audience name")
+		p.explain(a, faultAny)
 	}
 	return a
 }
 
+// redelivery builds redelivery(v); validate says whether its request id
+// is a UUID.
 func (p *parser) redelivery(v token, span Span) Expr {
-	r := &Redelivery{Span: span}
-	switch {
-	case v.Type == tokenString:
+	r := &Redelivery{Span: span, arg: Span{pos: v.Pos, end: v.End()}}
+	if v.Type == tokenString {
 		r.RequestID = p.unquote(v)
-	case v.Type == tokenIdent:
+	} else {
 		r.RequestID = v.Value
-	default:
-		r.RequestID = v.Value
-	}
-	if !isUUID(r.RequestID) {
-		p.errs.addSpan(v.Pos, v.End(), `a request id is the X-Line-Request-Id of a narrowcast, a UUID: redelivery("5b59509c-c57b-11e9-aa8c-2a2ae2dbcce4")`,
-			"redelivery request id %q is not a UUID", r.RequestID)
 	}
 	return r
-}
-
-// isUUID reports whether s has the 8-4-4-4-12 hexadecimal form of a UUID.
-func isUUID(s string) bool {
-	if len(s) != 36 {
-		return false
-	}
-	for i, c := range s {
-		switch {
-		case i == 8 || i == 13 || i == 18 || i == 23:
-			if c != '-' {
-				return false
-			}
-		case !strings.ContainsRune("0123456789abcdefABCDEF", c):
-			return false
-		}
-	}
-	return true
 }
 
 func (p *parser) unquote(v token) string {
@@ -300,31 +304,32 @@ func (p *parser) in(a *atomSyntax, attr Attr, span Span) Expr {
 	if attr.IsRange() {
 		p.errs.addSpan(span.Pos(), span.End(), fmt.Sprintf("write a range: %s[%d,%d)", attr, attr.Bounds()[1], attr.Bounds()[2]),
 			"%s takes a range, not a list of values", attr)
-		return &Range{Span: span, Attr: attr}
+		return p.placeholder(&Range{Span: span, Attr: attr})
 	}
 	return p.values(a.values, attr, span)
 }
 
-// values builds the value list of a set atom.
+// values builds the value list of a set atom: each value written, a
+// name (tokyo) or a code (jp_13) in any case, becomes its code. A value
+// that is neither is reported and left out.
 func (p *parser) values(vals []token, attr Attr, span Span) *Set {
 	set := &Set{Span: span, Attr: attr}
-	switch {
-	case len(vals) == 0:
-		p.errs.addSpan(span.Pos(), span.End(), "an empty set matches nobody; list at least one value, or remove the condition",
-			"empty value list for %s", attr)
-	case len(vals) > p.limits.MaxValues:
+	if len(vals) > p.limits.MaxValues {
 		p.errs.addSpan(span.Pos(), span.End(), "split the list"+byProgram("MaxValues"),
 			"%d values, over the limit of %d", len(vals), p.limits.MaxValues)
+		p.explain(set, faultAny)
 		return set
 	}
 	for _, v := range vals {
 		if p.full(v.Pos) {
+			p.explain(set, faultMissing)
 			break
 		}
 		text := p.text(v)
 		code, ok := lookupCode(attr, text)
 		if !ok {
 			p.unknownValue(v, attr, text)
+			p.explain(set, faultMissing)
 			continue
 		}
 		set.Values = append(set.Values, Value{Span: Span{pos: v.Pos, end: v.End()}, Code: code, Text: text})
@@ -333,7 +338,7 @@ func (p *parser) values(vals []token, attr Attr, span Span) *Set {
 }
 
 func (p *parser) unknownValue(v token, attr Attr, text string) {
-	hint := fmt.Sprintf("%s is one of %s", attr, strings.Join(attr.Codes(), ", "))
+	hint := oneOfHint(attr)
 	if attr == AttrArea {
 		hint = "areas are codes such as jp_13 or official region names such as tokyo, taipei_city, bangkok, makassar"
 	}
@@ -349,61 +354,37 @@ func (p *parser) rangeAtom(a *atomSyntax, attr Attr, span Span) Expr {
 	if !attr.IsRange() {
 		p.errs.addSpan(span.Pos(), span.End(), fmt.Sprintf("write %s in (%s)", attr, attr.Codes()[0]),
 			"%s takes a list of values, not a range", attr)
-		return r
+		return p.placeholder(r)
 	}
 	if a.close.Value == "]" {
 		p.errs.add(a.close.Pos, "ranges are half-open [gte,lt): close them with )", "range closed with ]")
 	}
-	r.Gte = p.bound(a.gte, attr)
-	r.Lt = p.bound(a.lt, attr)
-	p.checkRange(r, span)
+	r.Gte, r.gte = p.bound(r, a.gte)
+	r.Lt, r.lt = p.bound(r, a.lt)
 	return r
 }
 
-// checkRange reports a range with no bound or with nothing in it.
-func (p *parser) checkRange(r *Range, span Span) {
-	switch {
-	case r.Gte == 0 && r.Lt == 0:
-		p.errs.addSpan(span.Pos(), span.End(), fmt.Sprintf("give at least one bound: %s[%d,)", r.Attr, r.Attr.Bounds()[0]),
-			"%s range without bounds", r.Attr)
-	case r.Gte > 0 && r.Lt > 0 && r.Gte >= r.Lt:
-		p.errs.addSpan(span.Pos(), span.End(), "the lower bound must be less than the upper bound",
-			"empty range %s matches nobody", r)
-	}
-}
-
-// bound builds one range bound, which must be a value the API accepts.
-// It returns 0 for an absent or invalid bound.
-func (p *parser) bound(v token, attr Attr) int {
+// bound builds one bound of range r, and its span: 0 and no span for an
+// absent bound, or for one no bound of a tree holds (not a number, 0,
+// past 64 bits), which it reports. Whether the API accepts it is
+// validate's to say.
+func (p *parser) bound(r *Range, v token) (int, Span) {
 	if v.Type == tokenEOF {
-		return 0
+		return 0, Span{}
 	}
-	start, end := v.Pos, v.End()
 	if v.Type != tokenInt {
-		p.errs.addSpan(start, end, "bounds are whole numbers", "%s bound %s is not a number", attr, p.text(v))
-		return -1
+		p.errs.addSpan(v.Pos, v.End(), "bounds are whole numbers", "%s bound %s is not a number", r.Attr, p.text(v))
+		p.explain(r, faultMissing)
+		return 0, Span{}
 	}
-	n, err := strconv.ParseInt(v.Value, 10, 64)
-	for _, b := range attr.Bounds() {
-		if err == nil && int64(b) == n {
-			return b
-		}
+	n, err := strconv.Atoi(v.Value)
+	if err != nil || n == 0 { // a bound of 0 is an open one
+		hint, msg := boundFault(r.Attr, v.Value, int64(n), err)
+		p.errs.addSpan(v.Pos, v.End(), hint, "%s", msg)
+		p.explain(r, faultMissing)
+		return 0, Span{}
 	}
-	p.errs.addSpan(start, end, boundHint(attr, n, err), "%s bound %s is not one the API accepts", attr, v.Value)
-	return -1
-}
-
-// boundHint names the accepted bounds nearest to n.
-func boundHint(attr Attr, n int64, err error) string {
-	bounds := attr.Bounds()
-	below, above := nearestBounds(bounds, n)
-	switch {
-	case err != nil || (below != 0 && above == 0):
-		return fmt.Sprintf("the largest %s bound is %d", attr, bounds[len(bounds)-1])
-	case below == 0:
-		return fmt.Sprintf("the smallest %s bound is %d", attr, bounds[0])
-	}
-	return fmt.Sprintf("the nearest valid bounds are %d and %d", below, above)
+	return n, Span{pos: v.Pos, end: v.End()}
 }
 
 // compare builds "attr = v", "attr >= n" and "attr < n".
@@ -418,11 +399,12 @@ func (p *parser) compare(a *atomSyntax, attr Attr, span Span) Expr {
 	r := &Range{Span: span, Attr: attr}
 	switch op.Value {
 	case ">=":
-		r.Gte = p.bound(value, attr)
+		r.Gte, r.gte = p.bound(r, value)
 	case "<":
-		r.Lt = p.bound(value, attr)
+		r.Lt, r.lt = p.bound(r, value)
 	default:
 		p.errs.addSpan(op.Pos, op.End(), compareHint(attr, op.Value, value), "%s does not take %s", attr, op.Value)
+		p.explain(r, faultMissing)
 	}
 	return r
 }
@@ -493,7 +475,9 @@ func joinInts(ns []int) string {
 }
 
 // limit parses the limit clause: "limit", an optional number, then
-// options.
+// options. A number no tree's Max holds (0, which is a clause without a
+// number, or past 64 bits) and a word that is no option are reported
+// here; the API's rules on the clause are validate's.
 func (p *parser) limit() *Limit {
 	l := &Limit{}
 	l.pos = p.expect("limit").Pos
@@ -507,24 +491,22 @@ func (p *parser) limit() *Limit {
 	}
 	l.end = p.end()
 	if max.Type == tokenInt {
+		l.max = Span{pos: max.Pos, end: max.End()}
 		n, err := strconv.ParseInt(max.Value, 10, 64)
 		switch {
-		case err != nil || n > 1<<31-1:
-			p.errs.addSpan(max.Pos, max.End(), "limit.max is a 32-bit integer: at most 2147483647", "limit %s is too large", max.Value)
+		case err != nil:
+			hint, msg := limitFault(max.Value)
+			p.errs.addSpan(max.Pos, max.End(), hint, "%s", msg)
+			p.explain(l, faultMissing)
 		case n == 0:
 			p.errs.addSpan(max.Pos, max.End(), "the smallest limit is 1", "limit 0 sends nothing")
+			p.explain(l, faultMissing)
+		default:
+			l.Max = n
 		}
-		l.Max = n
 	}
 	for _, f := range flags {
 		p.limitFlag(l, f)
-	}
-	switch {
-	case max.Type != tokenInt && len(flags) == 0:
-		p.errs.add(l.Pos(), "write limit 100, limit upToRemainingQuota, or both", "empty limit clause")
-	case l.ForbidPartialDelivery && !l.UpToRemainingQuota:
-		p.errs.addSpan(l.Pos(), l.End(), "add upToRemainingQuota: limit 100 upToRemainingQuota forbidPartialDelivery",
-			"forbidPartialDelivery requires upToRemainingQuota")
 	}
 	return l
 }
@@ -540,6 +522,7 @@ func (p *parser) limitFlag(l *Limit, f token) {
 		flag = &l.ForbidPartialDelivery
 	case f.Type == tokenInt:
 		p.errs.addSpan(start, end, "the number comes first: limit 100 upToRemainingQuota", "unexpected number %s in the limit clause", text)
+		p.explain(l, faultMissing)
 		return
 	default:
 		hint := "the options are upToRemainingQuota and forbidPartialDelivery"
@@ -547,6 +530,7 @@ func (p *parser) limitFlag(l *Limit, f token) {
 			hint = h
 		}
 		p.errs.addSpan(start, end, hint, "unknown limit option %q", text)
+		p.explain(l, faultMissing)
 		return
 	}
 	if *flag {

@@ -10,40 +10,101 @@ import (
 // This file is the one statement of what the API accepts in a rule's tree:
 // validate walks an AST, however it was made (parsed, decompiled, built by
 // hand or rewritten), and reports every node the narrowcast API would
-// reject. Parse checks its input as it reads it, with messages about what
-// was written, and runs validate on what it builds; Decompile reads only
-// the JSON's shape and leaves the API's rules to violations, each reported
-// at the JSON path and offset of the node's object, or of the key of it
-// at fault; CompileRule runs validate before writing anything, so no tree
-// it accepts can become JSON the API refuses.
+// reject. Parse reports what the tree cannot hold (a word it does not
+// know, a number no field holds, a string it cannot read) as it reads the
+// source, and leaves the API's rules on what it built to validate, at the
+// span of the part at fault; Decompile reads only the JSON's shape and
+// reports violations at the JSON path and offset of the node's object, or
+// of the key of it at fault; CompileRule runs validate before writing
+// anything, so no tree it accepts can become JSON the API refuses.
 
 // A violation is one node of a rule the API would reject.
 type violation struct {
 	node Node // the node at fault: an Expr, a *Limit, or a *Value of a set; nil for a nil rule
 	// field is the key of the node's API object at fault ("requestId",
 	// "max", "type"), or "" for the object as a whole: Decompile points at
-	// that key's value.
+	// that key's value, Parse at the part of the source that wrote it
+	// (partSpan).
 	field     string
+	fault     fault
+	point     bool // reported at the node's first byte alone: what is missing has no text to underline
 	hint, msg string
 }
 
-// validate reports every node of r the API would reject, at the node's
-// span (the zero position for nodes built without one).
+// A fault is the kind of a violation. The parser, which builds a node
+// after reporting what it could not put in it, says which kinds of
+// violation of the node its own diagnostics already tell (parser.explain).
+type fault uint8
+
+const (
+	faultWrong   fault = 1 << iota // a part holds a value the API rejects
+	faultMissing                   // the node lacks what it needs: a value, a bound, a number or an option
+	faultSide                      // the atom is on the other side of where
+
+	faultAny = faultWrong | faultMissing | faultSide
+)
+
+// validate reports every node of r the API would reject, at the span of
+// the part at fault (the zero position for nodes built without one).
 func validate(r *Rule) ErrorList {
 	var errs ErrorList
 	for _, v := range violations(r) {
-		var pos, end Pos
-		if v.node != nil {
-			pos, end = v.node.Pos(), v.node.End()
-		}
-		errs = append(errs, &Diagnostic{Pos: pos, End: end, Msg: v.msg, Hint: v.hint})
+		errs = append(errs, v.diagnostic())
 	}
 	return errs
 }
 
+// diagnostic returns the error diagnostic of v, at the span of the part
+// at fault.
+func (v violation) diagnostic() *Diagnostic {
+	pos, end := partSpan(v.node, v.field)
+	if v.point {
+		end = pos
+	}
+	return &Diagnostic{Pos: pos, End: end, Msg: v.msg, Hint: v.hint}
+}
+
+// partSpan returns the span of the source that wrote the value of key
+// field in n's API object: the id of audience(…) or redelivery(…), a
+// range's bound, the number of a limit clause. It returns n's own span
+// for any other key, and when the parser recorded none (a node decompiled
+// or built by hand).
+func partSpan(n Node, field string) (pos, end Pos) {
+	var part Span
+	switch x := n.(type) {
+	case nil:
+		return Pos{}, Pos{}
+	case *Audience:
+		if field == "audienceGroupId" {
+			part = x.arg
+		}
+	case *Redelivery:
+		if field == "requestId" {
+			part = x.arg
+		}
+	case *Range:
+		switch field {
+		case "gte":
+			part = x.gte
+		case "lt":
+			part = x.lt
+		}
+	case *Limit:
+		if field == "max" {
+			part = x.max
+		}
+	}
+	if part.Pos().IsValid() {
+		return part.Pos(), part.End()
+	}
+	return n.Pos(), n.End()
+}
+
 // violations returns every node of r the API would reject, in tree order.
-func violations(r *Rule) []violation {
-	v := &validator{}
+func violations(r *Rule) []violation { return (&validator{}).rule(r) }
+
+// rule returns the violations of r.
+func (v *validator) rule(r *Rule) []violation {
 	if r == nil {
 		v.errorf(nil, "", "give a rule: Parse or Decompile returns one", "nil rule")
 		return v.found
@@ -57,14 +118,38 @@ func violations(r *Rule) []violation {
 }
 
 // validator collects the violations validate finds.
-type validator struct{ found []violation }
+type validator struct {
+	found []violation
+	// explained holds the kinds of violation of each node that are not
+	// to be reported: the parser's (parser.explain), whose diagnostics
+	// tell them already. A node explained of every kind is a placeholder
+	// for an atom in error, with nothing to check.
+	explained map[Node]fault
+	// until, when valid, is where the parser stopped at maxErrors: the
+	// atoms from there on are placeholders, and not checked.
+	until Pos
+}
 
+// errorf records a part of n that holds a value the API rejects.
 func (v *validator) errorf(n Node, field, hint, format string, args ...any) {
-	v.found = append(v.found, violation{node: n, field: field, hint: hint, msg: fmt.Sprintf(format, args...)})
+	v.report(violation{node: n, field: field, fault: faultWrong, hint: hint}, format, args...)
+}
+
+// report records violation x, its message formatted from format and args,
+// unless x is of a kind explained for its node.
+func (v *validator) report(x violation, format string, args ...any) {
+	if v.explained[x.node]&x.fault != 0 {
+		return
+	}
+	x.msg = fmt.Sprintf(format, args...)
+	v.found = append(v.found, x)
 }
 
 // expr checks an expression on the given side of where.
 func (v *validator) expr(e Expr, kind exprKind) {
+	if e != nil && (v.explained[e] == faultAny || v.until.IsValid() && e.Pos().Offset >= v.until.Offset) {
+		return
+	}
 	switch x := e.(type) {
 	case nil:
 	case *Operator:
@@ -89,14 +174,14 @@ func (v *validator) expr(e Expr, kind exprKind) {
 		v.expr(x.X, kind)
 	case *Audience, *Redelivery:
 		if kind == filterExpr {
-			v.errorf(x, "type", "move it into the recipient expression", "%s is a recipient, but this is the demographic filter", x)
-			return
+			v.report(violation{node: x, field: "type", fault: faultSide, hint: "move it into the recipient expression"},
+				"%s is a recipient, but this is the demographic filter", x)
 		}
 		v.recipient(x)
 	case *Set, *Range:
 		if kind == recipientExpr {
-			v.errorf(x, "type", "move it into the filter (where …)", "%s is a demographic atom, but this is the recipient expression", x)
-			return
+			v.report(violation{node: x, field: "type", fault: faultSide, hint: "move it into the filter (where …)"},
+				"%s is a demographic atom, but this is the recipient expression", x)
 		}
 		v.demographic(x)
 	default:
@@ -110,9 +195,11 @@ func (v *validator) recipient(e Expr) {
 	case *Audience:
 		switch {
 		case x.ID < 0:
-			v.errorf(x, "audienceGroupId", "audience group ids are positive 64-bit integers", "audience group id %d is out of range", x.ID)
+			hint, msg := audienceIDFault(strconv.FormatInt(x.ID, 10))
+			v.errorf(x, "audienceGroupId", hint, "%s", msg)
 		case x.ID == 0 && x.Name == "":
-			v.errorf(x, "audienceGroupId", "give the audience's id, or a name to resolve through a catalog", "audience without an id or a name")
+			v.report(violation{node: x, field: "audienceGroupId", fault: faultMissing,
+				hint: "give the audience's id, or a name to resolve through a catalog"}, "audience without an id or a name")
 		}
 	case *Redelivery:
 		if !isUUID(x.RequestID) {
@@ -131,7 +218,8 @@ func (v *validator) demographic(e Expr) {
 			return
 		}
 		if len(x.Values) == 0 {
-			v.errorf(x, "oneOf", "an empty set matches nobody; list at least one value, or remove the condition", "empty value list for %s", x.Attr)
+			v.report(violation{node: x, field: "oneOf", fault: faultMissing,
+				hint: "an empty set matches nobody; list at least one value, or remove the condition"}, "empty value list for %s", x.Attr)
 		}
 		for i := range x.Values {
 			if _, ok := x.Attr.CodeIndex(x.Values[i].Code); !ok {
@@ -144,21 +232,43 @@ func (v *validator) demographic(e Expr) {
 			v.errorf(x, "type", "a range tests age or subscriptionPeriod", "%s is not a range attribute", x.Attr)
 			return
 		}
+		accepted := true // both bounds are the API's, so whether the range is empty is worth saying
 		for _, b := range []struct {
 			field string
 			bound int
 		}{{"gte", x.Gte}, {"lt", x.Lt}} {
 			if b.bound != 0 && !slices.Contains(x.Attr.Bounds(), b.bound) {
-				v.errorf(x, b.field, fmt.Sprintf("the %s bounds are %v", x.Attr, x.Attr.Bounds()), "%s bound %d is not one the API accepts", x.Attr, b.bound)
+				accepted = false
+				hint, msg := boundFault(x.Attr, strconv.Itoa(b.bound), int64(b.bound), nil)
+				v.errorf(x, b.field, hint, "%s", msg)
 			}
 		}
 		switch {
 		case x.Gte == 0 && x.Lt == 0:
-			v.errorf(x, "", fmt.Sprintf("give at least one bound: %s[%d,)", x.Attr, x.Attr.Bounds()[0]), "%s range without bounds", x.Attr)
-		case x.Gte > 0 && x.Lt > 0 && x.Gte >= x.Lt:
+			v.report(violation{node: x, fault: faultMissing, hint: fmt.Sprintf("give at least one bound: %s[%d,)", x.Attr, x.Attr.Bounds()[0])},
+				"%s range without bounds", x.Attr)
+		case accepted && x.Gte > 0 && x.Lt > 0 && x.Gte >= x.Lt:
 			v.errorf(x, "", "the lower bound must be less than the upper bound", "empty range %s matches nobody", x)
 		}
 	}
+}
+
+// isUUID reports whether s has the 8-4-4-4-12 hexadecimal form of a UUID.
+func isUUID(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	for i, c := range s {
+		switch {
+		case i == 8 || i == 13 || i == 18 || i == 23:
+			if c != '-' {
+				return false
+			}
+		case !strings.ContainsRune("0123456789abcdefABCDEF", c):
+			return false
+		}
+	}
+	return true
 }
 
 // unknownCodeHint says what to write instead of a code the API does not
@@ -174,16 +284,59 @@ func unknownCodeHint(a Attr, code string) string {
 	if a == AttrArea {
 		return "areas are codes such as jp_13, tw_01, th_01, id_06"
 	}
+	return oneOfHint(a)
+}
+
+// oneOfHint lists the codes of a set attribute: "gender is one of male,
+// female".
+func oneOfHint(a Attr) string {
 	return fmt.Sprintf("%s is one of %s", a, strings.Join(a.Codes(), ", "))
+}
+
+// audienceIDFault says what is wrong with audience group id id (0,
+// negative, or past 64 bits), which the parser reports of a number no
+// tree holds and validate of the tree's.
+func audienceIDFault(id string) (hint, msg string) {
+	return "audience group ids are positive 64-bit integers; check the id in LINE Official Account Manager",
+		"audience group id " + id + " is out of range"
+}
+
+// boundFault says what is wrong with a range bound of a the API does
+// not accept: bound as written, its value n, and err when it is past 64
+// bits. The parser reports a bound no tree holds (0, or past 64 bits),
+// validate the tree's.
+func boundFault(a Attr, bound string, n int64, err error) (hint, msg string) {
+	return boundHint(a, n, err), a.String() + " bound " + bound + " is not one the API accepts"
+}
+
+// boundHint names the accepted bounds nearest to n.
+func boundHint(attr Attr, n int64, err error) string {
+	bounds := attr.Bounds()
+	below, above := nearestBounds(bounds, n)
+	switch {
+	case err != nil || (below != 0 && above == 0):
+		return fmt.Sprintf("the largest %s bound is %d", attr, bounds[len(bounds)-1])
+	case below == 0:
+		return fmt.Sprintf("the smallest %s bound is %d", attr, bounds[0])
+	}
+	return fmt.Sprintf("the nearest valid bounds are %d and %d", below, above)
+}
+
+// limitFault says what is wrong with a limit.max, written max, past the
+// 32 bits the API takes: the parser reports a number no tree holds (past
+// 64 bits), validate the tree's.
+func limitFault(max string) (hint, msg string) {
+	return "limit.max is a 32-bit integer: at most 2147483647", "limit " + max + " is out of range"
 }
 
 // limit checks the limit clause.
 func (v *validator) limit(l *Limit) {
 	switch {
 	case l.Max < 0 || l.Max > 1<<31-1:
-		v.errorf(l, "max", "limit.max is a 32-bit integer: at most 2147483647", "limit %d is out of range", l.Max)
+		hint, msg := limitFault(strconv.FormatInt(l.Max, 10))
+		v.errorf(l, "max", hint, "%s", msg)
 	case l.Max == 0 && !l.UpToRemainingQuota && !l.ForbidPartialDelivery:
-		v.errorf(l, "", "write limit 100, limit upToRemainingQuota, or both", "empty limit clause")
+		v.report(violation{node: l, fault: faultMissing, point: true, hint: "write limit 100, limit upToRemainingQuota, or both"}, "empty limit clause")
 	}
 	if l.ForbidPartialDelivery && !l.UpToRemainingQuota {
 		v.errorf(l, "forbidPartialDelivery", "add upToRemainingQuota: limit 100 upToRemainingQuota forbidPartialDelivery", "forbidPartialDelivery requires upToRemainingQuota")

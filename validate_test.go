@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 // TestCompileRuleRejectsInvalidTrees builds by hand trees the API would
@@ -92,4 +94,71 @@ func FuzzWriteString(f *testing.F) {
 			t.Fatalf("writeString(%q) = %s, want %s", s, b.String(), want)
 		}
 	})
+}
+
+// TestViolationsOfAtoms checks validate's list for trees with more than
+// one problem: an atom on the wrong side is checked as any other, and a
+// range with a bound the API does not take is not also called empty.
+func TestViolationsOfAtoms(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		rule *Rule
+		want []string // each diagnostic's message and hint
+	}{
+		{"set in the recipient, empty", &Rule{Recipient: &Set{Attr: AttrGender}}, []string{
+			"gender in () is a demographic atom, but this is the recipient expression | move it into the filter (where …)",
+			"empty value list for gender | an empty set matches nobody; list at least one value, or remove the condition",
+		}},
+		{"audience in the filter, id negative", &Rule{Filter: &Audience{ID: -5}}, []string{
+			"audience(-5) is a recipient, but this is the demographic filter | move it into the recipient expression",
+			"audience group id -5 is out of range | audience group ids are positive 64-bit integers; check the id in LINE Official Account Manager",
+		}},
+		{"unaligned bound above the upper", &Rule{Filter: &Range{Attr: AttrAge, Gte: 33, Lt: 30}}, []string{
+			"age bound 33 is not one the API accepts | the nearest valid bounds are 30 and 35",
+		}},
+		{"bound past the largest", &Rule{Filter: &Range{Attr: AttrSubscriptionPeriod, Lt: 400}}, []string{
+			"subscriptionPeriod bound 400 is not one the API accepts | the largest subscriptionPeriod bound is 365",
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var got []string
+			for _, d := range validate(tc.rule) {
+				got = append(got, d.Msg+" | "+d.Hint)
+			}
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("validate (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestValidatePointsAtTheParts checks that validate reports a violation of
+// a parsed node's id, bound or number at that part of the source, not at
+// the whole atom or clause: the parser leaves these checks to validate
+// and its diagnostics must keep pointing where they did.
+func TestValidatePointsAtTheParts(t *testing.T) {
+	src := "audience(1) and redelivery(\"5b59509c-c57b-11e9-aa8c-2a2ae2dbcce4\")\nwhere age[20,30)\nlimit 10 upToRemainingQuota"
+	rule, err := Parse("p.nct", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	and := rule.Recipient.(*Operator)
+	and.Args[0].(*Audience).ID = -5
+	and.Args[1].(*Redelivery).RequestID = "x"
+	rule.Filter.(*Range).Gte, rule.Filter.(*Range).Lt = 33, 31
+	rule.Limit.Max = 1 << 31
+	var got []string
+	for _, d := range validate(rule) {
+		got = append(got, src[d.Pos.Offset:d.End.Offset]+": "+d.Msg)
+	}
+	want := []string{
+		"1: audience group id -5 is out of range",
+		`"5b59509c-c57b-11e9-aa8c-2a2ae2dbcce4": redelivery request id "x" is not a UUID`,
+		"20: age bound 33 is not one the API accepts",
+		"30: age bound 31 is not one the API accepts",
+		"10: limit 2147483648 is out of range",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("validate on a parsed tree, as source: message (-want +got):\n%s", diff)
+	}
 }
