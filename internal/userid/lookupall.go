@@ -42,8 +42,12 @@ func (table *Table) LookupAll(keys []ID, users []uint32) []uint32 {
 	for start := 0; start < len(keys); start += findBlock {
 		block := keys[start:min(start+findBlock, len(keys))]
 		for j := range block {
-			h := block[j].hash()
-			hashes[j], home[j] = h, t.slots[h>>t.shift]
+			hashes[j] = block[j].hash()
+		}
+		// Apart from the hashing, the loop issuing the misses is short:
+		// more of its reads fit in the processor's window at once.
+		for j, h := range hashes[:len(block)] {
+			home[j] = t.slots[h>>t.shift]
 		}
 		for j := range block {
 			h := hashes[j]
