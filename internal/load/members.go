@@ -13,8 +13,8 @@ import (
 // This file reads audience and redelivery files: one user ID per line,
 // resolved to friends through the ID table. Like users.csv, a file is
 // read in chunks parsed on every processor (see chunks.go), and the IDs
-// of a chunk are looked up together (see userid.Table.LookupAll); the chunks'
-// errors are put together in file order at the end.
+// of a chunk are looked up together (see userid.Table.LookupAll); the
+// chunks' errors are put together in file order at the end.
 
 // Members is a loaded audience or redelivery file: its members who are
 // friends, and how many listed users are not.
@@ -36,56 +36,27 @@ func ReadMembers(path string, table *userid.Table, opts Options) (*Members, erro
 		return nil, err
 	}
 	defer lr.Close()
-	src := newChunkSource(lr, opts.ChunkSize)
-	var (
-		srcMu   sync.Mutex // guards src, chunks and done
-		chunks  []*memberChunk
-		stop    atomic.Bool // a chunk has an error that stops reading
-		done    int64       // bytes reported to opts.Progress
-		wg      sync.WaitGroup
-		workers = make([]*memberWorker, runtime.GOMAXPROCS(0))
-		words   = (table.Len() + 63) / 64
-	)
+	r := &membersReader{src: newChunkSource(lr, opts.ChunkSize), progress: opts.Progress, size: lr.size}
+	workers := make([]*memberWorker, runtime.GOMAXPROCS(0))
+	var wg sync.WaitGroup
 	for k := range workers {
-		w := &memberWorker{path: path, table: table, bits: make(dense, words)}
+		w := &memberWorker{path: path, table: table, bits: make(dense, (table.Len()+63)/64)}
 		workers[k] = w
-		wg.Go(func() {
-			c := &w.chunk
-			for {
-				srcMu.Lock()
-				ok := !stop.Load() && src.next(c)
-				var mc *memberChunk
-				if ok {
-					mc = &memberChunk{first: len(chunks) == 0}
-					chunks = append(chunks, mc)
-				}
-				srcMu.Unlock()
-				if !ok {
-					return
-				}
-				src.fill(c)
-				w.parse(c, mc)
-				if mc.fatal || mc.readErr != nil {
-					stop.Store(true)
-				}
-				if opts.Progress != nil {
-					srcMu.Lock()
-					if c.done > done {
-						done = c.done
-						opts.Progress(done, lr.size)
-					}
-					srcMu.Unlock()
-				}
-			}
-		})
+		wg.Go(func() { r.run(w) })
 	}
 	wg.Wait()
-	if opts.Progress != nil && done < lr.size {
-		opts.Progress(lr.size, lr.size)
+	if r.progress != nil && r.done < r.size {
+		r.progress(r.size, r.size)
 	}
+	return r.members(path, workers)
+}
+
+// members puts together what the workers found: the errors of every
+// chunk in file order, or the members.
+func (r *membersReader) members(path string, workers []*memberWorker) (*Members, error) {
 	var errs cappedErrors
 	lineBase := 0
-	for _, mc := range chunks {
+	for _, mc := range r.chunks {
 		if errs.addChunk(path, lineBase, &mc.chunkStatus) {
 			break
 		}
@@ -105,6 +76,51 @@ func ReadMembers(path string, table *userid.Table, opts Options) (*Members, erro
 	}
 	set.Bits = bits.bitmap()
 	return set, nil
+}
+
+// membersReader hands out the chunks of an audience file to the
+// goroutines reading it, and keeps what each found that the chunks after
+// it need, in file order.
+type membersReader struct {
+	mu       sync.Mutex // guards src, chunks and done
+	src      chunkSource
+	chunks   []*memberChunk
+	stop     atomic.Bool // a chunk has an error that stops reading
+	progress func(done, total int64)
+	done     int64 // bytes reported to progress
+	size     int64 // the file's
+}
+
+// run reads chunks on w until there are none, or one has an error that
+// stops reading.
+func (r *membersReader) run(w *memberWorker) {
+	c := &w.chunk
+	for {
+		r.mu.Lock()
+		ok := !r.stop.Load() && r.src.next(c)
+		var mc *memberChunk
+		if ok {
+			mc = &memberChunk{first: len(r.chunks) == 0}
+			r.chunks = append(r.chunks, mc)
+		}
+		r.mu.Unlock()
+		if !ok {
+			return
+		}
+		r.src.fill(c)
+		w.parse(c, mc)
+		if mc.fatal || mc.readErr != nil {
+			r.stop.Store(true)
+		}
+		if r.progress != nil {
+			r.mu.Lock()
+			if c.done > r.done {
+				r.done = c.done
+				r.progress(r.done, r.size)
+			}
+			r.mu.Unlock()
+		}
+	}
 }
 
 // memberChunk is what parsing a chunk of an audience file found that the
