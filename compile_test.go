@@ -3,7 +3,6 @@ package nctarget
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,32 +10,12 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/nctarget/nctarget/internal/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 // goldenNow is the time catalog expiry is judged against in golden tests,
 // so their output does not depend on when they run.
 var goldenNow = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-
-// checkGolden compares got with the golden file path, or rewrites the file
-// under -update.
-func checkGolden(t *testing.T, path string, got []byte) {
-	t.Helper()
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if diff := cmp.Diff(string(want), string(got)); diff != "" {
-		t.Errorf("%s differs (-want +got):\n%s", path, diff)
-	}
-}
 
 // goldenCases returns the rule files of testdata/compile, by name.
 func goldenCases(t *testing.T) map[string]string {
@@ -88,7 +67,7 @@ func TestCompileGolden(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			req := compileFile(t, path, Options{})
 			got := req.JSON(true)
-			checkGolden(t, strings.TrimSuffix(path, ".nct")+".json", got)
+			golden.Check(t, strings.TrimSuffix(path, ".nct")+".json", got)
 			if again := compileFile(t, path, Options{}).JSON(true); !bytes.Equal(got, again) {
 				t.Errorf("output is not deterministic:\n%s\nthen\n%s", got, again)
 			}

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/nctarget/nctarget/internal/golden"
 )
 
 // TestDecompileGolden decompiles every testdata/decompile/NAME.json (with
@@ -38,13 +40,13 @@ func TestDecompileGolden(t *testing.T) {
 				}
 				var b bytes.Buffer
 				PrintError(&b, err, data)
-				checkGolden(t, base+".err", b.Bytes())
+				golden.Check(t, base+".err", b.Bytes())
 				return
 			}
 			if err != nil {
 				t.Fatalf("Decompile: %v", err)
 			}
-			checkGolden(t, base+".golden", Format(rule))
+			golden.Check(t, base+".golden", Format(rule))
 		})
 	}
 	if n < 10 {

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/nctarget/nctarget/internal/golden"
 )
 
 // TestDiagnosticsGolden renders the diagnostics of each
@@ -35,7 +37,7 @@ func TestDiagnosticsGolden(t *testing.T) {
 			if b.Len() == 0 {
 				t.Fatalf("%s gives no diagnostics", path)
 			}
-			checkGolden(t, strings.TrimSuffix(path, ".nct")+".txt", []byte(b.String()))
+			golden.Check(t, strings.TrimSuffix(path, ".nct")+".txt", []byte(b.String()))
 		})
 	}
 }

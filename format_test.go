@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/nctarget/nctarget/internal/golden"
 )
 
 // TestFormatGolden formats every testdata/fmt/NAME.nct and compares the
@@ -26,7 +28,7 @@ func TestFormatGolden(t *testing.T) {
 			if err != nil {
 				t.Fatalf("FormatSource: %v", err)
 			}
-			checkGolden(t, strings.TrimSuffix(f, ".nct")+".golden", got)
+			golden.Check(t, strings.TrimSuffix(f, ".nct")+".golden", got)
 		})
 	}
 }

@@ -3,6 +3,7 @@ package nctarget
 import (
 	"testing"
 
+	"github.com/nctarget/nctarget/internal/golden"
 	"github.com/nctarget/nctarget/internal/grammar"
 )
 
@@ -11,5 +12,5 @@ import (
 // (testdata/grammar.ebnf; rewrite with -update). The grammar is the
 // reference definition the parser is checked against (fuzz/grammar_test.go).
 func TestGrammarGolden(t *testing.T) {
-	checkGolden(t, "testdata/grammar.ebnf", []byte(grammar.EBNF()+"\n"))
+	golden.Check(t, "testdata/grammar.ebnf", []byte(grammar.EBNF()+"\n"))
 }

@@ -3,7 +3,6 @@ package sqlgen
 import (
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -11,11 +10,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/google/go-cmp/cmp"
 	"github.com/nctarget/nctarget"
+	"github.com/nctarget/nctarget/internal/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 // goldenSchemas are the table prefixes the golden files use, one a
 // dialect, the way each engine's users qualify names (BigQuery needs a
@@ -86,23 +83,7 @@ func TestGolden(t *testing.T) {
 			name := strings.TrimSuffix(filepath.Base(path), ".nct")
 			t.Run(string(d)+"/"+name, func(t *testing.T) {
 				got := goldenText(t, compileRuleFile(t, path), d)
-				golden := filepath.Join("../testdata/sql", string(d), name+".sql")
-				if *update {
-					if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
-						t.Fatal(err)
-					}
-					if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-						t.Fatal(err)
-					}
-					return
-				}
-				want, err := os.ReadFile(golden)
-				if err != nil {
-					t.Fatalf("%v (run go test ./sqlgen -update to create it)", err)
-				}
-				if diff := cmp.Diff(string(want), got); diff != "" {
-					t.Errorf("%s differs (-want +got):\n%s", golden, diff)
-				}
+				golden.Check(t, filepath.Join("../testdata/sql", string(d), name+".sql"), []byte(got))
 			})
 		}
 	}

@@ -1,17 +1,14 @@
 package main
 
 import (
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
+	"github.com/nctarget/nctarget/internal/golden"
 )
-
-var updateGolden = flag.Bool("update", false, "rewrite the golden files of testdata/diff and testdata/repair")
 
 // TestDiffGolden runs nctarget diff on each case of testdata/diff (a
 // directory with old.nct, new.nct and, optionally, args: more command
@@ -46,24 +43,12 @@ func caseArgs(t *testing.T, dir string) []string {
 }
 
 // checkGolden runs nctarget with args and compares what it printed with
-// the golden file, or rewrites it with -update.
-func checkGolden(t *testing.T, golden string, args ...string) {
+// the golden file (golden.Check: -update rewrites it).
+func checkGolden(t *testing.T, path string, args ...string) {
 	t.Helper()
 	code, stdout, stderr := runCLI(t, args...)
 	got := fmt.Sprintf("$ nctarget %s\nexit %d\n-- stdout --\n%s-- stderr --\n%s", strings.Join(args, " "), code, stdout, stderr)
-	if *updateGolden {
-		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("%v (go test -update writes it)", err)
-	}
-	if diff := cmp.Diff(string(want), got); diff != "" {
-		t.Errorf("nctarget %s (-want +got):\n%s", strings.Join(args, " "), diff)
-	}
+	golden.Check(t, path, []byte(got))
 }
 
 // TestDiffFormatted is the check: a rule and its fmt output are

@@ -4,21 +4,17 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"net/textproto"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
 	"github.com/nctarget/nctarget"
+	"github.com/nctarget/nctarget/internal/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 // session is an editor's session with the server on examples/catalog.json:
 // a rule with mistakes opened, looked at, fixed and formatted.
@@ -75,17 +71,5 @@ func TestSession(t *testing.T) {
 		}
 		got.WriteString(pretty.String() + "\n")
 	}
-	golden := filepath.Join("testdata", "session.golden")
-	if *update {
-		if err := os.WriteFile(golden, []byte(got.String()), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to write it)", err)
-	}
-	if diff := cmp.Diff(string(want), got.String()); diff != "" {
-		t.Errorf("the session (-%s +got):\n%s", golden, diff)
-	}
+	golden.Check(t, filepath.Join("testdata", "session.golden"), []byte(got.String()))
 }

@@ -1,7 +1,6 @@
 package report
 
 import (
-	"flag"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -9,12 +8,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/google/go-cmp/cmp"
 	"github.com/nctarget/nctarget"
 	"github.com/nctarget/nctarget/eval"
+	"github.com/nctarget/nctarget/internal/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 // goldenDir holds the golden cases, relative to the repository's root,
 // where TestGolden runs, so that the reports name files as nctarget eval
@@ -46,8 +43,8 @@ func TestGolden(t *testing.T) {
 			if err := rep.WriteText(&text); err != nil {
 				t.Fatal(err)
 			}
-			checkGolden(t, strings.TrimSuffix(file, ".nct")+".txt", text.String())
-			checkGolden(t, strings.TrimSuffix(file, ".nct")+".json", string(rep.JSON()))
+			golden.Check(t, strings.TrimSuffix(file, ".nct")+".txt", []byte(text.String()))
+			golden.Check(t, strings.TrimSuffix(file, ".nct")+".json", rep.JSON())
 		})
 	}
 }
@@ -110,22 +107,4 @@ func atoiOr(t *testing.T, s string, def int) int {
 		t.Fatal(err)
 	}
 	return n
-}
-
-// checkGolden compares got with the golden file, or rewrites it with -update.
-func checkGolden(t *testing.T, path, got string) {
-	t.Helper()
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if diff := cmp.Diff(string(want), got); diff != "" {
-		t.Errorf("%s (-want +got):\n%s", path, diff)
-	}
 }
