@@ -42,13 +42,9 @@ func (c *contexter) eval(f *Formula) value {
 	case Not:
 		v = c.alg.not(c.eval(f.Args[0]))
 	case And, Or:
-		v = c.identity(f.Kind)
+		v = identity(c.alg, f.Kind)
 		for _, a := range f.Args {
-			if f.Kind == And {
-				v = c.alg.andInto(v, c.eval(a))
-			} else {
-				v = c.alg.orInto(v, c.eval(a))
-			}
+			v = joinInto(c.alg, f.Kind, v, c.eval(a))
 		}
 	default:
 		v = eval(c.alg, f)
@@ -95,18 +91,18 @@ func (c *contexter) simplify(f *Formula, ctx value) *Formula {
 func (c *contexter) operator(f *Formula, ctx value) *Formula {
 	n := len(f.Args)
 	after := make([]value, n+1) // after[i]: the operands after i, joined
-	after[n] = c.identity(f.Kind)
+	after[n] = identity(c.alg, f.Kind)
 	for i := n - 1; i >= 0; i-- {
-		after[i] = c.join(f.Kind, c.eval(f.Args[i]), after[i+1])
+		after[i] = join(c.alg, f.Kind, c.eval(f.Args[i]), after[i+1])
 	}
-	before := c.identity(f.Kind) // owned here, so joined into in place
+	before := identity(c.alg, f.Kind) // owned here, so joined into in place
 	out := &Formula{Kind: f.Kind}
 	absorbing := True // the constant that decides the operator
 	if f.Kind == And {
 		absorbing = False
 	}
 	for i, a := range f.Args {
-		others := c.join(f.Kind, before, after[i+1])
+		others := join(c.alg, f.Kind, before, after[i+1])
 		if f.Kind == Or {
 			others = c.alg.not(others)
 		}
@@ -118,7 +114,7 @@ func (c *contexter) operator(f *Formula, ctx value) *Formula {
 			continue // the identity
 		}
 		out.Args = append(out.Args, x)
-		before = c.joinInto(f.Kind, before, c.eval(x))
+		before = joinInto(c.alg, f.Kind, before, c.eval(x))
 	}
 	switch len(out.Args) {
 	case 0:
@@ -130,26 +126,4 @@ func (c *contexter) operator(f *Formula, ctx value) *Formula {
 		return out.Args[0]
 	}
 	return out
-}
-
-func (c *contexter) identity(op Kind) value {
-	if op == Or {
-		return c.alg.bottom()
-	}
-	return c.alg.top()
-}
-
-func (c *contexter) join(op Kind, a, b value) value {
-	if op == And {
-		return c.alg.and(a, b)
-	}
-	return c.alg.or(a, b)
-}
-
-// joinInto is join where the caller owns a and needs it no more.
-func (c *contexter) joinInto(op Kind, a, b value) value {
-	if op == And {
-		return c.alg.andInto(a, b)
-	}
-	return c.alg.orInto(a, b)
 }

@@ -106,20 +106,40 @@ func eval(alg algebra, f *Formula) value {
 		return alg.atom(f)
 	case Not:
 		return alg.not(eval(alg, f.Args[0]))
-	case And:
-		v := alg.top()
+	case And, Or:
+		v := identity(alg, f.Kind)
 		for _, a := range f.Args {
-			v = alg.andInto(v, eval(alg, a))
-		}
-		return v
-	case Or:
-		v := alg.bottom()
-		for _, a := range f.Args {
-			v = alg.orInto(v, eval(alg, a))
+			v = joinInto(alg, f.Kind, v, eval(alg, a))
 		}
 		return v
 	}
 	panic("decide: formula of unknown kind")
+}
+
+// identity is the value op (And or Or) joins nothing to: every friend
+// for and, nobody for or.
+func identity(alg algebra, op Kind) value {
+	if op == Or {
+		return alg.bottom()
+	}
+	return alg.top()
+}
+
+// join returns a and b joined by op (And or Or) in alg, sharing both.
+func join(alg algebra, op Kind, a, b value) value {
+	if op == And {
+		return alg.and(a, b)
+	}
+	return alg.or(a, b)
+}
+
+// joinInto is join where the caller owns a and needs it no more, so a
+// truth table may reuse it.
+func joinInto(alg algebra, op Kind, a, b value) value {
+	if op == And {
+		return alg.andInto(a, b)
+	}
+	return alg.orInto(a, b)
 }
 
 // sides returns the values of r's recipient expression and filter.

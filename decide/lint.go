@@ -120,27 +120,11 @@ func anyAll(kids []part) bool {
 
 // combine joins the values of kids by op.
 func (l *linter) combine(op Kind, kids []part) value {
-	v := l.identity(op)
+	v := identity(l.alg, op)
 	for _, k := range kids {
-		v = l.join(op, v, k.v)
+		v = join(l.alg, op, v, k.v)
 	}
 	return v
-}
-
-// identity is the value op joins nothing to: every friend for and,
-// nobody for or.
-func (l *linter) identity(op Kind) value {
-	if op == Or {
-		return l.alg.bottom()
-	}
-	return l.alg.top()
-}
-
-func (l *linter) join(op Kind, a, b value) value {
-	if op == And {
-		return l.alg.and(a, b)
-	}
-	return l.alg.or(a, b)
 }
 
 // cause returns the operands of a constant n that explain it: its
@@ -168,7 +152,7 @@ func (l *linter) cause(n *Formula, kids []part, all bool) []*Formula {
 	if len(kids) <= maxPairs {
 		for i := range kids {
 			for j := i + 1; j < len(kids); j++ {
-				if constant(l.join(n.Kind, kids[i].v, kids[j].v)) {
+				if constant(join(l.alg, n.Kind, kids[i].v, kids[j].v)) {
 					return []*Formula{n.Args[i], n.Args[j]}
 				}
 			}
@@ -193,25 +177,24 @@ func (l *linter) redundant(n *Formula, kids []part) {
 		return
 	}
 	op := n.Kind
-	identity := l.identity(op)
 	prefix := make([]value, len(live)) // prefix[j]: live operands before j joined
-	acc := identity
+	acc := identity(l.alg, op)
 	for j, i := range live {
 		prefix[j] = acc
-		acc = l.join(op, acc, kids[i].v)
+		acc = join(l.alg, op, acc, kids[i].v)
 	}
 	kept := []int{}
-	after := identity // the kept live operands after j, joined
+	after := identity(l.alg, op) // the kept live operands after j, joined
 	for j := len(live) - 1; j >= 0; j-- {
 		i := live[j]
-		others := l.join(op, prefix[j], after)
+		others := join(l.alg, op, prefix[j], after)
 		if l.decides(op, others, kids[i].v) {
 			l.findings = append(l.findings, Finding{Problem: Redundant, Node: n.Args[i], Parent: n,
 				By: l.deciders(n, kids, i, append(live[:j:j], kept...))})
 			continue
 		}
 		kept = append(kept, i)
-		after = l.join(op, after, kids[i].v)
+		after = join(l.alg, op, after, kids[i].v)
 	}
 }
 
