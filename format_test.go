@@ -119,24 +119,34 @@ func TestFormatSemanticErrors(t *testing.T) {
 	}
 }
 
+// formatCase is a rule and its canonical form.
+type formatCase struct{ in, want string }
+
+// checkFormatsTo checks that each case's rule formats to its canonical
+// form, and that the form formats to itself.
+func checkFormatsTo(t *testing.T, cases []formatCase) {
+	t.Helper()
+	for _, c := range cases {
+		got, err := FormatSource("t.nct", []byte(c.in))
+		if err != nil || string(got) != c.want {
+			t.Errorf("FormatSource(%q) = %q, %v; want %q", c.in, got, err, c.want)
+			continue
+		}
+		if again, err := FormatSource("t.nct", got); err != nil || string(again) != string(got) {
+			t.Errorf("FormatSource(%q) = %q, %v; it is not idempotent", got, again, err)
+		}
+	}
+}
+
 // TestFormatKeepsEncoding checks that a byte order mark and CRLF line
 // endings are kept as found, and that formatting stays idempotent.
 func TestFormatKeepsEncoding(t *testing.T) {
-	for _, tt := range []struct{ in, want string }{
+	checkFormatsTo(t, []formatCase{
 		{"audience(1)\r\nwhere  age >= 20\r\n", "audience(1)\r\nwhere age[20,)\r\n"},
 		{"\uFEFFaudience(1)  # c\n", "\uFEFFaudience(1) # c\n"},
 		{"\uFEFF# head\r\naudience(1)\r\n", "\uFEFF# head\r\naudience(1)\r\n"},
 		{"\uFEFFaudience(1) # one\r\n  # own\r\n  or audience(2)\r\nLIMIT 0\r\n", "\uFEFFaudience(1) # one\r\n    # own\r\n    or audience(2)\r\nlimit 0\r\n"},
-	} {
-		got, err := FormatSource("t.nct", []byte(tt.in))
-		if err != nil || string(got) != tt.want {
-			t.Errorf("FormatSource(%q) = %q, %v; want %q", tt.in, got, err, tt.want)
-			continue
-		}
-		if again, _ := FormatSource("t.nct", got); string(again) != string(got) {
-			t.Errorf("FormatSource(%q) is not idempotent: %q", got, again)
-		}
-	}
+	})
 }
 
 // corpus returns every rule file of the repository's test data and
@@ -231,7 +241,7 @@ func TestFormatRandom(t *testing.T) {
 // TestFormatInnerComments checks that comments inside a clause keep their
 // place after the atom they follow, and that formatting is idempotent.
 func TestFormatInnerComments(t *testing.T) {
-	for _, tt := range []struct{ in, want string }{
+	checkFormatsTo(t, []formatCase{
 		{"audience(1) # one\n  or audience(2)", "audience(1) # one\n    or audience(2)\n"},
 		{"(audience(1) and audience(2) # c\n)", "audience(1) and audience(2) # c\n"}, // after the last atom: no break
 		{"where gender in (female) # women\n  and # inside\n  age[20,30)", "where gender in (female) # women\n    # inside\n    and age[20,30)\n"},
@@ -241,14 +251,5 @@ func TestFormatInnerComments(t *testing.T) {
 		{"audience(1) or (audience(2)\n  # own\n  and audience(3))", "audience(1)\n    or (audience(2)\n        # own\n        and audience(3))\n"},
 		{"(audience(1) or audience(2) and audience(3)\n  # after the last atom\n)", "audience(1) or (audience(2) and audience(3))\n# after the last atom\n"},
 		{"audience(1) or\n  audience(2) or (audience(3) and audience(4)\n # own\n ) or audience(5)", "audience(1)\n    or audience(2)\n    or (audience(3) and audience(4))\n    # own\n    or audience(5)\n"},
-	} {
-		got, err := FormatSource("t.nct", []byte(tt.in))
-		if err != nil || string(got) != tt.want {
-			t.Errorf("FormatSource(%q) = %q, %v; want %q", tt.in, got, err, tt.want)
-			continue
-		}
-		if again, _ := FormatSource("t.nct", got); string(again) != string(got) {
-			t.Errorf("FormatSource(%q) is not idempotent: %q", got, again)
-		}
-	}
+	})
 }
