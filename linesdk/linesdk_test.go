@@ -12,6 +12,7 @@ import (
 	"github.com/line/line-bot-sdk-go/v8/linebot/messaging_api"
 
 	"github.com/nctarget/nctarget"
+	"github.com/nctarget/nctarget/internal/golden"
 )
 
 // sdkDefaults are the fields LINE's SDK writes even when the request does
@@ -155,16 +156,8 @@ func TestSDKMessages(t *testing.T) {
 // loss is asserted, so a future SDK that keeps it makes this test fail and
 // ErrForbidPartialDelivery can go.
 func TestGoldenSDKRoundTrip(t *testing.T) {
-	files, err := filepath.Glob("../testdata/compile/*.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	n := 0
+	files := golden.Cases(t, "../testdata/compile/*.json")
 	for _, f := range files {
-		if strings.HasSuffix(f, ".catalog.json") {
-			continue
-		}
-		n++
 		t.Run(strings.TrimSuffix(filepath.Base(f), ".json"), func(t *testing.T) {
 			body, err := os.ReadFile(f)
 			if err != nil {
@@ -182,7 +175,7 @@ func TestGoldenSDKRoundTrip(t *testing.T) {
 			}
 		})
 	}
-	if n < 40 {
-		t.Errorf("%d golden JSON files, want at least 40", n)
+	if len(files) < 40 {
+		t.Errorf("%d golden JSON files, want at least 40", len(files))
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -71,4 +72,22 @@ func Check(t testing.TB, path string, got []byte) {
 	if diff := cmp.Diff(string(want), string(got)); diff != "" {
 		t.Errorf("%s differs (-want +got; if the change is meant, %s rewrites it):\n%s", path, updateCommand, diff)
 	}
+}
+
+// Cases returns the files matching pattern that are test cases: every
+// match but the catalogs (NAME.catalog.json) that sit beside the cases
+// whose audiences they name. It fails t if the pattern is malformed.
+func Cases(t testing.TB, pattern string) []string {
+	t.Helper()
+	files, err := filepath.Glob(pattern)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := files[:0]
+	for _, f := range files {
+		if !strings.HasSuffix(f, ".catalog.json") {
+			cases = append(cases, f)
+		}
+	}
+	return cases
 }
