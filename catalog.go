@@ -178,8 +178,14 @@ func (c *Catalog) Lookup(name string) (CatalogEntry, bool) {
 }
 
 // ByID returns the entry whose audienceGroupId is id; when several names
-// share the id, the first in name order.
+// share the id, the first in name order. An entry without an id (its
+// AudienceGroupID 0) is found by none: 0 is no id, and decompiling
+// audienceGroupId 0 to such a name would turn an id the API rejects into
+// a name the catalog cannot resolve.
 func (c *Catalog) ByID(id int64) (CatalogEntry, bool) {
+	if id == 0 {
+		return CatalogEntry{}, false
+	}
 	for _, name := range c.Names() {
 		if e := c.entries[name]; e.AudienceGroupID == id {
 			return e, true

@@ -245,6 +245,12 @@ func TestDecompileViolations(t *testing.T) {
 			t.Errorf("Decompile(%s):\n got %v\nwant %s, with a hint", tc.in, ds, tc.want)
 		}
 	}
+	// An id of 0 is no id, whatever the catalog: an entry without an id
+	// is not its name (FuzzDecompile found it decompiled to one).
+	_, err := Decompile("in.json", []byte(`{"recipient":`+aud("0")+`}`), NewCatalog(CatalogEntry{Name: "no id"}))
+	if got, want := firstError(err), `in.json:1:51: $.recipient.audienceGroupId: audience without an id or a name`; got != want {
+		t.Errorf("audienceGroupId 0 with an entry without an id in the catalog: got %q, want %q", got, want)
+	}
 }
 
 // TestDecompileMessagesAsCompile checks that decompile holds a body's
