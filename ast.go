@@ -1,6 +1,7 @@
 package nctarget
 
 import (
+	"math"
 	"strconv"
 	"strings"
 )
@@ -31,7 +32,7 @@ type Expr interface {
 // decompiled from JSON or built by hand has zero positions (IsValid is
 // false), and a rewrite that keeps a node's place copies its Span. A node
 // whose parts the API checks one by one (an audience's id, a range's
-// bounds, a limit's number) keeps a Span for each part too, as go/ast
+// bounds, a limit's number) keeps the place of each part too, as go/ast
 // keeps the positions of a node's tokens, so that validate can point at
 // the part at fault (validate.go, partSpan).
 type Span struct {
@@ -45,6 +46,36 @@ func (s Span) Pos() Pos { return s.pos }
 func (s Span) End() Pos { return s.end }
 
 func (Span) node() {}
+
+// A part is the place of one token of a node: an id, a bound, a number.
+// A token never spans lines and is in the node's file, so a part keeps
+// its line once and no file name, a quarter of the size of a Span, which
+// every atom of every parsed rule would carry.
+type part struct {
+	offset, end             int32 // the byte offsets of the first byte and just past the last
+	line, column, endColumn int32
+}
+
+// partOf returns the place of token t, or the zero part (none) when its
+// offset does not fit.
+func partOf(t token) part {
+	end := t.End()
+	if end.Offset > math.MaxInt32 || end.Column > math.MaxInt32 || t.Pos.Line > math.MaxInt32 {
+		return part{}
+	}
+	return part{offset: int32(t.Pos.Offset), end: int32(end.Offset), line: int32(t.Pos.Line), column: int32(t.Pos.Column), endColumn: int32(end.Column)}
+}
+
+// span returns the positions of the part's first byte and just past its
+// last, in file filename; ok is false for the zero part.
+func (pt part) span(filename string) (pos, end Pos, ok bool) {
+	if pt.line == 0 {
+		return Pos{}, Pos{}, false
+	}
+	pos = Pos{Filename: filename, Offset: int(pt.offset), Line: int(pt.line), Column: int(pt.column)}
+	end = Pos{Filename: filename, Offset: int(pt.end), Line: int(pt.line), Column: int(pt.endColumn)}
+	return pos, end, true
+}
 
 // Rule is a whole targeting rule: who (Recipient), which of them (Filter),
 // and how many (Limit). Any part may be absent.
@@ -63,7 +94,7 @@ type Limit struct {
 	UpToRemainingQuota    bool  // the bare word upToRemainingQuota was given
 	ForbidPartialDelivery bool  // the bare word forbidPartialDelivery was given
 
-	max Span // the number as written; zero when none was, or not parsed
+	max part // the number as written; zero when none was, or not parsed
 }
 
 // Comment is a "# …" comment; Text includes the '#'.
@@ -114,7 +145,7 @@ type Audience struct {
 	ID   int64  // audienceGroupId; 0 until a Name is resolved through a Catalog
 	Name string // the catalog name as written; "" when the id was written
 
-	arg Span // the id or name as written; zero when not parsed
+	arg part // the id or name as written; zero when not parsed
 }
 
 // Redelivery is redelivery("5b59509c-…"): the friends who received an
@@ -123,7 +154,7 @@ type Redelivery struct {
 	Span
 	RequestID string // the X-Line-Request-Id of that narrowcast
 
-	arg Span // the request id as written; zero when not parsed
+	arg part // the request id as written; zero when not parsed
 }
 
 // Attr is a demographic attribute.
@@ -182,7 +213,7 @@ type Range struct {
 	Gte  int  // lower bound, inclusive; 0 when open
 	Lt   int  // upper bound, exclusive; 0 when open
 
-	gte, lt Span // each bound as written; zero when open, or not parsed
+	gte, lt part // each bound as written; zero when open, or not parsed
 }
 
 // Atoms returns the atoms of e (audiences, redeliveries, sets and

@@ -241,7 +241,7 @@ func (p *parser) call(a *atomSyntax, span Span, name string, kind exprKind) Expr
 // and a malformed string are reported here, for no tree holds them (an
 // audience of ID 0 and no Name has no id at all).
 func (p *parser) audience(v token, span Span) Expr {
-	a := &Audience{Span: span, arg: Span{pos: v.Pos, end: v.End()}}
+	a := &Audience{Span: span, arg: partOf(v)}
 	switch {
 	case v.Type == tokenInt:
 		id, err := strconv.ParseInt(v.Value, 10, 64)
@@ -270,7 +270,7 @@ func (p *parser) audience(v token, span Span) Expr {
 // redelivery builds redelivery(v); validate says whether its request id
 // is a UUID.
 func (p *parser) redelivery(v token, span Span) Expr {
-	r := &Redelivery{Span: span, arg: Span{pos: v.Pos, end: v.End()}}
+	r := &Redelivery{Span: span, arg: partOf(v)}
 	if v.Type == tokenString {
 		r.RequestID = p.unquote(v)
 	} else {
@@ -364,27 +364,27 @@ func (p *parser) rangeAtom(a *atomSyntax, attr Attr, span Span) Expr {
 	return r
 }
 
-// bound builds one bound of range r, and its span: 0 and no span for an
+// bound builds one bound of range r, and its place: 0 and none for an
 // absent bound, or for one no bound of a tree holds (not a number, 0,
 // past 64 bits), which it reports. Whether the API accepts it is
 // validate's to say.
-func (p *parser) bound(r *Range, v token) (int, Span) {
+func (p *parser) bound(r *Range, v token) (int, part) {
 	if v.Type == tokenEOF {
-		return 0, Span{}
+		return 0, part{}
 	}
 	if v.Type != tokenInt {
 		p.errs.addSpan(v.Pos, v.End(), "bounds are whole numbers", "%s bound %s is not a number", r.Attr, p.text(v))
 		p.explain(r, faultMissing)
-		return 0, Span{}
+		return 0, part{}
 	}
 	n, err := strconv.Atoi(v.Value)
 	if err != nil || n == 0 { // a bound of 0 is an open one
 		hint, msg := boundFault(r.Attr, v.Value, int64(n), err)
 		p.errs.addSpan(v.Pos, v.End(), hint, "%s", msg)
 		p.explain(r, faultMissing)
-		return 0, Span{}
+		return 0, part{}
 	}
-	return n, Span{pos: v.Pos, end: v.End()}
+	return n, partOf(v)
 }
 
 // compare builds "attr = v", "attr >= n" and "attr < n".
@@ -491,7 +491,7 @@ func (p *parser) limit() *Limit {
 	}
 	l.end = p.end()
 	if max.Type == tokenInt {
-		l.max = Span{pos: max.Pos, end: max.End()}
+		l.max = partOf(max)
 		n, err := strconv.ParseInt(max.Value, 10, 64)
 		switch {
 		case err != nil:

@@ -70,32 +70,32 @@ func (v violation) diagnostic() *Diagnostic {
 // for any other key, and when the parser recorded none (a node decompiled
 // or built by hand).
 func partSpan(n Node, field string) (pos, end Pos) {
-	var part Span
+	var at part
 	switch x := n.(type) {
 	case nil:
 		return Pos{}, Pos{}
 	case *Audience:
 		if field == "audienceGroupId" {
-			part = x.arg
+			at = x.arg
 		}
 	case *Redelivery:
 		if field == "requestId" {
-			part = x.arg
+			at = x.arg
 		}
 	case *Range:
 		switch field {
 		case "gte":
-			part = x.gte
+			at = x.gte
 		case "lt":
-			part = x.lt
+			at = x.lt
 		}
 	case *Limit:
 		if field == "max" {
-			part = x.max
+			at = x.max
 		}
 	}
-	if part.Pos().IsValid() {
-		return part.Pos(), part.End()
+	if pos, end, ok := at.span(n.Pos().Filename); ok {
+		return pos, end
 	}
 	return n.Pos(), n.End()
 }
@@ -147,7 +147,7 @@ func (v *validator) report(x violation, format string, args ...any) {
 
 // expr checks an expression on the given side of where.
 func (v *validator) expr(e Expr, kind exprKind) {
-	if e != nil && (v.explained[e] == faultAny || v.until.IsValid() && e.Pos().Offset >= v.until.Offset) {
+	if e != nil && (v.explained != nil && v.explained[e] == faultAny || v.until.IsValid() && e.Pos().Offset >= v.until.Offset) {
 		return
 	}
 	switch x := e.(type) {
