@@ -62,6 +62,47 @@ func checkText(s, what string, ident bool) error {
 	return nil
 }
 
+// identLimit is the longest identifier, in bytes, that a dialect's
+// engine keeps whole: it keeps the first max bytes of a longer one.
+type identLimit struct {
+	engine string
+	max    int
+}
+
+// identLimits are the documented limits on one identifier (one part of a
+// dotted table name) of the dialects whose engines cut a longer name
+// instead of refusing it. PostgreSQL keeps the first NAMEDATALEN-1 = 63
+// bytes with only a NOTICE, so two names sharing their first 63 bytes
+// would be one table or column and a query could read the wrong one
+// without an error. Snowflake refuses a name over 255 characters
+// itself; DuckDB documents no limit; BigQuery's limits differ by kind of
+// name and Spark's and Trino's by catalog, and what those engines do past
+// them was not checked.
+var identLimits = map[Dialect]identLimit{
+	Postgres: {engine: "PostgreSQL", max: 63},
+}
+
+// checkIdent rejects an identifier no quoting can carry (checkText) or
+// one longer than the dialect's engine keeps whole. what names it for the
+// error, such as "column users.age"; fix says how the user gives another
+// name, such as "map it (--column users.age=NAME)".
+func (d Dialect) checkIdent(name, what, fix string) error {
+	if err := checkText(name, what, true); err != nil {
+		return err
+	}
+	lim, ok := identLimits[d]
+	if !ok || len(name) <= lim.max {
+		return nil
+	}
+	kept := name // what the engine keeps: whole characters within max bytes
+	for len(kept) > lim.max {
+		_, size := utf8.DecodeLastRuneInString(kept)
+		kept = kept[:len(kept)-size]
+	}
+	return fmt.Errorf("%s %q is %d bytes: %s keeps only the first %d bytes of a name, so two names sharing them are one table or column; %s, at most %d bytes: the name %s holds is %q",
+		what, name, len(name), lim.engine, lim.max, fix, lim.max, lim.engine, kept)
+}
+
 // quoteIdent quotes one identifier (one part of a dotted table name), so
 // that whatever it holds is read as a name and nothing else. Double-quote
 // dialects double an embedded quote (SQL standard); Spark doubles an
@@ -159,9 +200,10 @@ func (d Dialect) paramName(n int) string {
 
 // QuoteIdent quotes one identifier for the dialect the way Compile does,
 // for statements a caller writes around the query (CREATE SCHEMA, say).
-// It refuses a name no quoting can carry (NUL, control characters).
+// It refuses a name no quoting can carry (NUL, control characters) and
+// one longer than the dialect keeps (63 bytes in PostgreSQL).
 func (d Dialect) QuoteIdent(name string) (string, error) {
-	if err := checkText(name, "name", true); err != nil {
+	if err := d.checkIdent(name, "name", "rename it"); err != nil {
 		return "", err
 	}
 	return d.quoteIdent(name), nil

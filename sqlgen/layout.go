@@ -72,6 +72,17 @@ func (l *Layout) Mapped() []string {
 	return out
 }
 
+// Check reports the first table or column name of the layout that
+// dialect d cannot take: one no quoting carries, one longer than d's
+// engine keeps (63 bytes in PostgreSQL), a BigQuery table without its
+// dataset. Compile and the load script refuse such a layout too; Check
+// lets a caller refuse it before reading a rule, as a mistake in how
+// the layout was given.
+func (l *Layout) Check(d Dialect) error {
+	g := &gen{d: d}
+	return g.resolve(l)
+}
+
 // name returns the warehouse name of a logical table or column.
 func (l *Layout) name(logical string) string {
 	if n, ok := l.names[logical]; ok {
@@ -86,15 +97,21 @@ func (l *Layout) name(logical string) string {
 // table returns the quoted, qualified name of a logical table.
 func (l *Layout) table(d Dialect, logical string) (string, error) {
 	name := l.name(logical)
+	fromSchema := 0 // how many parts of name come from the schema
 	if l.Schema != "" && !strings.Contains(name, ".") {
 		name = l.Schema + "." + name
+		fromSchema = strings.Count(l.Schema, ".") + 1
 	}
 	parts := strings.Split(name, ".")
 	if d == BigQuery && len(parts) < 2 {
 		return "", fmt.Errorf("table %s is %q: BigQuery needs dataset.table or project.dataset.table; map it (--table %s=mydataset.%s) or give --schema my-project.mydataset", logical, name, logical, name)
 	}
 	for i, p := range parts {
-		if err := checkText(p, "table "+logical+" name part", true); err != nil {
+		fix := "map it (--table " + logical + "=NAME)"
+		if i < fromSchema {
+			fix = "shorten that part of --schema"
+		}
+		if err := d.checkIdent(p, "table "+logical+" name part", fix); err != nil {
 			return "", err
 		}
 		parts[i] = d.quoteIdent(p)
@@ -105,7 +122,7 @@ func (l *Layout) table(d Dialect, logical string) (string, error) {
 // column returns the quoted name of a logical column.
 func (l *Layout) column(d Dialect, logical string) (string, error) {
 	name := l.name(logical)
-	if err := checkText(name, "column "+logical, true); err != nil {
+	if err := d.checkIdent(name, "column "+logical, "map it (--column "+logical+"=NAME)"); err != nil {
 		return "", err
 	}
 	return d.quoteIdent(name), nil

@@ -37,7 +37,8 @@ The query reads this layout (SPEC section 5 as tables; NULL is unknown):
 Map each name to the warehouse's own with --table users=crm.line_friends and
 --column users.age=age_years; --schema prefixes every table name given
 without a dot (BigQuery needs project.dataset or dataset). Every name is
-quoted for the dialect, so no name can change the query.
+quoted for the dialect, so no name can change the query; for postgres, a
+name over 63 bytes, which PostgreSQL would cut to its first 63, is refused.
 
 Dialects: ` + dialectNames() + `. Values are quoted literals, or with
 --params bound-parameter markers ($1, @p1, :p1, :1, ?) and a JSON object
@@ -111,10 +112,13 @@ func runSQL(cmd *cobra.Command, arg string, f *sqlFlags) error {
 	if err != nil {
 		return usageError{err}
 	}
+	if f.load != "" && d != sqlgen.Postgres {
+		return usageError{fmt.Errorf("--load writes a psql script for postgres; load into %s with its own loader (see README)", d)}
+	}
+	if err := layout.Check(d); err != nil {
+		return usageError{err}
+	}
 	if f.load != "" {
-		if d != sqlgen.Postgres {
-			return usageError{fmt.Errorf("--load writes a psql script for postgres; load into %s with its own loader (see README)", d)}
-		}
 		return sqlgen.WriteLoadScript(cmd.OutOrStdout(), f.load, layout)
 	}
 	opts := sqlgen.Options{Dialect: d, Params: f.params, Layout: layout}

@@ -9,15 +9,17 @@ import (
 
 // HostileNames are names that would end a quoted identifier or literal,
 // start a comment or another statement, or end a line, if written as they
-// are, in some dialect; names that look like quotes; reserved words; and a
-// name longer than PostgreSQL keeps (63 bytes). No two differ only in
+// are, in some dialect; names that look like quotes; reserved words; and
+// names of the longest PostgreSQL keeps whole, 63 bytes, one in ASCII and
+// one in 21 three-byte characters (a longer name, which PostgreSQL would
+// cut to 63 bytes, sqlgen refuses: TestLongNames). No two differ only in
 // case, which DuckDB ignores even in quoted identifiers.
 var HostileNames = []string{
 	`a"b`, "a`b", `a\b`, `a\`, `a'b`, "x--y", "x/*y", "x*/y", "x; DROP TABLE users; --",
 	"\u2018a\u2019\u201cb\u201d", `"; --`, "`; --", `\"`, "\\`", `'`, `\'`, `''`, `""`,
 	"line\u2028separator", "paragraph\u2029separator", "next\u0085line", "bom\ufeff", "rtl\u202eoverride",
 	"select", "from", "user", "order", "null", "table",
-	"long" + strings.Repeat("_long", 40),
+	strings.Repeat("long_", 13)[:63], strings.Repeat("長", 21),
 }
 
 // HostileStrings are strings a literal carries but no identifier:
