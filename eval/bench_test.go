@@ -23,13 +23,6 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// typicalRule is LINE's full narrowcast example (examples/line-full.nct).
-const typicalRule = `audience(5614991017776) and not redelivery("5b59509c-c57b-11e9-aa8c-2a2ae2dbcce4")
-where (gender in (male, female) and age[20,25) and appType in (android, ios)
-       and area in (jp_23, jp_05) and subscriptionPeriod[7,30))
-   or (age[35,40) and not gender in (male))
-limit 100 upToRemainingQuota`
-
 // columns is the per-user form of a dataset a hand-written loop reads:
 // one small integer per attribute (-1 unknown) and a bool per audience.
 type columns struct {
@@ -183,11 +176,11 @@ func compare(b *testing.B, base, ours func(b *testing.B)) (baseT, oursT time.Dur
 	return bench.Compare(b, base, ours)
 }
 
-// planTypical loads the benchmark dataset, plans typicalRule on it and
+// planTypical loads the benchmark dataset, plans bench.TypicalRule on it and
 // extracts the columns the per-user baselines loop over.
 func planTypical(b *testing.B) (*Dataset, *Plan, *columns) {
 	d := loadBench(b)
-	req, err := nctarget.Compile("typical.nct", []byte(typicalRule), nctarget.Options{})
+	req, err := nctarget.Compile("typical.nct", []byte(bench.TypicalRule), nctarget.Options{})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -27,14 +27,6 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// typicalRule is LINE's full narrowcast example (examples/line-full.nct)
-// with the data's second audience in place of the example's.
-const typicalRule = `audience(5614991017776) and not redelivery("5b59509c-c57b-11e9-aa8c-2a2ae2dbcce4")
-where (gender in (male, female) and age[20,25) and appType in (android, ios)
-       and area in (jp_23, jp_05) and subscriptionPeriod[7,30))
-   or (age[35,40) and not gender in (male))
-limit 100 upToRemainingQuota`
-
 // batchRules is the size of the batch BenchmarkEvalCommand evaluates.
 const batchRules = 1000
 
@@ -65,7 +57,7 @@ func BenchmarkEvalCommand(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer d.Close()
-	typical := compileRule(b, "typical.nct", typicalRule)
+	typical := compileRule(b, "typical.nct", bench.TypicalRule)
 	everyFile := compileRule(b, "every.nct", everyFileRule())
 	p, err := d.Plan(typical)
 	if err != nil {

@@ -13,6 +13,16 @@ import (
 	"github.com/nctarget/nctarget/internal/gendata"
 )
 
+// TypicalRule is the rule the benchmarks take as typical: LINE's full
+// narrowcast example (examples/line-full.nct) with the data's first
+// redelivery in place of the example's second audience, so that it reads
+// both kinds of member file.
+const TypicalRule = `audience(5614991017776) and not redelivery("5b59509c-c57b-11e9-aa8c-2a2ae2dbcce4")
+where (gender in (male, female) and age[20,25) and appType in (android, ios)
+       and area in (jp_23, jp_05) and subscriptionPeriod[7,30))
+   or (age[35,40) and not gender in (male))
+limit 100 upToRemainingQuota`
+
 // DefaultUsers is the size of the default benchmark dataset.
 const DefaultUsers = 200_000
 
