@@ -34,7 +34,6 @@ const jsonlChunk = 256
 
 // ruleJob is one rule of an eval command and what became of it.
 type ruleJob struct {
-	index   int    // position among the rules: the first reports the data's warnings
 	arg     string // the FILE argument, or "" for a rule of a --jsonl stream
 	in      input
 	req     *nctarget.Request
@@ -110,7 +109,7 @@ func evalRules(cmd *cobra.Command, args []string, d *eval.Dataset, f *evalFlags)
 		}
 		jobs := make([]*ruleJob, len(files))
 		for i, arg := range files {
-			jobs[i] = &ruleJob{index: i, arg: arg}
+			jobs[i] = &ruleJob{arg: arg}
 		}
 		if err := run(jobs); err != nil {
 			return err
@@ -228,11 +227,9 @@ func renderJob(d *eval.Dataset, f *evalFlags, l evalreport.Layout, j *ruleJob) {
 		writeRewrites(&j.stderr, j.req)
 		fmt.Fprintf(&j.stderr, "%s: planned in %s\n", j.in.name, j.planned.Round(time.Microsecond))
 	}
-	var data []*nctarget.Diagnostic
-	if j.index == 0 { // the data's warnings are shown once, with the first rule
-		data = d.Warnings
-	}
-	extra := evalreport.Extra(j.req, f.cat, data, time.Now())
+	// Every report carries the data's warnings, as it would alone: a
+	// pipeline reading one object of a batch must see what its count rests on.
+	extra := evalreport.Extra(j.req, f.cat, d.Warnings, time.Now())
 	rep := evalreport.New(j.in.name, j.in.src, j.req.Rule, d, j.res, extra, f.sample)
 	if f.jsonOut || f.jsonl {
 		j.out = rep.LaidOut(l)
@@ -408,7 +405,7 @@ func scanJSONL(r io.Reader, lines chan<- jsonlLine, done <-chan struct{}) {
 	}
 	s := bufio.NewScanner(r)
 	s.Buffer(make([]byte, 64<<10), 2*maxInputBytes)
-	line, index := 0, 0
+	line := 0
 	for s.Scan() {
 		line++
 		text := bytes.TrimSpace(s.Bytes())
@@ -429,10 +426,9 @@ func scanJSONL(r io.Reader, lines chan<- jsonlLine, done <-chan struct{}) {
 		if lr.File == "" {
 			lr.File = fmt.Sprintf("<stdin line %d>", line)
 		}
-		if !send(jsonlLine{job: &ruleJob{index: index, in: input{name: lr.File, src: []byte(lr.Rule)}}}) {
+		if !send(jsonlLine{job: &ruleJob{in: input{name: lr.File, src: []byte(lr.Rule)}}}) {
 			return
 		}
-		index++
 	}
 	if err := s.Err(); err != nil {
 		send(jsonlLine{err: fmt.Errorf("reading standard input: %w", err)})

@@ -13,8 +13,9 @@ import (
 	"testing"
 )
 
-// rulesData writes a dataset with no data warnings (so that every rule's
-// report is the same alone and in a batch) and n rule files over it into
+// rulesData writes a dataset with a data warning (a friend of appType
+// "others", which every report of a batch must carry as it does alone)
+// and n rule files over it into
 // a directory of their own, and returns the data directory, the rules'
 // directory and their paths, in lexical order.
 func rulesData(t *testing.T, n int) (data, rules string, paths []string) {
@@ -34,7 +35,11 @@ func rulesData(t *testing.T, n int) (data, rules string, paths []string) {
 		if r.IntN(5) > 0 {
 			days = fmt.Sprint(r.IntN(700))
 		}
-		fmt.Fprintf(&users, "%s,%s,%s,%s,%s,%s\n", id, pick("", "male", "female"), age, pick("", "ios", "android"),
+		app := pick("", "ios", "android")
+		if i == 1234 {
+			app = "others"
+		}
+		fmt.Fprintf(&users, "%s,%s,%s,%s,%s,%s\n", id, pick("", "male", "female"), age, app,
 			pick("", "jp_13", "jp_27", "jp_23"), days)
 		for k := range members {
 			if r.IntN(k+2) == 0 {
