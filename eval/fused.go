@@ -347,6 +347,28 @@ func (pr *program) run(ctx context.Context) (*counts, error) {
 	for i := range c.blocks {
 		c.blocks[i] = make([]uint32, pr.blocks)
 	}
+	workers, err := pr.shareBlocks(ctx, func(w *worker, b int) { pr.block(w, b, c) })
+	if err != nil {
+		return nil, err
+	}
+	for _, w := range workers {
+		for i, n := range w.counts {
+			c.steps[i] += n
+		}
+	}
+	for i, s := range pr.steps {
+		if s.leaf != nil {
+			c.steps[i] = s.leaf.count
+		}
+	}
+	return c, nil
+}
+
+// shareBlocks calls do for every block b of pr, sharing the blocks among
+// the processors (as many as there are blocks worth sharing for), each
+// with its own worker, and returns the workers. It stops early with ctx's
+// error when ctx is done.
+func (pr *program) shareBlocks(ctx context.Context, do func(w *worker, b int)) ([]*worker, error) {
 	procs := max(1, min(runtime.GOMAXPROCS(0), pr.blocks/pr.opts.minParallelBlocks))
 	workers := make([]*worker, procs)
 	var next atomic.Int64 // the next block to claim
@@ -364,7 +386,7 @@ func (pr *program) run(ctx context.Context) (*counts, error) {
 					failed.Store(true)
 					return
 				}
-				pr.block(workers[k], b, c)
+				do(workers[k], b)
 			}
 		})
 	}
@@ -372,17 +394,7 @@ func (pr *program) run(ctx context.Context) (*counts, error) {
 	if err := ctx.Err(); err != nil && failed.Load() {
 		return nil, err
 	}
-	for _, w := range workers {
-		for i, n := range w.counts {
-			c.steps[i] += n
-		}
-	}
-	for i, s := range pr.steps {
-		if s.leaf != nil {
-			c.steps[i] = s.leaf.count
-		}
-	}
-	return c, nil
+	return workers, nil
 }
 
 // block evaluates block b of every step, operands first, adding to the
