@@ -16,6 +16,10 @@ import (
 // usersHeader is the header of users.csv (SPEC section 5).
 const usersHeader = "userId,gender,age,appType,area,subscriptionPeriod"
 
+// bom is the UTF-8 byte order mark a data file may start with, which
+// eval's loader skips.
+const bom = "\ufeff"
+
 // WriteLoadScript writes a psql script that creates the layout's tables in
 // PostgreSQL and loads a data directory laid out as SPEC section 5 says
 // (users.csv, audiences/<audienceGroupId>.txt,
@@ -90,6 +94,7 @@ func loadUsers(ld *Loader, dir string) error {
 			return fmt.Errorf("%s: %v (want %s)", path, err, usersHeader)
 		}
 		if line == 1 {
+			rec[0] = strings.TrimPrefix(rec[0], bom) // as eval's loader takes it
 			if strings.Join(rec, ",") != usersHeader {
 				return fmt.Errorf("%s:1: header is %q, want %s", path, strings.Join(rec, ","), usersHeader)
 			}
@@ -147,7 +152,10 @@ func loadMemberFile(ld *Loader, path, key string) error {
 		return fmt.Errorf("%s: %v", path, err)
 	}
 	for i, line := range strings.Split(string(data), "\n") {
-		line = strings.TrimSuffix(line, "\r")
+		if i == 0 {
+			line = strings.TrimPrefix(line, bom)
+		}
+		line = strings.TrimSpace(line) // as eval's loader reads the line, \r and all
 		if line == "" {
 			continue
 		}
