@@ -37,7 +37,10 @@ func WriteLoadScript(w io.Writer, dir string, l Layout) error {
 	if err != nil {
 		return err
 	}
-	indexes, _ := CreateIndexes(Postgres, l)
+	indexes, err := CreateIndexes(Postgres, l)
+	if err != nil {
+		return err
+	}
 	if err := ld.Statement("BEGIN;\n" + schema); err != nil {
 		return err
 	}
