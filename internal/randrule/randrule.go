@@ -39,9 +39,9 @@ type User struct {
 // duplicates, and an empty audience.
 type Population struct {
 	Users        []User
-	Audiences    map[int64][]string
-	Redeliveries map[string][]string
-	Sorted       bool // users are in user ID order (false when shuffled)
+	Audiences    map[int64][]string  // audienceGroupId: the user IDs its file lists, friends or not
+	Redeliveries map[string][]string // requestId: the user IDs its file lists, friends or not
+	Sorted       bool                // users are in user ID order (false when shuffled)
 }
 
 // The audiences of every population: three random ones and an empty one.
