@@ -3,12 +3,11 @@ package sqlgen_test
 import (
 	"encoding/hex"
 	"fmt"
-	"github.com/nctarget/nctarget/eval"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/nctarget/nctarget/eval"
+	"github.com/nctarget/nctarget/internal/testfiles"
 	"github.com/nctarget/nctarget/sqlgen"
 	"github.com/nctarget/nctarget/sqlgen/internal/difftest"
 )
@@ -88,25 +87,15 @@ func TestPostgresLoaderValues(t *testing.T) {
 // \r\n and pad IDs with spaces, all of which eval's loader accepts: the
 // script must accept them too and load the IDs without the padding.
 func TestLoadScriptTakesWhatEvalTakes(t *testing.T) {
-	dir := t.TempDir()
 	const (
 		friend = "U4893ad3b73f45da8a54fc918725b57f5"
 		member = "Uaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 	)
-	files := map[string]string{
+	dir := testfiles.Write(t, map[string]string{
 		"users.csv":                   "\ufeffuserId,gender,age,appType,area,subscriptionPeriod\r\n" + friend + ",female,,android,jp_27,12\r\n",
 		"audiences/5614991017776.txt": "\ufeff" + friend + "\r\n  " + member + " \r\n\r\n",
 		"redeliveries/5b59509c-c57b-11e9-aa8c-2a2ae2dbcce4.txt": "\ufeff\t" + member + "\n",
-	}
-	for name, text := range files {
-		path := filepath.Join(dir, name)
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	})
 	d, err := eval.Load(dir, eval.LoadOptions{})
 	if err != nil {
 		t.Fatalf("eval's loader: %v", err)
