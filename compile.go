@@ -55,9 +55,9 @@ func Compile(filename string, src []byte, opts Options) (*Request, error) {
 
 // CompileRule checks a rule, parsed, decompiled or built by hand, against
 // every rule the API enforces on its nodes (validate.go) and on the whole
-// request (catalog names, the recipient object count, the message
-// count) and against Lint's exact lints, simplifies it and returns the
-// request. rule is not modified.
+// request (catalog names, the recipient object count, the messages'
+// count and that each is JSON) and against Lint's exact lints, simplifies
+// it and returns the request. rule is not modified.
 func CompileRule(rule *Rule, opts Options) (*Request, error) {
 	if errs := validate(rule); len(errs) > 0 {
 		return nil, errs.Err()
@@ -67,6 +67,12 @@ func CompileRule(rule *Rule, opts Options) (*Request, error) {
 	resolved := resolveAudiences(rule, opts, &errs, &req.Warnings)
 	if opts.Messages != nil {
 		checkMessages(len(opts.Messages), rule.Pos(), &errs)
+		for i, m := range opts.Messages {
+			if !json.Valid(m) { // Request.JSON could only leave it out
+				errs.add(rule.Pos(), "pass the messages ParseDelivery returns, or each message object's own JSON",
+					"Options.Messages[%d] is not one JSON value", i)
+			}
+		}
 	}
 	if len(errs) > 0 {
 		return nil, errs.Err()

@@ -123,3 +123,23 @@ func TestRequestJSONNotificationDisabled(t *testing.T) {
 		}
 	}
 }
+
+// TestCompileMessagesNotJSON checks that CompileRule refuses Options.Messages
+// holding something other than one JSON value each, which Request.JSON
+// could only drop, writing an empty element into the messages array.
+func TestCompileMessagesNotJSON(t *testing.T) {
+	for _, msgs := range [][]json.RawMessage{
+		{json.RawMessage(`{"type":"text","text":"Hi"`)},
+		{json.RawMessage(`{"type":"text","text":"Hi"}`), json.RawMessage(``)},
+		{json.RawMessage(`{"type":"text","text":"a"} {"type":"text","text":"b"}`)},
+	} {
+		req, err := Compile("r.nct", []byte("audience(5614991017776)"), Options{Messages: msgs})
+		if err == nil {
+			t.Errorf("%q: compiled to %s; want an error", msgs, req.JSON(false))
+			continue
+		}
+		if !strings.Contains(err.Error(), "is not one JSON value") {
+			t.Errorf("%q: error %q does not say that a message is not JSON", msgs, err)
+		}
+	}
+}
