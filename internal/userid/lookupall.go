@@ -55,7 +55,11 @@ func (table *Table) LookupAll(keys []ID, users []uint32) []uint32 {
 		for j := range block {
 			h := hashes[j]
 			tag, p, s := t.tag(h), h>>t.shift, home[j]
-			for s != 0 && s&^user != tag {
+			for probes := 1; s != 0 && s&^user != tag; probes++ {
+				if probes == len(t.slots) { // no empty slot: a damaged index file
+					s = 0
+					break
+				}
 				p = (p + 1) & mask
 				s = t.slots[p]
 			}

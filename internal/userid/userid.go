@@ -135,16 +135,18 @@ func (t *slotTable) find(ids []ID, id ID) (uint32, bool) {
 	h := id.hash()
 	tag, user := t.tag(h), t.userMask()
 	mask := uint64(len(t.slots) - 1)
-	for p := h >> t.shift; ; p = (p + 1) & mask {
+	// A probe ends at an empty slot, which a built table always has; the
+	// probe count and the bound check guard against a damaged index file.
+	for p, probes := h>>t.shift, 0; probes < len(t.slots); p, probes = (p+1)&mask, probes+1 {
 		s := t.slots[p]
 		if s == 0 {
 			return 0, false
 		}
-		// The bound check guards against a damaged index file.
 		if i := s&user - 1; s&^user == tag && int(i) < len(ids) && ids[i] == id {
 			return i, true
 		}
 	}
+	return 0, false
 }
 
 // insert puts entry e (see slotOf), whose user number is increased by

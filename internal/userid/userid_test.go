@@ -3,6 +3,7 @@ package userid
 import (
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -110,7 +111,7 @@ func TestBuildTable(t *testing.T) {
 	}
 }
 
-// TestFind checks LookupAll against Lookup on tables of several sizes:
+// TestLookupAll checks LookupAll against Lookup on tables of several sizes:
 // every ID found, at its number, as often as listed; absent IDs, also
 // those whose probes cross clusters, not found; in batches of several
 // sizes.
@@ -155,7 +156,7 @@ func TestLookupAll(t *testing.T) {
 	}
 }
 
-// TestFindTagCollision checks the key whose tag matches a slot naming
+// TestLookupAllTagCollision checks the key whose tag matches a slot naming
 // another ID first: LookupAll probes on to the key's own slot, as Lookup does.
 func TestLookupAllTagCollision(t *testing.T) {
 	t.Parallel()
@@ -174,5 +175,52 @@ func TestLookupAllTagCollision(t *testing.T) {
 	}
 	if got := table.LookupAll([]ID{key, other}, nil); !slices.Equal(got, []uint32{1}) {
 		t.Errorf("LookupAll = %v, want [1]", got)
+	}
+}
+
+// TestRestoreNoEmptySlot restores a damaged index's table whose slots
+// are all taken, which no build leaves (a table has more slots than IDs):
+// a lookup of an absent ID, whose probe stops only at an empty slot, must
+// still end, not found, as must LookupAll's.
+func TestRestoreNoEmptySlot(t *testing.T) {
+	t.Parallel()
+	ids := make([]ID, 5)
+	for i := range ids {
+		ids[i], _ = Parse([]byte(Format(uint64(i)*7919 + 3)))
+	}
+	built, _ := buildInGroups(ids, 1)
+	l := built.Layout()
+	l.Slots = slices.Clone(l.Slots)
+	var taken uint32 // a slot naming ID 0, copied into every empty one
+	for _, s := range l.Slots {
+		if s != 0 && s&built.slots.userMask() == 1 {
+			taken = s
+		}
+	}
+	for i, s := range l.Slots {
+		if s == 0 {
+			l.Slots[i] = taken
+		}
+	}
+	table, err := Restore(l)
+	if err != nil {
+		return // refusing the layout is as good
+	}
+	absent, _ := Parse([]byte(Format(1 << 50)))
+	done := make(chan []uint32)
+	go func() {
+		found := table.LookupAll([]ID{absent, ids[0]}, nil)
+		if _, ok := table.Lookup(absent); ok {
+			found = append(found, 99)
+		}
+		done <- found
+	}()
+	select {
+	case found := <-done:
+		if !slices.Equal(found, []uint32{0}) {
+			t.Errorf("found %v, want [0]: ID 0 and not the absent ID", found)
+		}
+	case <-time.After(10 * time.Second): // a lookup takes microseconds; this is a hang, not slowness
+		t.Fatal("a lookup in a table without an empty slot never ended")
 	}
 }
