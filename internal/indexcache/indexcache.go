@@ -15,6 +15,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -92,14 +93,9 @@ func Write(dir, cacheDir string, opts WriteOptions) ([]string, error) {
 		return nil, err
 	}
 	written := []string{out}
-	var files []string
-	for _, sub := range []string{"audiences", "redeliveries"} {
-		found, _ := filepath.Glob(filepath.Join(dir, sub, "*.txt*"))
-		for _, f := range found {
-			if strings.HasSuffix(f, ".txt") || strings.HasSuffix(f, ".txt.gz") {
-				files = append(files, f)
-			}
-		}
+	files, err := memberFiles(dir)
+	if err != nil {
+		return written, err
 	}
 	// Every file's size counts from the start, so that the progress
 	// reported goes from 0 to 100% once.
@@ -391,4 +387,29 @@ func Status(dir, cacheDir string) (desc string, upToDate bool, err error) {
 		return "no up-to-date index of " + path + " in " + cacheDir, false, nil
 	}
 	return idx + " (" + strconv.FormatInt(info.Size(), 10) + " bytes) is up to date with " + path, true, nil
+}
+
+// memberFiles lists the audience and redelivery files of the data
+// directory dir, in order of name. It reads the directories rather than
+// matching a pattern, as a directory's name may hold *, ? or [, which a
+// pattern would take for its own; a missing audiences/ or redeliveries/
+// holds no files, while one that cannot be read is an error.
+func memberFiles(dir string) ([]string, error) {
+	var files []string
+	for _, sub := range []string{"audiences", "redeliveries"} {
+		entries, err := os.ReadDir(filepath.Join(dir, sub))
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range entries {
+			name := e.Name()
+			if !e.IsDir() && (strings.HasSuffix(name, ".txt") || strings.HasSuffix(name, ".txt.gz")) {
+				files = append(files, filepath.Join(dir, sub, name))
+			}
+		}
+	}
+	return files, nil
 }
