@@ -84,7 +84,10 @@ func ParseDelivery(filename string, data []byte) (*Delivery, error) {
 	}
 	d.Messages = make([]json.RawMessage, len(list.elems))
 	for i, n := range list.elems {
-		json.NewDecoder(bytes.NewReader(data[n.off:])).Decode(&d.Messages[i])
+		// data parsed above, so each element decodes; the error is kept all the same
+		if err := json.NewDecoder(bytes.NewReader(data[n.off:])).Decode(&d.Messages[i]); err != nil {
+			return nil, ErrorList{syntaxDiagnostic(filename, data, err, messagesHint)}
+		}
 	}
 	if err := m.errs.Err(); err != nil {
 		return nil, err
