@@ -52,6 +52,12 @@ func handDataset(t testing.TB) *Dataset {
 // warning order follow the source) and evaluates it on d.
 func evalRule(t testing.TB, d *Dataset, src string) *Result {
 	t.Helper()
+	return planRule(t, d, src).Eval()
+}
+
+// planRule compiles src as written and plans it on d.
+func planRule(t testing.TB, d *Dataset, src string) *Plan {
+	t.Helper()
 	req, err := nctarget.Compile("t.nct", []byte(src), nctarget.Options{NoSimplify: true})
 	if err != nil {
 		t.Fatalf("%s: %v", src, err)
@@ -60,7 +66,7 @@ func evalRule(t testing.TB, d *Dataset, src string) *Result {
 	if err != nil {
 		t.Fatalf("%s: plan: %v", src, err)
 	}
-	return p.Eval()
+	return p
 }
 
 func TestSemantics(t *testing.T) {
@@ -217,14 +223,7 @@ func TestWarnings(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.rule, func(t *testing.T) {
-			req, err := nctarget.Compile("t.nct", []byte(tt.rule), nctarget.Options{NoSimplify: true})
-			if err != nil {
-				t.Fatal(err)
-			}
-			p, err := d.Plan(req.Rule)
-			if err != nil {
-				t.Fatal(err)
-			}
+			p := planRule(t, d, tt.rule)
 			p.Min = tt.min
 			var got []string
 			for _, w := range p.Eval().Warnings {

@@ -27,14 +27,7 @@ func TestReadOnce(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.rule, func(t *testing.T) {
-			req, err := nctarget.Compile("t.nct", []byte(tt.rule), nctarget.Options{NoSimplify: true})
-			if err != nil {
-				t.Fatal(err)
-			}
-			p, err := d.Plan(req.Rule)
-			if err != nil {
-				t.Fatal(err)
-			}
+			p := planRule(t, d, tt.rule)
 			read, bitsets := passfloor.ReadOnce(p)
 			if got := read(); got != uint64(tt.bits) || bitsets != tt.bitsets {
 				t.Errorf("read %d bits of %d bitsets, want %d of %d", got, bitsets, tt.bits, tt.bitsets)
