@@ -30,7 +30,7 @@ func BenchmarkPostgresCount1M(b *testing.B) {
 	layout := sqlgen.Layout{Schema: "bench"}
 	var script bytes.Buffer
 	script.WriteString("DROP SCHEMA IF EXISTS bench CASCADE;\nCREATE SCHEMA bench;\n")
-	if err := sqlgen.WriteLoadScript(&script, dir, layout); err != nil {
+	if _, err := sqlgen.WriteLoadScript(&script, dir, layout); err != nil {
 		b.Fatal(err)
 	}
 	if _, err := psql(dsn, script.String()); err != nil {

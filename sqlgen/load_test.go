@@ -102,7 +102,7 @@ func TestLoadScriptTakesWhatEvalTakes(t *testing.T) {
 	}
 	d.Close()
 	var script strings.Builder
-	if err := sqlgen.WriteLoadScript(&script, dir, sqlgen.Layout{}); err != nil {
+	if _, err := sqlgen.WriteLoadScript(&script, dir, sqlgen.Layout{}); err != nil {
 		t.Fatalf("the load script: %v", err)
 	}
 	for _, row := range []string{

@@ -11,6 +11,9 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/nctarget/nctarget"
+	"github.com/nctarget/nctarget/internal/load"
 )
 
 // usersHeader is the header of users.csv (SPEC section 5).
@@ -27,12 +30,52 @@ const bom = "\ufeff"
 //
 //	nctarget sql --load examples/data | psql mydb
 //
-// A malformed file is reported with its path and line.
-func WriteLoadScript(w io.Writer, dir string, l Layout) error {
+// The data is read first with eval's loader (internal/load), so that a
+// malformed line is the error eval reports, file:line:col, what and what
+// to do, as an nctarget.ErrorList, and nothing is written; the warnings
+// are eval's data warnings. Only then is the script written, copying the
+// files' cells.
+func WriteLoadScript(w io.Writer, dir string, l Layout) (warnings []*nctarget.Diagnostic, err error) {
 	ld, err := NewLoader(w, l)
 	if err != nil {
-		return err
+		return nil, err
 	}
+	if warnings, err = checkData(dir); err != nil {
+		return nil, err
+	}
+	return warnings, writeLoadScript(ld, dir, l)
+}
+
+// checkData reads the data directory as eval does, users.csv and then
+// every member file loadMembers copies, returning eval's data warnings or
+// the loader's errors. It keeps nothing it reads.
+func checkData(dir string) ([]*nctarget.Diagnostic, error) {
+	path, err := load.UsersFile(dir)
+	if err != nil {
+		return nil, err
+	}
+	users, err := load.ReadUsers(path, load.Options{})
+	if err != nil {
+		return nil, err
+	}
+	defer users.Release()
+	for _, sub := range []string{"audiences", "redeliveries"} {
+		names, err := memberFiles(filepath.Join(dir, sub))
+		if err != nil {
+			return nil, err
+		}
+		for _, n := range names {
+			if _, err := load.ReadMembers(filepath.Join(dir, sub, n), &users.Table, load.Options{}); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return users.Warnings(), nil
+}
+
+// writeLoadScript writes the script of WriteLoadScript for data checkData
+// has read.
+func writeLoadScript(ld *Loader, dir string, l Layout) error {
 	schema, err := Schema(Postgres, l)
 	if err != nil {
 		return err
@@ -116,20 +159,10 @@ func loadUsers(ld *Loader, dir string) error {
 // loadMembers copies every member file of dir into table, keyed by the
 // file's name (numeric audienceGroupIds when numeric is set).
 func loadMembers(ld *Loader, table, dir string, numeric bool) error {
-	entries, err := os.ReadDir(dir)
-	if errors.Is(err, os.ErrNotExist) {
-		return nil
-	}
+	names, err := memberFiles(dir)
 	if err != nil {
 		return err
 	}
-	var names []string
-	for _, e := range entries {
-		if n := e.Name(); strings.HasSuffix(n, ".txt") || strings.HasSuffix(n, ".txt.gz") {
-			names = append(names, n)
-		}
-	}
-	sort.Strings(names)
 	ld.Begin(table)
 	for _, n := range names {
 		key := strings.TrimSuffix(strings.TrimSuffix(n, ".gz"), ".txt")
@@ -141,6 +174,26 @@ func loadMembers(ld *Loader, table, dir string, numeric bool) error {
 		}
 	}
 	return ld.End()
+}
+
+// memberFiles returns the names of the member files in dir (.txt and
+// .txt.gz), sorted; none when dir does not exist.
+func memberFiles(dir string) ([]string, error) {
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	for _, e := range entries {
+		if n := e.Name(); strings.HasSuffix(n, ".txt") || strings.HasSuffix(n, ".txt.gz") {
+			names = append(names, n)
+		}
+	}
+	sort.Strings(names)
+	return names, nil
 }
 
 // loadMemberFile copies one member file: one user ID a line.

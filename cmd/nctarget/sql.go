@@ -48,7 +48,9 @@ limit keeps the recipients with the lowest user IDs (eval keeps the first in
 users.csv order); the count after the limit is the same.
 
 --load DIR prints a psql script that creates the tables in PostgreSQL, loads
-a data directory of eval's layout into them with COPY and indexes them.`,
+a data directory of eval's layout into them with COPY and indexes them. It
+reads the directory as eval does first: a malformed line is eval's error,
+file:line:col, and no script is written.`,
 		Example: `  nctarget sql --dialect postgres --count examples/line-full.nct | psql -At mydb
   nctarget sql --dialect bigquery --schema my-project.crm --waterfall campaign.nct
   nctarget sql --dialect snowflake --table users=CRM.PUBLIC.FRIENDS --column users.age=AGE_YEARS --params rule.nct
@@ -119,7 +121,12 @@ func runSQL(cmd *cobra.Command, arg string, f *sqlFlags) error {
 		return usageError{err}
 	}
 	if f.load != "" {
-		return sqlgen.WriteLoadScript(cmd.OutOrStdout(), f.load, layout)
+		warnings, err := sqlgen.WriteLoadScript(cmd.OutOrStdout(), f.load, layout)
+		if err != nil {
+			return report(cmd.ErrOrStderr(), err, nil)
+		}
+		printWarnings(cmd.ErrOrStderr(), warnings, nil)
+		return nil
 	}
 	opts := sqlgen.Options{Dialect: d, Params: f.params, Layout: layout}
 	switch {

@@ -3,6 +3,9 @@ package main
 import (
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/nctarget/nctarget/internal/testfiles"
 )
 
 // TestSQLLayoutNames checks that a table or column name the dialect cannot
@@ -37,6 +40,49 @@ func TestSQLLayoutNames(t *testing.T) {
 			if !strings.Contains(got, w) {
 				t.Errorf("%q: %q lacks %q", tt.args, got, w)
 			}
+		}
+	}
+}
+
+// TestSQLLoadReportsWhatEvalReports checks that sql --load refuses a data
+// directory eval refuses, exit 1, with eval's diagnostics (file:line:col,
+// what, what to do, and the count past the first 20), and writes no
+// script.
+func TestSQLLoadReportsWhatEvalReports(t *testing.T) {
+	const (
+		header = "userId,gender,age,appType,area,subscriptionPeriod\n"
+		friend = "U4893ad3b73f45da8a54fc918725b57f5"
+		good   = friend + ",male,30,ios,jp_13,10\n"
+	)
+	rule := writeRule(t, "rule.nct", "audience(5614991017776)\n")
+	tests := []struct {
+		name  string
+		files map[string]string
+		want  string // on standard error
+	}{
+		{"age not a number", map[string]string{"users.csv": header + friend + ",male,thirty,ios,jp_13,10\n"}, "users.csv:2:"},
+		{"unknown gender", map[string]string{"users.csv": header + friend + ",robot,30,ios,jp_13,10\n"}, "users.csv:2:"},
+		{"malformed user ID", map[string]string{"users.csv": header + "U123,male,30,ios,jp_13,10\n"}, "users.csv:2:"},
+		{"too few columns", map[string]string{"users.csv": header + friend + ",male,30\n"}, "users.csv:2:"},
+		{"duplicate user ID", map[string]string{"users.csv": header + good + good}, "users.csv:3:"},
+		{"more than 20 errors", map[string]string{"users.csv": header + strings.Repeat(friend+",male,thirty,ios,jp_13,10\n", 25)}, "and 5 more errors"},
+		{"malformed member", map[string]string{"users.csv": header + good, "audiences/5614991017776.txt": friend + "\nU123\n"}, "5614991017776.txt:2:"},
+	}
+	for _, tt := range tests {
+		dir := testfiles.Write(t, tt.files)
+		evalCode, _, evalErr := runCLI(t, "eval", "--no-cache", "--data", dir, rule)
+		code, stdout, stderr := runCLI(t, "sql", "--load", dir)
+		if code != 1 || evalCode != 1 {
+			t.Errorf("%s: sql --load exit %d, eval exit %d, want 1 both; stderr:\n%s", tt.name, code, evalCode, stderr)
+		}
+		if stdout != "" {
+			t.Errorf("%s: sql --load wrote a script:\n%s", tt.name, stdout)
+		}
+		if diff := cmp.Diff(evalErr, stderr); diff != "" {
+			t.Errorf("%s: sql --load's standard error differs from eval's (-eval +sql):\n%s", tt.name, diff)
+		}
+		if !strings.Contains(stderr, tt.want) {
+			t.Errorf("%s: standard error lacks %q:\n%s", tt.name, tt.want, stderr)
 		}
 	}
 }
