@@ -82,37 +82,44 @@ func TestPostgresLoaderValues(t *testing.T) {
 	}
 }
 
-// TestLoadScriptTakesWhatEvalTakes writes the load script of a data
-// directory whose files start with a byte order mark, end lines with
-// \r\n and pad IDs with spaces, all of which eval's loader accepts: the
-// script must accept them too and load the IDs without the padding.
+// TestLoadScriptTakesWhatEvalTakes writes the load script of data
+// directories whose files start with a byte order mark, end lines with
+// \r\n, pad IDs with spaces, have blank lines, quote a cell or order
+// users.csv's columns their own way, all of which eval's loader accepts:
+// the script must accept them too and load the rows eval reads, the IDs
+// without the padding.
 func TestLoadScriptTakesWhatEvalTakes(t *testing.T) {
 	const (
 		friend = "U4893ad3b73f45da8a54fc918725b57f5"
 		member = "Uaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 	)
-	dir := testfiles.Write(t, map[string]string{
-		"users.csv":                   "\ufeffuserId,gender,age,appType,area,subscriptionPeriod\r\n" + friend + ",female,,android,jp_27,12\r\n",
-		"audiences/5614991017776.txt": "\ufeff" + friend + "\r\n  " + member + " \r\n\r\n",
-		"redeliveries/5b59509c-c57b-11e9-aa8c-2a2ae2dbcce4.txt": "\ufeff\t" + member + "\n",
-	})
-	d, err := eval.Load(dir, eval.LoadOptions{})
-	if err != nil {
-		t.Fatalf("eval's loader: %v", err)
-	}
-	d.Close()
-	var script strings.Builder
-	if _, err := sqlgen.WriteLoadScript(&script, dir, sqlgen.Layout{}); err != nil {
-		t.Fatalf("the load script: %v", err)
-	}
-	for _, row := range []string{
-		"\n" + friend + "\tfemale\t\\N\tandroid\tjp_27\t12\n",
-		"\n5614991017776\t" + friend + "\n",
-		"\n5614991017776\t" + member + "\n",
-		"\n5b59509c-c57b-11e9-aa8c-2a2ae2dbcce4\t" + member + "\n",
+	for _, users := range []string{
+		"\ufeffuserId,gender,age,appType,area,subscriptionPeriod\r\n" + friend + ",female,,android,jp_27,12\r\n",
+		"gender,userId,subscriptionPeriod,area,appType,age\n \t\n\"female\"," + friend + ",12,jp_27,\"android\",\n\n",
 	} {
-		if !strings.Contains(script.String(), row) {
-			t.Errorf("the script has no row %q:\n%s", row, script.String())
+		dir := testfiles.Write(t, map[string]string{
+			"users.csv":                   users,
+			"audiences/5614991017776.txt": "\ufeff" + friend + "\r\n  " + member + " \r\n\r\n",
+			"redeliveries/5b59509c-c57b-11e9-aa8c-2a2ae2dbcce4.txt": "\ufeff\t" + member + "\n",
+		})
+		d, err := eval.Load(dir, eval.LoadOptions{})
+		if err != nil {
+			t.Fatalf("eval's loader: %v", err)
+		}
+		d.Close()
+		var script strings.Builder
+		if _, err := sqlgen.WriteLoadScript(&script, dir, sqlgen.Layout{}); err != nil {
+			t.Fatalf("%q: the load script: %v", users, err)
+		}
+		for _, row := range []string{
+			"\n" + friend + "\tfemale\t\\N\tandroid\tjp_27\t12\n",
+			"\n5614991017776\t" + friend + "\n",
+			"\n5614991017776\t" + member + "\n",
+			"\n5b59509c-c57b-11e9-aa8c-2a2ae2dbcce4\t" + member + "\n",
+		} {
+			if !strings.Contains(script.String(), row) {
+				t.Errorf("%q: the script has no row %q:\n%s", users, row, script.String())
+			}
 		}
 	}
 }

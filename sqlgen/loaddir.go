@@ -2,7 +2,6 @@ package sqlgen
 
 import (
 	"compress/gzip"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
@@ -15,9 +14,6 @@ import (
 	"github.com/nctarget/nctarget"
 	"github.com/nctarget/nctarget/internal/load"
 )
-
-// usersHeader is the header of users.csv (SPEC section 5).
-const usersHeader = "userId,gender,age,appType,area,subscriptionPeriod"
 
 // bom is the UTF-8 byte order mark a data file may start with, which
 // eval's loader skips.
@@ -120,38 +116,25 @@ func openData(path string) (io.Reader, func() error, error) {
 	return z, f.Close, nil
 }
 
-// loadUsers copies users.csv.
+// loadUsers copies users.csv (or users.csv.gz), read as eval reads it:
+// by its header, which may order the columns as it likes, skipping blank
+// lines, each cell as the file has it.
 func loadUsers(ld *Loader, dir string) error {
-	path := filepath.Join(dir, "users.csv")
-	r, closeFile, err := openData(path)
+	path, err := load.UsersFile(dir)
 	if err != nil {
 		return err
 	}
-	defer closeFile()
-	cr := csv.NewReader(r)
-	cr.FieldsPerRecord = 6
 	ld.Begin("users")
-	for line := 1; ; line++ {
-		rec, err := cr.Read()
-		if err == io.EOF {
-			break
+	row := make([]string, 0, load.NumAttrs)
+	err = load.EachUser(path, func(id string, cells *[load.NumAttrs]string) error {
+		row = append(row[:0], id)
+		for _, a := range nctarget.Attrs { // in the order of columnTypes
+			row = append(row, cells[a])
 		}
-		if err != nil {
-			return fmt.Errorf("%s: %v (want %s)", path, err, usersHeader)
-		}
-		if line == 1 {
-			rec[0] = strings.TrimPrefix(rec[0], bom) // as eval's loader takes it
-			if strings.Join(rec, ",") != usersHeader {
-				return fmt.Errorf("%s:1: header is %q, want %s", path, strings.Join(rec, ","), usersHeader)
-			}
-			continue
-		}
-		if !isUserID(rec[0]) {
-			return fmt.Errorf("%s:%d: user ID %q is not U followed by 32 lowercase hex digits", path, line, rec[0])
-		}
-		if err := ld.Row(rec...); err != nil {
-			return fmt.Errorf("%s:%d: %v", path, line, err)
-		}
+		return ld.Row(row...)
+	})
+	if err != nil {
+		return err
 	}
 	return ld.End()
 }

@@ -287,6 +287,48 @@ func ReadUsers(path string, opts Options) (*Users, error) {
 	return u.finish()
 }
 
+// EachUser calls user with each row of the users.csv at path, in file
+// order: the user ID and the cells as the file has them (without quotes),
+// indexed by nctarget.Attr, read with ReadUsers's header, rows and cells.
+// It is for copying a file ReadUsers has taken, a row at a time, as
+// nctarget sql --load does: it stops at the first malformed line with
+// that line's error, where ReadUsers lists every line's, and it does not
+// look for duplicate IDs.
+func EachUser(path string, user func(id string, cells *[NumAttrs]string) error) error {
+	lr, err := openLines(path)
+	if err != nil {
+		return err
+	}
+	defer lr.Close()
+	u := &usersLoader{path: path}
+	if err := u.header(lr); err != nil {
+		return err
+	}
+	var cells [numColumns][]byte
+	var text [NumAttrs]string
+	for {
+		line, err := lr.next()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return nctarget.ErrorList{err.(*nctarget.Diagnostic)}
+		}
+		id, _, _, fault := u.parseRow(line, &cells)
+		if fault != nil {
+			return nctarget.ErrorList{dataError(path, lr.line, fault.col, fault.hint, "%s", fault.msg)}
+		}
+		for k, a := range u.cols {
+			if a != 0 {
+				text[a] = string(cells[k])
+			}
+		}
+		if err := user(id.String(), &text); err != nil {
+			return err
+		}
+	}
+}
+
 // usersLoader holds the state of reading one users.csv.
 type usersLoader struct {
 	path     string

@@ -3,6 +3,7 @@ package load
 import (
 	"bytes"
 	"encoding/binary"
+	"fmt"
 	"math/bits"
 
 	"github.com/nctarget/nctarget"
@@ -205,45 +206,54 @@ func (u *usersLoader) slowRow(c *chunk, line []byte, lineNo int) {
 	if len(bytes.TrimSpace(line)) == 0 {
 		return // blank
 	}
-	fail := func(col int, hint, format string, args ...any) {
+	var cells [numColumns][]byte
+	id, vals, others, fault := u.parseRow(line, &cells)
+	if fault != nil {
 		if c.errs.full() { // counted, not listed
 			c.errs.addMore(1, lineNo)
 			return
 		}
-		c.errs.add(dataError(u.path, lineNo, col, hint, format, args...))
+		c.errs.add(dataError(u.path, lineNo, fault.col, fault.hint, "%s", fault.msg))
+		return
 	}
-	var cells [numColumns][]byte
+	c.ids[c.n] = id
+	c.addRow(&vals, others, lineNo)
+}
+
+// A rowFault is what is wrong with a line of users.csv: the column it
+// starts at (from 1), the message and the hint of its diagnostic.
+type rowFault struct {
+	col       int
+	msg, hint string
+}
+
+// parseRow parses one line that is not blank, without its line ending:
+// its ID, its column bytes and whether its appType is others, with its
+// cells (without quotes) in cells by column; or what is wrong with it.
+func (u *usersLoader) parseRow(line []byte, cells *[numColumns][]byte) (id userid.ID, vals [NumAttrs]uint8, others bool, fault *rowFault) {
 	var starts [numColumns]int
 	n, bad := splitCells(line, cells[:], starts[:])
 	if bad >= 0 {
-		fail(bad+1, `a quoted cell is "…" with "" for a quote inside, and ends before the next comma`, "malformed quoted cell")
-		return
+		return id, vals, false, &rowFault{bad + 1, "malformed quoted cell", `a quoted cell is "…" with "" for a quote inside, and ends before the next comma`}
 	}
 	if n != len(cells) {
-		fail(1, "each row has 6 cells: "+string(joinHeader()), "%d cells, the header has %d", n, len(cells))
-		return
+		return id, vals, false, &rowFault{1, fmt.Sprintf("%d cells, the header has %d", n, len(cells)), "each row has 6 cells: " + string(joinHeader())}
 	}
-	var vals [NumAttrs]uint8
-	var id userid.ID
-	others := false
 	for k, a := range u.cols {
 		if a == 0 {
 			var ok bool
 			if id, ok = userid.Parse(cells[k]); !ok {
-				fail(starts[k]+1, "a user ID is U followed by 32 lowercase hex digits", "bad user ID %q", cells[k])
-				return
+				return id, vals, false, &rowFault{starts[k] + 1, fmt.Sprintf("bad user ID %q", cells[k]), "a user ID is U followed by 32 lowercase hex digits"}
 			}
 			continue
 		}
 		v, oth, err := cellValue(a, cells[k])
 		if err != nil {
-			fail(starts[k]+1, "", "%v", err)
-			return
+			return id, vals, false, &rowFault{starts[k] + 1, err.Error(), ""}
 		}
 		vals[a], others = v, others || oth
 	}
-	c.ids[c.n] = id
-	c.addRow(&vals, others, lineNo)
+	return id, vals, others, nil
 }
 
 // splitCells splits a line of users.csv into cells at its commas, as RFC
