@@ -43,7 +43,8 @@ func WriteLoadScript(w io.Writer, dir string, l Layout) (warnings []*nctarget.Di
 }
 
 // checkData reads the data directory as eval does, users.csv and then
-// every member file loadMembers copies, returning eval's data warnings or
+// every member file loadMembers copies, whose audience files must be
+// named by audienceGroupId, returning eval's data warnings or
 // the loader's errors. It keeps nothing it reads.
 func checkData(dir string) ([]*nctarget.Diagnostic, error) {
 	path, err := load.UsersFile(dir)
@@ -61,6 +62,9 @@ func checkData(dir string) ([]*nctarget.Diagnostic, error) {
 			return nil, err
 		}
 		for _, n := range names {
+			if _, err := strconv.ParseInt(memberKey(n), 10, 64); sub == "audiences" && err != nil {
+				return nil, fmt.Errorf("%s: the file name is not an audienceGroupId: name it <audienceGroupId>.txt, or move it out of audiences", filepath.Join(dir, sub, n))
+			}
 			if _, err := load.ReadMembers(filepath.Join(dir, sub, n), &users.Table, load.Options{}); err != nil {
 				return nil, err
 			}
@@ -87,7 +91,7 @@ func writeLoadScript(ld *Loader, dir string, l Layout) error {
 		return err
 	}
 	for _, m := range []struct{ table, sub string }{{"audience_members", "audiences"}, {"redelivery_members", "redeliveries"}} {
-		if err := loadMembers(ld, m.table, filepath.Join(dir, m.sub), m.table == "audience_members"); err != nil {
+		if err := loadMembers(ld, m.table, filepath.Join(dir, m.sub)); err != nil {
 			return err
 		}
 	}
@@ -140,23 +144,25 @@ func loadUsers(ld *Loader, dir string) error {
 }
 
 // loadMembers copies every member file of dir into table, keyed by the
-// file's name (numeric audienceGroupIds when numeric is set).
-func loadMembers(ld *Loader, table, dir string, numeric bool) error {
+// file's name (see memberKey).
+func loadMembers(ld *Loader, table, dir string) error {
 	names, err := memberFiles(dir)
 	if err != nil {
 		return err
 	}
 	ld.Begin(table)
 	for _, n := range names {
-		key := strings.TrimSuffix(strings.TrimSuffix(n, ".gz"), ".txt")
-		if _, err := strconv.ParseInt(key, 10, 64); numeric && err != nil {
-			return fmt.Errorf("%s: the file name is not an audienceGroupId", filepath.Join(dir, n))
-		}
-		if err := loadMemberFile(ld, filepath.Join(dir, n), key); err != nil {
+		if err := loadMemberFile(ld, filepath.Join(dir, n), memberKey(n)); err != nil {
 			return err
 		}
 	}
 	return ld.End()
+}
+
+// memberKey returns the key of the member file name: its audienceGroupId
+// or requestId.
+func memberKey(name string) string {
+	return strings.TrimSuffix(strings.TrimSuffix(name, ".gz"), ".txt")
 }
 
 // memberFiles returns the names of the member files in dir (.txt and

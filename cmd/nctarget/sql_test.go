@@ -86,3 +86,20 @@ func TestSQLLoadReportsWhatEvalReports(t *testing.T) {
 		}
 	}
 }
+
+// TestSQLLoadRefusesBeforeWriting checks that a data directory sql --load
+// cannot load but eval may take, since eval reads only the member files a
+// rule names, is refused, exit 1, before any of the script is written.
+func TestSQLLoadRefusesBeforeWriting(t *testing.T) {
+	dir := testfiles.Write(t, map[string]string{
+		"users.csv":         "userId,gender,age,appType,area,subscriptionPeriod\nU4893ad3b73f45da8a54fc918725b57f5,male,30,ios,jp_13,10\n",
+		"audiences/vip.txt": "U4893ad3b73f45da8a54fc918725b57f5\n",
+	})
+	code, stdout, stderr := runCLI(t, "sql", "--load", dir)
+	if code != 1 || stdout != "" {
+		t.Errorf("exit %d, want 1 and no script; standard output:\n%s", code, stdout)
+	}
+	if want := "vip.txt: the file name is not an audienceGroupId: name it <audienceGroupId>.txt"; !strings.Contains(stderr, want) {
+		t.Errorf("standard error lacks %q:\n%s", want, stderr)
+	}
+}
