@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/nctarget/nctarget"
 	"github.com/nctarget/nctarget/eval"
 	"github.com/nctarget/nctarget/internal/testfiles"
 	"github.com/nctarget/nctarget/sqlgen"
@@ -84,21 +85,40 @@ func TestPostgresLoaderValues(t *testing.T) {
 
 // TestLoadScriptTakesWhatEvalTakes writes the load script of data
 // directories whose files start with a byte order mark, end lines with
-// \r\n, pad IDs with spaces, have blank lines, quote a cell or order
-// users.csv's columns their own way, all of which eval's loader accepts:
-// the script must accept them too and load the rows eval reads, the IDs
-// without the padding.
+// \r\n, pad IDs with spaces, have blank lines, quote a cell, order
+// users.csv's columns their own way or capitalize a code, all of which
+// eval's loader accepts: the script must accept them too and load the
+// values eval reads, the IDs without the padding, each code in lower case
+// (Male is male) and an appType others as unknown (\N), so that SQL's
+// gender = 'male' and app_type IS NULL match whom eval's do.
 func TestLoadScriptTakesWhatEvalTakes(t *testing.T) {
 	const (
 		friend = "U4893ad3b73f45da8a54fc918725b57f5"
+		other  = "U0123456789abcdef0123456789abcdef"
 		member = "Uaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 	)
-	for _, users := range []string{
-		"\ufeffuserId,gender,age,appType,area,subscriptionPeriod\r\n" + friend + ",female,,android,jp_27,12\r\n",
-		"gender,userId,subscriptionPeriod,area,appType,age\n \t\n\"female\"," + friend + ",12,jp_27,\"android\",\n\n",
+	const header = "userId,gender,age,appType,area,subscriptionPeriod\n"
+	members := []string{
+		"\n5614991017776\t" + friend + "\n",
+		"\n5614991017776\t" + member + "\n",
+		"\n5b59509c-c57b-11e9-aa8c-2a2ae2dbcce4\t" + member + "\n",
+	}
+	for _, tc := range []struct {
+		users string
+		rows  []string // users rows the script must have
+	}{
+		{"\ufeffuserId,gender,age,appType,area,subscriptionPeriod\r\n" + friend + ",female,,android,jp_27,12\r\n",
+			[]string{"\n" + friend + "\tfemale\t\\N\tandroid\tjp_27\t12\n"}},
+		{"gender,userId,subscriptionPeriod,area,appType,age\n \t\n\"female\"," + friend + ",12,jp_27,\"android\",\n\n",
+			[]string{"\n" + friend + "\tfemale\t\\N\tandroid\tjp_27\t12\n"}},
+		{header + friend + ",Male,30,IOS,JP_13,7\n" + other + ",FEMALE,,others,Tw_01,\n",
+			[]string{
+				"\n" + friend + "\tmale\t30\tios\tjp_13\t7\n",
+				"\n" + other + "\tfemale\t\\N\t\\N\ttw_01\t\\N\n",
+			}},
 	} {
 		dir := testfiles.Write(t, map[string]string{
-			"users.csv":                   users,
+			"users.csv":                   tc.users,
 			"audiences/5614991017776.txt": "\ufeff" + friend + "\r\n  " + member + " \r\n\r\n",
 			"redeliveries/5b59509c-c57b-11e9-aa8c-2a2ae2dbcce4.txt": "\ufeff\t" + member + "\n",
 		})
@@ -109,17 +129,71 @@ func TestLoadScriptTakesWhatEvalTakes(t *testing.T) {
 		d.Close()
 		var script strings.Builder
 		if _, err := sqlgen.WriteLoadScript(&script, dir, sqlgen.Layout{}); err != nil {
-			t.Fatalf("%q: the load script: %v", users, err)
+			t.Fatalf("%q: the load script: %v", tc.users, err)
 		}
-		for _, row := range []string{
-			"\n" + friend + "\tfemale\t\\N\tandroid\tjp_27\t12\n",
-			"\n5614991017776\t" + friend + "\n",
-			"\n5614991017776\t" + member + "\n",
-			"\n5b59509c-c57b-11e9-aa8c-2a2ae2dbcce4\t" + member + "\n",
-		} {
+		for _, row := range append(tc.rows, members...) {
 			if !strings.Contains(script.String(), row) {
-				t.Errorf("%q: the script has no row %q:\n%s", users, row, script.String())
+				t.Errorf("%q: the script has no row %q:\n%s", tc.users, row, script.String())
 			}
+		}
+	}
+}
+
+// TestPostgresLoadScriptCountsAsEval loads a users.csv with capitalized
+// codes and an appType others through the load script, as nctarget sql
+// --load does, and checks each rule's count and waterfall in PostgreSQL
+// against eval's on the same directory.
+func TestPostgresLoadScriptCountsAsEval(t *testing.T) {
+	dsn := pgDSN(t)
+	dir := testfiles.Write(t, map[string]string{"users.csv": "userId,gender,age,appType,area,subscriptionPeriod\n" +
+		"U00000000000000000000000000000001,Male,30,IOS,JP_13,7\n" +
+		"U00000000000000000000000000000002,male,25,ios,jp_13,7\n" +
+		"U00000000000000000000000000000003,FEMALE,,others,Tw_01,\n" +
+		"U00000000000000000000000000000004,female,40,Android,jp_27,400\n" +
+		"U00000000000000000000000000000005,,,OTHERS,,\n",
+	})
+	d, err := eval.Load(dir, eval.LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	layout := sqlgen.Layout{Schema: "loadcounts"}
+	var script strings.Builder
+	script.WriteString("DROP SCHEMA IF EXISTS loadcounts CASCADE;\nCREATE SCHEMA loadcounts;\n")
+	if _, err := sqlgen.WriteLoadScript(&script, dir, layout); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := psql(dsn, script.String()); err != nil {
+		t.Fatal(err)
+	}
+	for _, src := range []string{
+		"where gender in (male)",
+		"where not gender in (female)",
+		"where appType in (ios)",
+		"where not appType in (android)",
+		"where area in (jp_13) and appType in (ios, android)",
+		"where area in (tw_01) or gender in (female)",
+	} {
+		req, err := nctarget.Compile("rule.nct", []byte(src), nctarget.Options{})
+		if err != nil {
+			t.Fatalf("%s: %v", src, err)
+		}
+		plan, err := d.Plan(req.Rule)
+		if err != nil {
+			t.Fatalf("%s: %v", src, err)
+		}
+		w := plan.Eval().Waterfall
+		want := fmt.Sprintf("%d|%d|%d|%d|%d", w.Friends, w.AfterRecipient, w.AfterFilter, w.AfterLimit, w.AllKnown)
+		q, err := sqlgen.Compile(req.Rule, sqlgen.Options{Output: sqlgen.Waterfall, Layout: layout})
+		if err != nil {
+			t.Fatalf("%s: %v", src, err)
+		}
+		got, err := psql(dsn, q.Text+";")
+		if err != nil {
+			t.Fatalf("%s: %v", src, err)
+		}
+		if got = strings.TrimSpace(got); got != want {
+			t.Errorf("%s: PostgreSQL's waterfall %s, eval's %s", src, got, want)
 		}
 	}
 }

@@ -288,7 +288,7 @@ func ReadUsers(path string, opts Options) (*Users, error) {
 }
 
 // EachUser calls user with each row of the users.csv at path, in file
-// order: the user ID and the cells as the file has them (without quotes),
+// order: the user ID and the cells as eval reads them (see cellText),
 // indexed by nctarget.Attr, read with ReadUsers's header, rows and cells.
 // It is for copying a file ReadUsers has taken, a row at a time, as
 // nctarget sql --load does: it stops at the first malformed line with
@@ -314,19 +314,33 @@ func EachUser(path string, user func(id string, cells *[NumAttrs]string) error) 
 		if err != nil {
 			return nctarget.ErrorList{err.(*nctarget.Diagnostic)}
 		}
-		id, _, _, fault := u.parseRow(line, &cells)
+		id, vals, _, fault := u.parseRow(line, &cells)
 		if fault != nil {
 			return nctarget.ErrorList{dataError(path, lr.line, fault.col, fault.hint, "%s", fault.msg)}
 		}
 		for k, a := range u.cols {
 			if a != 0 {
-				text[a] = string(cells[k])
+				text[a] = cellText(a, cells[k], vals[a])
 			}
 		}
 		if err := user(id.String(), &text); err != nil {
 			return err
 		}
 	}
+}
+
+// cellText returns the text of a cell whose value eval reads as v: a
+// number as the file has it, a set attribute's value as its code (Male
+// is male, IOS ios, JP_13 jp_13), and "" for unknown, an appType others
+// included, so a copy matches in SQL exactly where eval does.
+func cellText(a nctarget.Attr, cell []byte, v uint8) string {
+	switch {
+	case a.IsRange():
+		return string(cell)
+	case v == noValue:
+		return ""
+	}
+	return a.Codes()[v]
 }
 
 // usersLoader holds the state of reading one users.csv.
