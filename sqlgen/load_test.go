@@ -197,3 +197,37 @@ func TestPostgresLoadScriptCountsAsEval(t *testing.T) {
 		}
 	}
 }
+
+// TestLoadScriptReadsTheMemberFileEvalReads writes the load script of a
+// data directory holding both 1.txt and 1.txt.gz: eval reads only 1.txt
+// for audience(1), so the script must load its members and not the .gz
+// file's, and still load a 2.txt.gz that is alone.
+func TestLoadScriptReadsTheMemberFileEvalReads(t *testing.T) {
+	const (
+		friend = "U4893ad3b73f45da8a54fc918725b57f5"
+		other  = "U0123456789abcdef0123456789abcdef"
+	)
+	dir := testfiles.Write(t, map[string]string{
+		"users.csv":             "userId,gender,age,appType,area,subscriptionPeriod\n" + friend + ",,,,,\n" + other + ",,,,,\n",
+		"audiences/1.txt":       friend + "\n",
+		"audiences/1.txt.gz":    other + "\n",
+		"audiences/2.txt.gz":    other + "\n",
+		"redeliveries/r.txt":    other + "\n",
+		"redeliveries/r.txt.gz": friend + "\n",
+	})
+	var script strings.Builder
+	if _, err := sqlgen.WriteLoadScript(&script, dir, sqlgen.Layout{}); err != nil {
+		t.Fatal(err)
+	}
+	for row, want := range map[string]bool{
+		"\n1\t" + friend + "\n": true,
+		"\n1\t" + other + "\n":  false,
+		"\n2\t" + other + "\n":  true,
+		"\nr\t" + other + "\n":  true,
+		"\nr\t" + friend + "\n": false,
+	} {
+		if strings.Contains(script.String(), row) != want {
+			t.Errorf("the script has row %q: %v, want %v:\n%s", row, !want, want, script.String())
+		}
+	}
+}

@@ -2,12 +2,10 @@ package sqlgen
 
 import (
 	"compress/gzip"
-	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -57,15 +55,15 @@ func checkData(dir string) ([]*nctarget.Diagnostic, error) {
 	}
 	defer users.Release()
 	for _, sub := range []string{"audiences", "redeliveries"} {
-		names, err := memberFiles(filepath.Join(dir, sub))
+		paths, err := load.MemberFiles(filepath.Join(dir, sub))
 		if err != nil {
 			return nil, err
 		}
-		for _, n := range names {
-			if _, err := strconv.ParseInt(memberKey(n), 10, 64); sub == "audiences" && err != nil {
-				return nil, fmt.Errorf("%s: the file name is not an audienceGroupId: name it <audienceGroupId>.txt, or move it out of audiences", filepath.Join(dir, sub, n))
+		for _, path := range paths {
+			if _, err := strconv.ParseInt(load.MemberKey(path), 10, 64); sub == "audiences" && err != nil {
+				return nil, fmt.Errorf("%s: the file name is not an audienceGroupId: name it <audienceGroupId>.txt, or move it out of audiences", path)
 			}
-			if _, err := load.ReadMembers(filepath.Join(dir, sub, n), &users.Table, load.Options{}); err != nil {
+			if _, err := load.ReadMembers(path, &users.Table, load.Options{}); err != nil {
 				return nil, err
 			}
 		}
@@ -101,11 +99,6 @@ func writeLoadScript(ld *Loader, dir string, l Layout) error {
 // openData opens a data file, gunzipping a .gz one.
 func openData(path string) (io.Reader, func() error, error) {
 	f, err := os.Open(path)
-	if errors.Is(err, os.ErrNotExist) && !strings.HasSuffix(path, ".gz") {
-		if g, gzErr := os.Open(path + ".gz"); gzErr == nil {
-			f, err, path = g, nil, path+".gz"
-		}
-	}
 	if err != nil {
 		return nil, nil, err
 	}
@@ -143,46 +136,20 @@ func loadUsers(ld *Loader, dir string) error {
 	return ld.End()
 }
 
-// loadMembers copies every member file of dir into table, keyed by the
-// file's name (see memberKey).
+// loadMembers copies every member file of dir that eval reads into
+// table, keyed by the file's name (see load.MemberFiles).
 func loadMembers(ld *Loader, table, dir string) error {
-	names, err := memberFiles(dir)
+	paths, err := load.MemberFiles(dir)
 	if err != nil {
 		return err
 	}
 	ld.Begin(table)
-	for _, n := range names {
-		if err := loadMemberFile(ld, filepath.Join(dir, n), memberKey(n)); err != nil {
+	for _, path := range paths {
+		if err := loadMemberFile(ld, path, load.MemberKey(path)); err != nil {
 			return err
 		}
 	}
 	return ld.End()
-}
-
-// memberKey returns the key of the member file name: its audienceGroupId
-// or requestId.
-func memberKey(name string) string {
-	return strings.TrimSuffix(strings.TrimSuffix(name, ".gz"), ".txt")
-}
-
-// memberFiles returns the names of the member files in dir (.txt and
-// .txt.gz), sorted; none when dir does not exist.
-func memberFiles(dir string) ([]string, error) {
-	entries, err := os.ReadDir(dir)
-	if errors.Is(err, os.ErrNotExist) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	var names []string
-	for _, e := range entries {
-		if n := e.Name(); strings.HasSuffix(n, ".txt") || strings.HasSuffix(n, ".txt.gz") {
-			names = append(names, n)
-		}
-	}
-	sort.Strings(names)
-	return names, nil
 }
 
 // loadMemberFile copies one member file: one user ID a line.

@@ -15,7 +15,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -390,26 +389,15 @@ func Status(dir, cacheDir string) (desc string, upToDate bool, err error) {
 }
 
 // memberFiles lists the audience and redelivery files of the data
-// directory dir, in order of name. It reads the directories rather than
-// matching a pattern, as a directory's name may hold *, ? or [, which a
-// pattern would take for its own; a missing audiences/ or redeliveries/
-// holds no files, while one that cannot be read is an error.
+// directory dir that eval reads (see load.MemberFiles).
 func memberFiles(dir string) ([]string, error) {
 	var files []string
 	for _, sub := range []string{"audiences", "redeliveries"} {
-		entries, err := os.ReadDir(filepath.Join(dir, sub))
-		if errors.Is(err, fs.ErrNotExist) {
-			continue
-		}
+		paths, err := load.MemberFiles(filepath.Join(dir, sub))
 		if err != nil {
 			return nil, err
 		}
-		for _, e := range entries {
-			name := e.Name()
-			if !e.IsDir() && (strings.HasSuffix(name, ".txt") || strings.HasSuffix(name, ".txt.gz")) {
-				files = append(files, filepath.Join(dir, sub, name))
-			}
-		}
+		files = append(files, paths...)
 	}
 	return files, nil
 }
