@@ -1,7 +1,6 @@
 package sqlgen_test
 
 import (
-	"bytes"
 	"os"
 	"strconv"
 	"strings"
@@ -28,14 +27,7 @@ func BenchmarkPostgresCount1M(b *testing.B) {
 		b.Fatal(err)
 	}
 	layout := sqlgen.Layout{Schema: "bench"}
-	var script bytes.Buffer
-	script.WriteString("DROP SCHEMA IF EXISTS bench CASCADE;\nCREATE SCHEMA bench;\n")
-	if _, err := sqlgen.WriteLoadScript(&script, dir, layout); err != nil {
-		b.Fatal(err)
-	}
-	if _, err := psql(dsn, script.String()); err != nil {
-		b.Fatal(err)
-	}
+	loadDataDir(b, dsn, dir, layout)
 	src, err := os.ReadFile("../examples/line-full.nct")
 	if err != nil {
 		b.Fatal(err)

@@ -158,14 +158,7 @@ func TestPostgresLoadScriptCountsAsEval(t *testing.T) {
 	}
 	defer d.Close()
 	layout := sqlgen.Layout{Schema: "loadcounts"}
-	var script strings.Builder
-	script.WriteString("DROP SCHEMA IF EXISTS loadcounts CASCADE;\nCREATE SCHEMA loadcounts;\n")
-	if _, err := sqlgen.WriteLoadScript(&script, dir, layout); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := psql(dsn, script.String()); err != nil {
-		t.Fatal(err)
-	}
+	loadDataDir(t, dsn, dir, layout)
 	for _, src := range []string{
 		"where gender in (male)",
 		"where not gender in (female)",

@@ -60,6 +60,25 @@ type pgEngine struct {
 func (e *pgEngine) Dialect() sqlgen.Dialect { return sqlgen.Postgres }
 func (e *pgEngine) Layout() sqlgen.Layout   { return e.layout }
 
+// loadDataDir recreates layout's schema in the server at dsn and loads
+// the data directory dir into it through the script nctarget sql --load
+// writes, as a user would pipe it into psql.
+func loadDataDir(tb testing.TB, dsn, dir string, layout sqlgen.Layout) {
+	tb.Helper()
+	qs, err := sqlgen.Postgres.QuoteIdent(layout.Schema)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var script strings.Builder
+	fmt.Fprintf(&script, "DROP SCHEMA IF EXISTS %s CASCADE;\nCREATE SCHEMA %s;\n", qs, qs)
+	if _, err := sqlgen.WriteLoadScript(&script, dir, layout); err != nil {
+		tb.Fatal(err)
+	}
+	if _, err := psql(dsn, script.String()); err != nil {
+		tb.Fatal(err)
+	}
+}
+
 // Load recreates the schema and copies the population in.
 func (e *pgEngine) Load(p *randrule.Population) error {
 	var b strings.Builder
